@@ -1,0 +1,33 @@
+"""symfisher: a symbolic derivation engine for the Fisher information.
+
+The pipeline, one stage per subpackage::
+
+    LaTeX --parse--> Model --derive--> Derivation --render--> Markdown / LaTeX
+
+``parse_model`` is the first stage's front door.
+"""
+
+from __future__ import annotations
+
+from symfisher.errors import SymfisherError
+from symfisher.model import Model, ModelSpec, build_model, load_model_file
+
+__all__ = ["Model", "ModelSpec", "SymfisherError", "build_model", "load_model_file", "parse_model"]
+
+__version__ = "0.1.0"
+
+
+def parse_model(density: str, parameters: list[tuple[str, str]] | tuple[tuple[str, str], ...],
+                variable: str = "x", constants: tuple[tuple[str, str], ...] = (),
+                support: str = r"(-\infty, \infty)", title: str = "") -> Model:
+    """Parse and validate a model from LaTeX.
+
+    Example::
+
+        parse_model(r"\\lambda e^{-\\lambda x}", [(r"\\lambda", "positive")], support=r"(0,\\infty)")
+
+    Raises:
+        SymfisherError: with a one-line message naming the problem.
+    """
+    return build_model(ModelSpec(density=density, parameters=tuple(parameters), variable=variable,
+                                 constants=tuple(constants), support=support, title=title))

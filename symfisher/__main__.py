@@ -1,0 +1,5 @@
+"""``python -m symfisher`` runs the CLI."""
+
+from symfisher.cli import run
+
+run()

@@ -1,0 +1,166 @@
+"""The ``symfisher`` command line: the pipeline's stages as subcommands.
+
+Every SymfisherError becomes one line on stderr (plus a LaTeX excerpt with a
+caret when the error has a position) and exit code 2; ``--debug`` shows the
+traceback instead. Nothing is written when a run fails.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable
+
+import click
+
+from symfisher import budget
+from symfisher.catalog import catalog, catalog_spec
+from symfisher.errors import SymfisherError
+from symfisher.model import DOMAINS, Model, ModelSpec, build_model, load_model_file, parse_declaration
+
+EXIT_BAD_INPUT = 2
+
+
+def _model_options(command: Callable) -> Callable:
+    """The options every model-reading command shares (flags, --file, --model)."""
+    options = [
+        click.argument("density", required=False),
+        click.option("--var", "variable", default=None, help="The variable (default x)."),
+        click.option("--param", "params", multiple=True, metavar="NAME:DOMAIN",
+                     help=f"A parameter, in order; domains: {', '.join(DOMAINS)}."),
+        click.option("--const", "consts", multiple=True, metavar="NAME:DOMAIN",
+                     help="A known constant (not differentiated)."),
+        click.option("--support", default=None, help=r"Support, e.g. '(0,\infty)' or '\{0,1,\dots,n\}'."),
+        click.option("--title", default=None, help="Title of the model."),
+        click.option("--file", "model_file", type=click.Path(dir_okay=False), default=None,
+                     help="A model file (YAML or TOML) instead of flags."),
+        click.option("--model", "model_name", default=None, help="A catalogue model by name."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def spec_from_options(density: str | None, variable: str | None, params: tuple[str, ...],
+                      consts: tuple[str, ...], support: str | None, title: str | None,
+                      model_file: str | None, model_name: str | None) -> ModelSpec:
+    """One ModelSpec from exactly one of: flags, --file, --model.
+
+    Raises:
+        SymfisherError: when the sources conflict or are missing.
+    """
+    flags = density is not None or params or consts or support is not None or variable is not None
+    sources = [name for name, given in (("a density with flags", flags), ("--file", model_file),
+                                        ("--model", model_name)) if given]
+    if len(sources) != 1:
+        raise SymfisherError("give the model one way: a density with --param flags, --file FILE, "
+                             "or --model NAME" + (f" (got {' and '.join(sources)})" if sources else ""))
+    if model_file:
+        spec = load_model_file(model_file)
+    elif model_name:
+        spec = catalog_spec(model_name)
+    else:
+        if density is None:
+            raise SymfisherError("the density is missing: give it as the first argument")
+        spec = ModelSpec(
+            density=density,
+            parameters=tuple(parse_declaration(p, "parameter") for p in params),
+            constants=tuple(parse_declaration(c, "constant") for c in consts),
+            variable=variable or "x",
+            **({"support": support} if support is not None else {}),
+        )
+    return spec.with_title(title) if title else spec
+
+
+def model_text(model: Model) -> str:
+    """A readable summary of a validated model."""
+    def declared(items) -> str:
+        return ", ".join(f"{d.source} ({d.domain.name})" for d in items) or "none"
+    normalization = {"symbolic": "proved symbolically", "numeric": "checked numerically",
+                     "unchecked": "not checked"}[model.normalization]
+    lines = [
+        f"model        {model.title or '(untitled)'}",
+        f"variable     {model.variable.name} in {model.support.latex()} "
+        f"({'discrete' if model.discrete else 'continuous'})",
+        f"parameters   {declared(model.parameters)}",
+        f"constants    {declared(model.constants)}",
+        f"density      {model.density_source.strip()}",
+        f"read as      {model.density}",
+        f"normalized   {normalization}",
+    ]
+    lines += [f"diagnostic   [{d.code}] {d.message}" for d in model.diagnostics]
+    return "\n".join(lines)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
+              help=f"Seconds for each symbolic operation (default {budget.DEFAULT_SECONDS:g}).")
+@click.version_option(package_name="symfisher")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, timeout: float | None) -> None:
+    """symfisher: score, Hessian and Fisher information of a density typed in LaTeX."""
+    ctx.obj = {"debug": debug}
+    if timeout is not None:
+        budget.set_default_seconds(timeout)
+
+
+@cli.command()
+@_model_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def parse(fmt: str, **options: Any) -> None:
+    """Read and validate a model; print it."""
+    model = build_model(spec_from_options(**options))
+    if fmt == "json":
+        click.echo(json.dumps(model.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(model_text(model))
+
+
+@cli.group("catalog")
+def catalog_group() -> None:
+    """The built-in catalogue of textbook models."""
+
+
+@catalog_group.command("list")
+def catalog_list() -> None:
+    """List the catalogue: name, parameters, support, density."""
+    for name, spec in catalog().items():
+        params = ", ".join(f"{n}:{d}" for n, d in spec.parameters)
+        click.echo(f"{name:20} {params:34} {spec.support:24} {' '.join(spec.density.split())}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI, turning user errors into one line and exit code 2."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="symfisher", standalone_mode=False)
+    except SymfisherError as exc:
+        if debug:
+            raise
+        click.echo(f"symfisher: error: {exc.one_line()}", err=True)
+        for line in exc.details():
+            click.echo(line, err=True)
+        return EXIT_BAD_INPUT
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # click >= 8.2
+            click.echo(exc.ctx.get_help())
+            return 0
+        click.echo(f"symfisher: error: {' '.join(exc.format_message().split())} "
+                   f"(see symfisher {exc.ctx.command_path.partition(' ')[2] + ' ' if exc.ctx else ''}--help)"
+                   .replace("  ", " "), err=True)
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        click.echo(f"symfisher: error: {' '.join(exc.format_message().split())}", err=True)
+        return EXIT_BAD_INPUT
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("symfisher: interrupted", err=True)
+        return 130
+    return 0
+
+
+def run() -> None:  # console script
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Diagnostics: what a stage noticed that the user should know, as data.
+
+A diagnostic is not an error: the run goes on, and the document states it where
+it applies. Codes are stable (templates and JSON consumers select on them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Every diagnostic code and what it means, in one place.
+CODES: dict[str, str] = {
+    "support-depends-on-parameter": "the support depends on a parameter, so differentiation "
+                                    "under the integral sign is not justified",
+    "unused-constant": "a declared constant does not occur in the model",
+    "normalization-numeric": "normalization was checked numerically, not proved symbolically",
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One thing worth telling: a stable ``code`` and a sentence."""
+
+    code: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code!r}")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}

@@ -1,0 +1,206 @@
+"""Build a validated :class:`Model` from a :class:`ModelSpec`.
+
+Declarations first (names, domains, duplicates), then the support, then the
+density, then the checks a statistician would make before trusting a model:
+every declared symbol is used, the density is real and non-negative on the
+support (sampled) and it integrates or sums to one (symbolically within a time
+budget where SymPy manages, numerically always).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from symfisher import budget, numeric
+from symfisher.diagnostics import Diagnostic
+from symfisher.errors import LocatedError, ModelError
+from symfisher.model.domains import DOMAINS
+from symfisher.model.model import Declared, Model
+from symfisher.model.spec import ModelSpec
+from symfisher.parse import Support, name_key, parse_expression, parse_support, symbol_name
+
+NORMALIZATION_TOLERANCE = 1e-6
+NEGATIVE_TOLERANCE = -1e-12
+
+
+def _declare(pairs: tuple[tuple[str, str], ...], kind: str, seen: dict[str, str]) -> list[Declared]:
+    out = []
+    for source, domain_name in pairs:
+        key = name_key(source, f"{kind} name")
+        if key in seen:
+            again = f"again as a {kind}" if seen[key] != kind else f"twice as a {kind}"
+            raise ModelError(f"{source} is declared {again}" +
+                             (f" (it is already {seen[key]})" if seen[key] != kind else ""))
+        if domain_name not in DOMAINS:
+            raise ModelError(f"unknown domain {domain_name!r} for {source}; the domains are "
+                             f"{', '.join(DOMAINS)}")
+        seen[key] = kind
+        domain = DOMAINS[domain_name]
+        out.append(Declared(domain.symbol(symbol_name(key)), domain, source))
+    return out
+
+
+def _variable_symbol(name: str, support: Support) -> sp.Symbol:
+    """The variable with the assumptions its support implies."""
+    lower = support.lower
+    assumptions: dict[str, bool] = {"integer": True} if support.discrete else {"real": True}
+    open_left = not (support.left_closed or support.discrete)
+    if lower.is_positive or (lower.is_zero and open_left):
+        assumptions["positive"] = True
+    elif lower.is_nonnegative:
+        assumptions["nonnegative"] = True
+    return sp.Symbol(name, **dict(sorted(assumptions.items())))
+
+
+def build_model(spec: ModelSpec, *, check: bool = True, symbolic_seconds: float | None = None) -> Model:
+    """Validate a declared model.
+
+    Args:
+        spec: the declarations.
+        check: run the numeric sign and normalization checks.
+        symbolic_seconds: budget for the symbolic normalization (None: default).
+
+    Raises:
+        ParseError: unreadable LaTeX in the density, support or a name.
+        ModelError: the declarations or the density do not make a model.
+    """
+    seen: dict[str, str] = {}
+    var_key = name_key(spec.variable, "variable name")
+    seen[var_key] = "the variable"
+    parameters = _declare(spec.parameters, "parameter", seen)
+    constants = _declare(spec.constants, "constant", seen)
+    if not parameters:
+        raise ModelError("no parameters declared: a Fisher matrix needs at least one (--param)")
+    declared = {name_key(d.source): d.symbol for d in (*parameters, *constants)}
+
+    # The support may not mention the variable; parse it with x declared to say so clearly.
+    probe = {**declared, var_key: sp.Symbol(symbol_name(var_key))}
+    support = parse_support(spec.support, probe)
+    if probe[var_key] in support.free_symbols:
+        raise ModelError(f"the support {spec.support} mentions the variable {spec.variable}")
+    variable = _variable_symbol(symbol_name(var_key), support)
+
+    density = parse_expression(spec.density, {**declared, var_key: variable}, "density", allow_lhs=True)
+    diagnostics: list[Diagnostic] = []
+    if density.is_zero:
+        raise ModelError("the density is identically zero")
+    if variable not in density.free_symbols and not support.free_symbols & {p.symbol for p in parameters}:
+        # (a density free of x is fine only on a support that moves with θ, as for uniform(0, θ))
+        raise ModelError(f"the variable {spec.variable} does not occur in the density")
+    used = density.free_symbols | support.free_symbols
+    for p in parameters:
+        if p.symbol not in used:
+            raise ModelError(f"the parameter {p.source} does not occur in the density")
+    for c in constants:
+        if c.symbol not in used:
+            diagnostics.append(Diagnostic("unused-constant", f"the constant {c.source} does not occur "
+                                                             "in the model"))
+    depends = sorted((d.source for d in parameters if d.symbol in support.free_symbols))
+    if depends:
+        diagnostics.append(Diagnostic(
+            "support-depends-on-parameter",
+            f"the support {support.latex()} depends on {', '.join(depends)}: the regularity "
+            "condition (differentiating under the integral sign) fails"))
+    model = Model(density=density, variable=variable, parameters=tuple(parameters),
+                  constants=tuple(constants), support=support, density_source=spec.density,
+                  support_source=spec.support, title=spec.title, description=spec.description,
+                  tags=spec.tags, diagnostics=tuple(diagnostics))
+    if not check:
+        return model
+    points = model.sample_points(3)
+    check_sign(model, points)
+    check_normalization_numeric(model, points)
+    symbolic = _symbolic_total(model, budget.default_seconds() if symbolic_seconds is None
+                               else symbolic_seconds)
+    # SymPy's word counts only when it is exactly 1; anything else (an unevaluated
+    # integral, a Piecewise, a wrong value) leaves the numeric verdict standing.
+    status = "symbolic" if symbolic == 1 else "numeric"
+    if status == "numeric":
+        diagnostics.append(Diagnostic("normalization-numeric",
+                                      "the density sums to one numerically at random parameter points; "
+                                      "SymPy did not confirm it symbolically within its time budget"
+                                      if model.discrete else
+                                      "the density integrates to one numerically at random parameter "
+                                      "points; SymPy did not confirm it symbolically within its time budget"))
+    return Model(**{**model.__dict__, "diagnostics": tuple(diagnostics), "normalization": status})
+
+
+def _describe_point(point: dict[sp.Symbol, sp.Expr]) -> str:
+    return ", ".join(f"{s.name} = {v}" for s, v in sorted(point.items(), key=lambda kv: kv[0].name))
+
+
+def check_sign(model: Model, points: list[dict[sp.Symbol, sp.Expr]]) -> None:
+    """The density must be real and non-negative on the support (probed at sample points).
+
+    Raises:
+        ModelError: naming the point and the value found.
+    """
+    x = model.variable
+    for point in points:
+        f = numeric.function_of(model.density, x, point)
+        ts = numeric.support_samples(model.support, point)
+        with np.errstate(all="ignore"):
+            values = np.asarray(f(ts), dtype=complex)
+        for t, value in zip(ts, values):
+            if np.isnan(value) and not _real_at(f, t):
+                raise ModelError(f"the density is not real at {x.name} = {t:.6g} "
+                                 f"({_describe_point(point)}); is the support right?")
+            if not np.isfinite(value):
+                continue   # a pole or an endpoint singularity is not a sign error
+            if value.real < NEGATIVE_TOLERANCE:
+                raise ModelError(f"the density is negative at {x.name} = {t:.6g} "
+                                 f"({_describe_point(point)}): value {value.real:.6g}")
+
+
+def _real_at(f, t: float) -> bool:
+    """False when f is genuinely complex at t (NaN in floats, non-real in complex numbers)."""
+    try:
+        with np.errstate(all="ignore"):
+            value = complex(np.asarray(f(np.array([complex(t)])))[0])
+    except (ValueError, TypeError):
+        return True
+    return not (np.isfinite(value) and abs(value.imag) > 1e-9 * max(1.0, abs(value)))
+
+
+def check_normalization_numeric(model: Model, points: list[dict[sp.Symbol, sp.Expr]]) -> list[float]:
+    """The density must integrate (or sum) to one at each sample point.
+
+    Raises:
+        ModelError: reporting the total found and where.
+    """
+    verb = "sums" if model.discrete else "integrates"
+    totals = []
+    for point in points:
+        try:
+            total = numeric.expectation(sp.S.One, model.density, model.variable, model.support, point)
+        except ArithmeticError as exc:
+            raise ModelError(f"the density cannot be normalized ({_describe_point(point)}): {exc}") from None
+        if not np.isfinite(total) or abs(total.imag) > NORMALIZATION_TOLERANCE:
+            raise ModelError(f"the density {verb} to {total:.8g} over the support "
+                             f"({_describe_point(point)}), not to 1")
+        if abs(total - 1) > NORMALIZATION_TOLERANCE:
+            raise ModelError(f"the density {verb} to {total.real:.8g}, not 1, over the "
+                             f"support ({_describe_point(point)})")
+        totals.append(total.real)
+    return totals
+
+
+def _total(density: sp.Expr, x: sp.Symbol, support: Support) -> sp.Expr:
+    if support.values is not None:
+        total = sum(density.subs(x, v) for v in support.values)
+    elif support.discrete:
+        total = sp.summation(density, (x, support.lower, support.upper))
+    else:
+        total = sp.integrate(density, (x, support.lower, support.upper), conds="none")
+    return sp.simplify(total)
+
+
+def _symbolic_total(model: Model, seconds: float) -> sp.Expr | None:
+    """∫ p dx or Σ p, symbolically, or None when SymPy gives no answer in time."""
+    try:
+        return budget.run_or_none(_total, model.density, model.variable, model.support,
+                                  seconds=seconds, label="normalization")
+    except (LocatedError, ValueError, TypeError, NotImplementedError, RecursionError,
+            AttributeError, ZeroDivisionError):
+        return None

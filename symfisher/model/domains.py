@@ -1,0 +1,60 @@
+"""Parameter domains: the table from a domain name to SymPy assumptions and sampling.
+
+``unit`` is 0 < p < 1; SymPy's assumptions cannot say "< 1", so ``upper``
+records it for sampling and for the support checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A parameter domain: its assumptions and where random test points are drawn."""
+
+    name: str
+    description: str
+    assumptions: tuple[tuple[str, bool], ...]
+    sample_low: float
+    sample_high: float
+    integer: bool = False
+
+    def symbol(self, name: str) -> sp.Symbol:
+        """A SymPy symbol with this domain's assumptions."""
+        # sorted, so that srepr (and the JSON output) does not depend on the table's order
+        return sp.Symbol(name, **dict(sorted(self.assumptions)))
+
+    def sample(self, rng: np.random.Generator) -> sp.Rational:
+        """A random exact value inside the domain (kept away from its edges)."""
+        if self.integer:
+            return sp.Integer(int(rng.integers(int(self.sample_low), int(self.sample_high) + 1)))
+        value = rng.uniform(self.sample_low, self.sample_high)
+        return sp.Rational(round(value * 1000), 1000)
+
+    def condition(self, symbol: sp.Symbol) -> sp.Basic:
+        """The domain as a SymPy condition on ``symbol`` (for documents and checks)."""
+        return DOMAIN_CONDITIONS[self.name](symbol)
+
+
+DOMAINS: dict[str, Domain] = {d.name: d for d in [
+    Domain("real", "a real number", (("real", True),), -2.0, 2.0),
+    Domain("positive", "a positive real number", (("positive", True),), 0.5, 3.0),
+    Domain("nonnegative", "a non-negative real number", (("nonnegative", True),), 0.2, 3.0),
+    Domain("unit", "a number in (0, 1)", (("positive", True),), 0.15, 0.85),
+    Domain("integer", "an integer", (("integer", True),), -3, 3, integer=True),
+    Domain("positive_integer", "a positive integer", (("positive", True), ("integer", True)), 2, 8,
+           integer=True),
+]}
+
+DOMAIN_CONDITIONS = {
+    "real": lambda s: sp.Contains(s, sp.Reals),
+    "positive": lambda s: s > 0,
+    "nonnegative": lambda s: s >= 0,
+    "unit": lambda s: sp.And(s > 0, s < 1),
+    "integer": lambda s: sp.Contains(s, sp.Integers),
+    "positive_integer": lambda s: sp.And(sp.Contains(s, sp.Integers), s > 0),
+}

@@ -1,0 +1,179 @@
+"""Numerics over a support: evaluation, quadrature and summation in float64.
+
+Used wherever symfisher must not trust a symbolic result unchecked: model
+validation (sign, normalization) and every expectation of the derivation.
+
+Densities are evaluated as exp(log p) with log p expanded and log Γ used for
+factorials, binomials and beta functions, so that x^k e^{-x}, λ^x/x! and
+e^{-e^{x}} neither overflow nor turn into inf·0 far out in the tails.
+Quadrature is SciPy's QUADPACK on pieces cut at the parameter values;
+sums over infinite supports are vectorised and truncated where terms vanish.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from typing import Callable, Mapping
+
+import numpy as np
+import sympy as sp
+from scipy import integrate, special
+
+from symfisher.parse import Support
+
+MAX_TERMS = 200_000      # terms of a truncated infinite sum, at most
+CHUNK = 2_000
+RELATIVE_TAIL = 1e-18
+QUAD_OPTIONS = {"epsabs": 1e-13, "epsrel": 1e-10, "limit": 400}
+
+Point = Mapping[sp.Symbol, sp.Expr]
+
+
+class _LogGamma(sp.Function):
+    """log Γ(z) kept unevaluated (SymPy's loggamma turns back into log(gamma(z)) at integers)."""
+
+
+_FLOAT_FUNCTIONS = {"_LogGamma": special.gammaln}
+
+
+@lru_cache(maxsize=1024)
+def _compiled(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable[..., np.ndarray]:
+    # lambdify prints our own SymPy tree (never user text). Symbols become Dummies
+    # first: lambdify puts symbol names into the code's namespace, where a
+    # parameter called "beta" would otherwise shadow the beta function.
+    dummies = tuple(sp.Dummy() for _ in symbols)
+    return sp.lambdify(dummies, expr.xreplace(dict(zip(symbols, dummies))), modules=[_FLOAT_FUNCTIONS, "scipy", "numpy"])
+
+
+def _float(value: sp.Expr) -> float:
+    return float(sp.N(value, 20))
+
+
+@lru_cache(maxsize=256)
+def stable_log(density: sp.Expr) -> sp.Expr:
+    """log p, expanded under the symbols' assumptions, with log Γ for Γ, x!, C(n,x), B(a,b)."""
+    rewritten = density.rewrite(sp.gamma) if density.has(sp.factorial, sp.binomial, sp.beta) else density
+    log = sp.expand_log(sp.log(rewritten))
+    return log.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
+                       lambda e: _LogGamma(e.args[0].args[0]))
+
+
+def function_of(expr: sp.Expr, variable: sp.Symbol, values: Point) -> Callable[[np.ndarray], np.ndarray]:
+    """``expr`` as a vectorised function of ``variable``, the other symbols fixed at ``values``."""
+    fixed = tuple(sorted((s for s in expr.free_symbols if s != variable), key=sp.default_sort_key))
+    fn = _compiled(expr, (variable, *fixed))
+    args = [_float(values[s]) for s in fixed]
+    return lambda t: np.broadcast_to(fn(t, *args), np.shape(t))
+
+
+def evaluate(expr: sp.Expr, values: Point) -> complex:
+    """Evaluate ``expr`` (all of whose free symbols are given) as a complex number."""
+    symbols = tuple(sorted(expr.free_symbols, key=sp.default_sort_key))
+    with np.errstate(all="ignore"):
+        return complex(_compiled(expr, symbols)(*(complex(_float(values[s])) for s in symbols)))
+
+
+def bounds_at(support: Support, values: Point) -> tuple[float, float]:
+    """The support's bounds as floats at a parameter point (±inf allowed)."""
+    return _float(support.lower.subs(values)), _float(support.upper.subs(values))
+
+
+def weighted_function(g: sp.Expr, density: sp.Expr, variable: sp.Symbol,
+                      values: Point) -> Callable[[np.ndarray], np.ndarray]:
+    """t -> g(t) p(t), with p evaluated as exp(log p)."""
+    log_p = function_of(stable_log(density), variable, values)
+    gf = function_of(g, variable, values) if g.has(variable) else None
+    g_const = None if gf is not None else complex(evaluate(g, values)) if g.free_symbols else complex(g)
+
+    def f(t):
+        with np.errstate(all="ignore"):
+            p = np.exp(np.real_if_close(log_p(t)))
+            p = np.where(np.isnan(p) & (np.real(log_p(t)) == -np.inf), 0.0, p)
+            gv = gf(t) if gf is not None else g_const
+            out = gv * p
+            # g p is 0 where p underflows to 0, even if g is infinite there.
+            return np.where(p == 0, 0.0, out)
+    return f
+
+
+def expectation(g: sp.Expr, density: sp.Expr, variable: sp.Symbol, support: Support,
+                values: Point) -> complex:
+    """E[g(X)] = ∫ g p dx or Σ g p over the support, at a parameter point.
+
+    Raises:
+        ArithmeticError: a sum that does not converge, an integral QUADPACK cannot do.
+    """
+    f = weighted_function(g, density, variable, values)
+    lo, hi = bounds_at(support, values)
+    if support.discrete:
+        if support.values is not None:
+            return complex(np.sum(f(np.array(support.values, dtype=float))))
+        return _sum(f, lo, hi)
+    return _integrate(f, lo, hi, sorted({_float(v) for v in values.values()}))
+
+
+def _integrate(f: Callable, lo: float, hi: float, params: list[float]) -> complex:
+    cuts = sorted({c for c in [0.0, *params, *(v + d for v in params for d in (-1.0, 1.0))]
+                   if lo < c < hi})
+    points = [lo, *cuts, hi]
+    total = 0j
+    for a, b in zip(points, points[1:]):
+        total += _quad(lambda t: f(np.asarray(t, dtype=float)), a, b)
+    return total
+
+
+def _quad(f: Callable, a: float, b: float) -> complex:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", integrate.IntegrationWarning)
+        try:
+            re = integrate.quad(lambda t: float(np.real(f(t))), a, b, **QUAD_OPTIONS)[0]
+            probe = f(np.array([(a + b) / 2 if np.isfinite(a + b) else (a if np.isfinite(a) else b if np.isfinite(b) else 0.0)]))
+            im = 0.0
+            if np.iscomplexobj(probe) and np.any(np.imag(probe) != 0):
+                im = integrate.quad(lambda t: float(np.imag(f(t))), a, b, **QUAD_OPTIONS)[0]
+        except integrate.IntegrationWarning as exc:
+            raise ArithmeticError(f"numeric integration failed on ({a:g}, {b:g}): "
+                                  f"{str(exc).splitlines()[0]}") from None
+    return complex(re, im)
+
+
+def _sum(f: Callable, lo: float, hi: float) -> complex:
+    """Σ f(k) over the integers in [lo, hi]; infinite ends are truncated where terms vanish."""
+    if np.isfinite(lo) and np.isfinite(hi):
+        return complex(np.sum(f(np.arange(int(lo), int(hi) + 1, dtype=float))))
+    if np.isfinite(lo):
+        return _one_side(f, int(lo), 1)
+    if np.isfinite(hi):
+        return _one_side(f, int(hi), -1)
+    return _one_side(f, 0, 1) + _one_side(f, -1, -1)
+
+
+def _one_side(f: Callable, start: int, direction: int) -> complex:
+    total = 0j
+    for offset in range(0, MAX_TERMS, CHUNK):
+        k = start + direction * np.arange(offset, offset + CHUNK, dtype=float)
+        terms = np.asarray(f(k), dtype=complex)
+        total += terms.sum()
+        if offset and np.all(np.abs(terms[-CHUNK // 4:]) <= RELATIVE_TAIL * max(abs(total), 1.0)):
+            return total
+    raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
+
+
+def support_samples(support: Support, values: Point) -> np.ndarray:
+    """Points of the support where a density is probed (for its sign)."""
+    lo, hi = bounds_at(support, values)
+    if support.discrete:
+        if support.values is not None:
+            return np.array(support.values, dtype=float)
+        start = lo if np.isfinite(lo) else (hi - 25 if np.isfinite(hi) else -12)
+        stop = min(hi, start + 25)
+        return np.arange(start, stop + 1, dtype=float)
+    offsets = np.array([1e-3, 0.05, 0.3, 1, 2.5, 7, 20, 60])
+    if not np.isfinite(lo) and not np.isfinite(hi):
+        return np.concatenate([-offsets[::-1], [0.0], offsets])
+    if not np.isfinite(hi):
+        return lo + offsets
+    if not np.isfinite(lo):
+        return hi - offsets
+    return lo + (hi - lo) * np.arange(1, 12) / 12

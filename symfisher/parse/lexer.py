@@ -1,0 +1,114 @@
+"""Split LaTeX math into tokens that remember where they came from.
+
+Takes a string, gives a list of :class:`Token` (kind, text, position). Every
+later error can then point at a column of what the user typed. Unicode Greek
+letters and a few Unicode operators are read as their LaTeX commands; any other
+character outside printable ASCII is refused here, before any parser sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from symfisher.errors import ParseError
+
+#: Unicode characters people paste from other documents, and what they mean.
+UNICODE_ALIASES: dict[str, str] = {
+    **{ch: "\\" + name for ch, name in zip(
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩϵϑϕ",
+        ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
+         "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon",
+         "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
+         "Sigma", "Phi", "Psi", "Omega", "varepsilon", "vartheta", "varphi"])},
+    "−": "-", "·": "\\cdot", "×": "\\times", "∞": "\\infty", "…": "\\dots",
+    "⋯": "\\cdots", "√": "\\sqrt", "≤": "\\le", "≥": "\\ge", "∈": "\\in",
+}
+
+MAX_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical unit of LaTeX.
+
+    ``kind`` is one of ``command`` (``\\frac``, ``\\,``), ``letter``, ``digits``
+    (a number such as ``2`` or ``1.5``), ``space``, ``{``, ``}`` or ``char`` (any
+    other single character). ``pos`` is the offset in the original text.
+    """
+
+    kind: str
+    text: str
+    pos: int
+
+    def is_command(self, *names: str) -> bool:
+        return self.kind == "command" and self.text in names
+
+    def is_char(self, *chars: str) -> bool:
+        return self.kind in ("char", "{", "}") and self.text in chars
+
+
+def tokenize(source: str, what: str = "density") -> list[Token]:
+    """Split ``source`` into tokens.
+
+    Raises:
+        ParseError: on characters that are not LaTeX math (control characters,
+            bidirectional marks, stray Unicode), or on input that is too long.
+    """
+    if len(source) > MAX_LENGTH:
+        raise ParseError(f"the text is {len(source):,} characters long; the limit is {MAX_LENGTH:,}",
+                         source, MAX_LENGTH, what)
+    tokens: list[Token] = []
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        if ch in UNICODE_ALIASES:
+            alias = UNICODE_ALIASES[ch]
+            kind = "command" if alias.startswith("\\") else "char"
+            tokens.append(Token(kind, alias, i))
+            i += 1
+        elif ch == "\\":
+            j = i + 1
+            if j < n and source[j].isascii() and source[j].isalpha():
+                while j < n and source[j].isascii() and source[j].isalpha():
+                    j += 1
+            elif j < n and source[j].isascii() and source[j].isprintable():
+                j += 1
+            else:
+                raise ParseError("a backslash must be followed by a command name", source, i, what)
+            tokens.append(Token("command", source[i:j], i))
+            i = j
+        elif ch.isascii() and ch.isalpha():
+            tokens.append(Token("letter", ch, i))
+            i += 1
+        elif ch.isascii() and ch.isdigit():
+            j = i
+            while j < n and source[j].isascii() and source[j].isdigit():
+                j += 1
+            if j + 1 < n and source[j] == "." and source[j + 1].isascii() and source[j + 1].isdigit():
+                j += 1
+                while j < n and source[j].isascii() and source[j].isdigit():
+                    j += 1
+            tokens.append(Token("digits", source[i:j], i))
+            i = j
+        elif ch in " \t\r\n":
+            j = i
+            while j < n and source[j] in " \t\r\n":
+                j += 1
+            tokens.append(Token("space", " ", i))
+            i = j
+        elif ch in "{}":
+            tokens.append(Token(ch, ch, i))
+            i += 1
+        elif ch.isascii() and ch.isprintable():
+            tokens.append(Token("char", ch, i))
+            i += 1
+        else:
+            raise ParseError(f"unexpected character U+{ord(ch):04X} {_describe(ch)}", source, i, what)
+    return tokens
+
+
+def _describe(ch: str) -> str:
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    return f"({name.lower()})" if name else "(control character)"

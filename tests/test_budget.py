@@ -1,0 +1,56 @@
+"""Time budgets stop long symbolic work, also off the main thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import sympy as sp
+
+from symfisher import budget
+from symfisher.errors import BudgetExceeded
+
+
+def slow(seconds: float) -> str:
+    time.sleep(seconds)
+    return "done"
+
+
+def failing() -> None:
+    raise ValueError("from the worker")
+
+
+def test_budget_returns_the_result():
+    x = sp.Symbol("x")
+    assert budget.run(sp.integrate, sp.exp(-x), (x, 0, sp.oo), seconds=30) == 1
+
+
+def test_budget_stops_a_long_call():
+    start = time.monotonic()
+    with pytest.raises(BudgetExceeded, match="sleeping: no answer within the time budget of 0.5 s"):
+        budget.run(slow, 30, seconds=0.5, label="sleeping")
+    assert time.monotonic() - start < 5
+
+
+def test_budget_passes_exceptions_through():
+    with pytest.raises(ValueError, match="from the worker"):
+        budget.run(failing, seconds=10)
+
+
+def test_budget_works_outside_the_main_thread():
+    outcome = {}
+
+    def worker():
+        try:
+            budget.run(slow, 30, seconds=0.5)
+        except BudgetExceeded as exc:
+            outcome["error"] = exc
+        outcome["value"] = budget.run(slow, 0, seconds=10)
+
+    thread = threading.Thread(target=worker)
+    start = time.monotonic()
+    thread.start()
+    thread.join(20)
+    assert isinstance(outcome.get("error"), BudgetExceeded) and outcome["value"] == "done"
+    assert time.monotonic() - start < 10
