@@ -1,12 +1,14 @@
 """Time budgets for symbolic operations that may run long.
 
 SymPy's ``integrate``, ``summation``, ``simplify`` and ``solve`` cannot be
-interrupted from inside, and ``signal.alarm`` only works in the main thread.
-So a budgeted call runs in a forked child process, which is killed when its
-budget runs out; the caller gets :class:`~symfisher.errors.BudgetExceeded` and
-goes on. This works from any thread (a notebook, a web server).
+interrupted from inside. On the main thread a budget is a real-time timer
+(``SIGALRM``) that raises in the running code, nested budgets included: the
+cheapest way, used by the CLI. Elsewhere (a notebook's worker, a web server's
+thread), where signals cannot be delivered, the call runs in a forked child
+process that is killed when its budget runs out. Either way the caller gets
+:class:`~symfisher.errors.BudgetExceeded` and goes on.
 
-Where ``fork`` is unavailable the call runs inline without a limit, and
+Where neither is available the call runs inline without a limit, and
 :func:`enforced` says so.
 """
 
@@ -15,7 +17,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
+import time
 import warnings
 from typing import Any, Callable, TypeVar
 
@@ -59,12 +64,60 @@ def _child(conn, fn, args, kwargs) -> None:  # pragma: no cover - runs in the ch
     os._exit(0)
 
 
+class _Expired(BaseException):
+    """Raised by the timer; a BaseException so that no ``except Exception`` in SymPy swallows it."""
+
+    def __init__(self, token: object) -> None:
+        super().__init__()
+        self.token = token
+
+
+_deadlines: list[tuple[float, object]] = []   # (monotonic deadline, token), innermost last
+
+
+def _on_alarm(signum, frame) -> None:  # pragma: no cover - timing dependent
+    now = time.monotonic()
+    for deadline, token in _deadlines:         # the outermost expired budget wins
+        if now >= deadline - 1e-4:
+            raise _Expired(token)
+    _arm()
+
+
+def _arm() -> None:
+    if _deadlines:
+        remaining = max(min(d for d, _ in _deadlines) - time.monotonic(), 1e-4)
+        signal.setitimer(signal.ITIMER_REAL, remaining)
+    else:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _alarm_usable() -> bool:
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None, _on_alarm))
+
+
+def _run_with_alarm(fn: Callable[..., T], args, kwargs, seconds: float, label: str) -> T:
+    token = object()
+    signal.signal(signal.SIGALRM, _on_alarm)
+    _deadlines.append((time.monotonic() + seconds, token))
+    _arm()
+    try:
+        return fn(*args, **kwargs)
+    except _Expired as exc:
+        if exc.token is not token:
+            raise                     # an outer budget ran out: let it reach its owner
+        raise BudgetExceeded(label, seconds) from None
+    finally:
+        _deadlines[:] = [(d, t) for d, t in _deadlines if t is not token]
+        _arm()
+
+
 def run(fn: Callable[..., T], *args: Any, seconds: float | None = None, label: str = "operation",
         **kwargs: Any) -> T:
     """Call ``fn(*args, **kwargs)`` with a time budget.
 
     Args:
-        fn: the function; it and its result must be picklable.
+        fn: the function; off the main thread it and its result must be picklable.
         seconds: the budget (default :func:`default_seconds`).
         label: what the operation is, for the error message.
 
@@ -72,6 +125,8 @@ def run(fn: Callable[..., T], *args: Any, seconds: float | None = None, label: s
         BudgetExceeded: when no answer came within the budget.
     """
     seconds = default_seconds() if seconds is None else seconds
+    if _alarm_usable():
+        return _run_with_alarm(fn, args, kwargs, seconds, label)
     if not enforced():
         return fn(*args, **kwargs)
     ctx = multiprocessing.get_context("fork")

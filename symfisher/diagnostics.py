@@ -14,6 +14,10 @@ CODES: dict[str, str] = {
                                     "under the integral sign is not justified",
     "unused-constant": "a declared constant does not occur in the model",
     "normalization-numeric": "normalization was checked numerically, not proved symbolically",
+    "score-mean-nonzero": "the score does not have mean zero (the model is not regular)",
+    "hessian-route-invalid": "log p is not twice differentiable in θ, so F = −E[H] fails",
+    "fisher-entry-numeric": "a Fisher entry was not derived symbolically; numeric values are given",
+    "routes-disagree": "E[s sᵀ] and −E[H] differ for a model that looks regular",
 }
 
 

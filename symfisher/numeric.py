@@ -34,7 +34,24 @@ class _LogGamma(sp.Function):
     """log Γ(z) kept unevaluated (SymPy's loggamma turns back into log(gamma(z)) at integers)."""
 
 
-_FLOAT_FUNCTIONS = {"_LogGamma": special.gammaln}
+class _LogOnePlusExp(sp.Function):
+    """log(1 + e^u), evaluated without overflow (np.logaddexp)."""
+
+
+_FLOAT_FUNCTIONS = {"_LogGamma": special.gammaln, "_LogOnePlusExp": lambda u: np.logaddexp(0, u)}
+
+
+def _one_plus_exp(arg: sp.Expr):
+    """(c, u) when arg = c + c·e^u with c > 0 constant, else None."""
+    if not arg.is_Add or len(arg.args) != 2:
+        return None
+    const, other = arg.as_independent(sp.exp, as_Add=True)
+    if not const.is_positive:
+        return None
+    coeff, power = other.as_independent(sp.exp, as_Add=False)
+    if isinstance(power, sp.exp) and coeff == const:
+        return const, power.args[0]
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -55,8 +72,10 @@ def stable_log(density: sp.Expr) -> sp.Expr:
     """log p, expanded under the symbols' assumptions, with log Γ for Γ, x!, C(n,x), B(a,b)."""
     rewritten = density.rewrite(sp.gamma) if density.has(sp.factorial, sp.binomial, sp.beta) else density
     log = sp.expand_log(sp.log(rewritten))
-    return log.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
-                       lambda e: _LogGamma(e.args[0].args[0]))
+    log = log.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
+                      lambda e: _LogGamma(e.args[0].args[0]))
+    return log.replace(lambda e: isinstance(e, sp.log) and _one_plus_exp(e.args[0]) is not None,
+                       lambda e: sp.log(_one_plus_exp(e.args[0])[0]) + _LogOnePlusExp(_one_plus_exp(e.args[0])[1]))
 
 
 def function_of(expr: sp.Expr, variable: sp.Symbol, values: Point) -> Callable[[np.ndarray], np.ndarray]:
@@ -70,8 +89,19 @@ def function_of(expr: sp.Expr, variable: sp.Symbol, values: Point) -> Callable[[
 def evaluate(expr: sp.Expr, values: Point) -> complex:
     """Evaluate ``expr`` (all of whose free symbols are given) as a complex number."""
     symbols = tuple(sorted(expr.free_symbols, key=sp.default_sort_key))
+    fn = _compiled(expr, symbols)
+    args = [_float(values[s]) for s in symbols]
     with np.errstate(all="ignore"):
-        return complex(_compiled(expr, symbols)(*(complex(_float(values[s])) for s in symbols)))
+        try:
+            value = complex(fn(*args))
+        except (TypeError, ValueError):
+            value = complex("nan")
+        if np.isnan(value):           # e.g. a real power of a negative number: retry in ℂ
+            try:
+                value = complex(fn(*(complex(a) for a in args)))
+            except (TypeError, ValueError):
+                pass
+    return value
 
 
 def bounds_at(support: Support, values: Point) -> tuple[float, float]:
@@ -92,8 +122,9 @@ def weighted_function(g: sp.Expr, density: sp.Expr, variable: sp.Symbol,
             p = np.where(np.isnan(p) & (np.real(log_p(t)) == -np.inf), 0.0, p)
             gv = gf(t) if gf is not None else g_const
             out = gv * p
-            # g p is 0 where p underflows to 0, even if g is infinite there.
-            return np.where(p == 0, 0.0, out)
+            # Far in a tail p underflows while g overflows (e^{x}/(1+e^{x}) is inf/inf there):
+            # where p is negligible, a non-finite g p contributes nothing.
+            return np.where((p == 0) | ((p < 1e-100) & ~np.isfinite(out)), 0.0, out)
     return f
 
 
@@ -124,17 +155,19 @@ def _integrate(f: Callable, lo: float, hi: float, params: list[float]) -> comple
 
 
 def _quad(f: Callable, a: float, b: float) -> complex:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", integrate.IntegrationWarning)
-        try:
-            re = integrate.quad(lambda t: float(np.real(f(t))), a, b, **QUAD_OPTIONS)[0]
-            probe = f(np.array([(a + b) / 2 if np.isfinite(a + b) else (a if np.isfinite(a) else b if np.isfinite(b) else 0.0)]))
-            im = 0.0
-            if np.iscomplexobj(probe) and np.any(np.imag(probe) != 0):
-                im = integrate.quad(lambda t: float(np.imag(f(t))), a, b, **QUAD_OPTIONS)[0]
-        except integrate.IntegrationWarning as exc:
+    """QUADPACK on one piece; a warning is fatal only when the error estimate is poor."""
+    def one(part: Callable) -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", integrate.IntegrationWarning)
+            value, error = integrate.quad(part, a, b, **QUAD_OPTIONS)[:2]
+        if not np.isfinite(value) or error > 1e-7 * max(1.0, abs(value)):
             raise ArithmeticError(f"numeric integration failed on ({a:g}, {b:g}): "
-                                  f"{str(exc).splitlines()[0]}") from None
+                                  f"estimate {value:.6g} ± {error:.2g}")
+        return value
+    re = one(lambda t: float(np.real(f(t))))
+    middle = (a + b) / 2 if np.isfinite(a + b) else (a + 1 if np.isfinite(a) else b - 1 if np.isfinite(b) else 0.0)
+    probe = f(np.array([middle]))
+    im = one(lambda t: float(np.imag(f(t)))) if np.iscomplexobj(probe) and np.any(np.imag(probe) != 0) else 0.0
     return complex(re, im)
 
 

@@ -54,3 +54,24 @@ def test_budget_works_outside_the_main_thread():
     thread.join(20)
     assert isinstance(outcome.get("error"), BudgetExceeded) and outcome["value"] == "done"
     assert time.monotonic() - start < 10
+
+
+def test_nested_budgets_each_report_their_own_expiry():
+    def inner_then_outer():
+        with pytest.raises(BudgetExceeded, match="inner"):
+            budget.run(slow, 30, seconds=0.3, label="inner")
+        return budget.run(slow, 0.05, seconds=5, label="inner-ok")
+
+    assert budget.run(inner_then_outer, seconds=10, label="outer") == "done"
+    start = time.monotonic()
+    with pytest.raises(BudgetExceeded, match="outer"):
+        budget.run(lambda: budget.run(slow, 30, seconds=20, label="inner"), seconds=0.4, label="outer")
+    assert time.monotonic() - start < 5
+
+
+def test_budget_interrupts_a_long_sympy_computation():
+    x = sp.Symbol("x")
+    start = time.monotonic()
+    with pytest.raises(BudgetExceeded):
+        budget.run(sp.integrate, sp.exp(-x ** 4 + sp.sin(x) ** 3 * sp.log(x + 2)), (x, 0, sp.oo), seconds=0.5)
+    assert time.monotonic() - start < 5

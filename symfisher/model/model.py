@@ -14,15 +14,11 @@ import sympy as sp
 
 from symfisher.diagnostics import Diagnostic
 from symfisher.model.domains import Domain
+from symfisher.printing import expression_json
 from symfisher.parse import Support
 
 #: Seed of every random parameter point: output must be reproducible.
 SEED = 20250818
-
-
-def expression_json(expr: sp.Basic) -> dict[str, str]:
-    """The JSON form of an expression: ``{"latex", "srepr"}``."""
-    return {"latex": sp.latex(expr), "srepr": sp.srepr(expr)}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,208 @@
+"""Stage 3, derive: Model -> Derivation (the note's results for this model, as steps).
+
+``derive(model)`` reads top to bottom like the note: log-likelihood, score,
+E[s] = 0 (in general, then for the model), Hessian, Fisher matrix by E[s sᵀ],
+the identity F = −E[H] (in general, then for the model) and the agreement of
+both routes. Every expectation goes through the expectation engine, which
+cross-checks it numerically.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from symfisher.derive import calculus, general
+from symfisher.derive.expectation import ExpectationEngine, Outcome
+from symfisher.derive.steps import RULES, Chain, NumericCheck, Section, Status, Step, Tex
+from symfisher.diagnostics import Diagnostic
+from symfisher.model import Model
+from symfisher.printing import expression_json
+
+__all__ = ["RULES", "Chain", "Derivation", "NumericCheck", "Section", "Status", "Step", "Tex", "derive"]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """Everything derived for one model; the only thing the renderer reads."""
+
+    model: Model
+    log_density: sp.Expr
+    log_likelihood: sp.Expr
+    sample_size: sp.Symbol
+    score: tuple[sp.Expr, ...]
+    score_mean: tuple[sp.Expr | None, ...]
+    hessian: tuple[tuple[sp.Expr, ...], ...]
+    fisher: tuple[tuple[sp.Expr | None, ...], ...]
+    fisher_score_route: tuple[tuple[Outcome, ...], ...]
+    fisher_hessian_route: tuple[tuple[Outcome | None, ...], ...]
+    regular: bool
+    hessian_route_valid: bool
+    sections: tuple[Section, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+
+    @property
+    def theta(self) -> tuple[sp.Symbol, ...]:
+        return self.model.theta
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form printed by ``symfisher derive --format json``."""
+        symbols = set(self.model.theta) | {d.symbol for d in self.model.declared} | {self.model.variable}
+
+        def js(expr):
+            return None if expr is None else expression_json(expr, symbols)
+        return {
+            "variable": self.model.variable.name,
+            "parameters": [p.name for p in self.model.parameters],
+            "log_density": js(self.log_density),
+            "score": [js(s) for s in self.score],
+            "score_mean": [js(s) for s in self.score_mean],
+            "hessian": [[js(h) for h in row] for row in self.hessian],
+            "fisher": [[js(f) for f in row] for row in self.fisher],
+            "regular": self.regular,
+            "hessian_route_valid": self.hessian_route_valid,
+            "diagnostics": [d.as_dict() for d in self.diagnostics],
+        }
+
+
+def _fresh_symbol(model: Model, names: list[str], **assumptions) -> sp.Symbol:
+    taken = {s.name for s in (model.variable, *(d.symbol for d in model.declared))}
+    return sp.Symbol(next(n for n in names if n not in taken), **assumptions)
+
+
+def _expectation_steps(lhs: Tex, g: sp.Expr, model: Model, outcome: Outcome) -> tuple[Step, ...]:
+    x, s = model.variable, model.support
+    if s.discrete:
+        integral = sp.Sum(g * model.density, (x, s.lower, s.upper))
+    else:
+        integral = sp.Integral(g * model.density, (x, s.lower, s.upper))
+    first = Step(lhs, integral, "definition-expectation")
+    if outcome.value is None:
+        return (first,)
+    return first, Step(integral, outcome.value, "expectation-computed", outcome.status, ", ".join(outcome.methods),
+                       outcome.check)
+
+
+def derive(model: Model, seconds: float | None = None) -> Derivation:
+    """Derive the score, its mean, the Hessian and the Fisher matrix of ``model``.
+
+    Args:
+        model: a validated model.
+        seconds: time budget of each expectation (default: the global budget).
+    """
+    start = time.perf_counter()
+    theta, m = model.theta, len(model.theta)
+    names = [t.name for t in theta]
+    diagnostics = list(model.diagnostics)
+    regular = not model.support_depends_on_theta
+    failure = "" if regular else f"the support {model.support.latex()} depends on θ"
+
+    # log-likelihood of one observation and of a sample
+    log_p, log_steps = calculus.log_density(model)
+    n = _fresh_symbol(model, ["n", "N", "n_s"], positive=True, integer=True)
+    i = _fresh_symbol(model, ["i", "j", "k"], integer=True)
+    xs = sp.IndexedBase(model.variable.name)
+    log_lik = calculus.sample_log_likelihood(model, log_p, n, i, xs)
+    likelihood = Section("log-likelihood", (
+        Chain("log-density", log_steps),
+        Chain("log-likelihood", (Step(Tex(r"L(X|\theta)"), Tex(r"\sum_{i=1}^{n} \log p(x_i|\theta)"),
+                                      "definition-log-likelihood"),
+                                 Step(Tex(r"\sum_{i=1}^{n} \log p(x_i|\theta)"), log_lik, "log-expand"))),
+    ))
+
+    # score
+    score, score_chains = calculus.score(log_p, theta)
+    engine = ExpectationEngine(model, log_p, seconds)
+
+    # E[s] = 0: in general, then for this model
+    means = [engine.expect(s, f"E[s_{t.name}]") for s, t in zip(score, theta)]
+    mean_chains = tuple(Chain(f"score-mean:{t.name}",
+                              _expectation_steps(Tex(rf"\mathbb{{E}}[s_{{{sp.latex(t)}}}]"), s, model, out))
+                        for s, t, out in zip(score, theta, means))
+    nonzero = [t.name for t, out in zip(theta, means) if out.value is not None and out.value != 0]
+    if nonzero:
+        diagnostics.append(Diagnostic("score-mean-nonzero",
+                                      f"E[s] is not zero for {', '.join(nonzero)}: {failure or 'see the steps'}"))
+
+    # Hessian; a log-density that is not twice differentiable leaves point masses (DiracDelta)
+    hess, hess_chains = calculus.hessian(score, theta)
+    smooth = not any(h.has(sp.DiracDelta) for row in hess for h in row)
+    if not smooth:
+        kinks = sorted({str(a.args[0]) for row in hess for h in row for a in h.atoms(sp.DiracDelta)})
+        diagnostics.append(Diagnostic(
+            "hessian-route-invalid",
+            f"log p is not twice differentiable in θ (at {', '.join(k + ' = 0' for k in kinks)}): the classical "
+            "Hessian misses a point mass, so F = −E[H] does not hold with it; F comes from E[s sᵀ]"))
+    hess_classical = tuple(tuple(h.replace(sp.DiracDelta, lambda *a: sp.S.Zero) for h in row) for row in hess)
+
+    # Fisher: by definition E[s sᵀ], and by −E[H]
+    score_route = [[None] * m for _ in range(m)]
+    hessian_route = [[None] * m for _ in range(m)]
+    fisher = [[None] * m for _ in range(m)]
+    fisher_chains, identity_chains, agreement_chains = [], [], []
+    for j in range(m):
+        for k in range(j, m):
+            label = f"{names[j]},{names[k]}"
+            s_out = engine.expect(score[j] * score[k], f"F[{label}]")
+            h_out = engine.expect(-hess_classical[j][k], f"-E[H[{label}]]")
+            score_route[j][k] = score_route[k][j] = s_out
+            hessian_route[j][k] = hessian_route[k][j] = h_out
+            tex_f = Tex(rf"\mathbf{{F}}_{{{sp.latex(theta[j])}{sp.latex(theta[k])}}}")
+            fisher_chains.append(Chain(f"fisher:{label}", _expectation_steps(
+                tex_f, score[j] * score[k], model, s_out)))
+            identity_chains.append(Chain(f"fisher-hessian:{label}", _expectation_steps(
+                Tex(rf"-\mathbb{{E}}[\mathbf{{H}}_{{{sp.latex(theta[j])}{sp.latex(theta[k])}}}]"),
+                -hess_classical[j][k], model, h_out)))
+            value = s_out.value
+            if value is None and regular and smooth and h_out.value is not None:
+                value = h_out.value        # the identity, proved in general, gives the entry
+            fisher[j][k] = fisher[k][j] = value
+            if s_out.value is None:
+                diagnostics.append(Diagnostic(
+                    "fisher-entry-numeric",
+                    f"F[{label}] was not derived symbolically ({s_out.reason})"
+                    + ("; it is taken from −E[H]" if value is not None else "")
+                    + f"; numerically {_numbers(s_out.check)}"))
+            if s_out.value is not None and h_out.value is not None:
+                same = sp.simplify(s_out.value - h_out.value) == 0
+                status = Status.PROVED if same else Status.UNKNOWN
+                detail = "" if same else ("the routes differ: " + (failure or "log p is not twice differentiable"))
+                agreement_chains.append(Chain(f"agreement:{label}", (
+                    Step(s_out.value, h_out.value, "fisher-identity", status, detail),)))
+                if not same and regular and smooth:
+                    diagnostics.append(Diagnostic("routes-disagree", f"F[{label}]: E[s sᵀ] = {s_out.value} but "
+                                                                     f"−E[H] = {h_out.value}"))
+
+    sections = (
+        likelihood,
+        Section("score", score_chains),
+        Section("score-mean:general", (general.score_mean_proof(model.discrete, regular, failure),)),
+        Section("score-mean:model", mean_chains),
+        Section("hessian", hess_chains),
+        Section("fisher:definition", (general.fisher_definition(model.discrete),)),
+        Section("fisher:score-route", tuple(fisher_chains)),
+        general.fisher_identity_proof(model.discrete, regular, smooth,
+                                      failure or ("" if smooth else "log p is not twice differentiable in θ")),
+        Section("fisher:hessian-route", tuple(identity_chains)),
+        Section("fisher:agreement", tuple(agreement_chains)),
+    )
+    return Derivation(
+        model=model, log_density=log_p, log_likelihood=log_lik, sample_size=n, score=score,
+        score_mean=tuple(out.value for out in means), hessian=hess_classical if smooth else hess,
+        fisher=tuple(tuple(row) for row in fisher),
+        fisher_score_route=tuple(tuple(row) for row in score_route),
+        fisher_hessian_route=tuple(tuple(row) for row in hessian_route),
+        regular=regular, hessian_route_valid=regular and smooth, sections=sections,
+        diagnostics=tuple(diagnostics), seconds=time.perf_counter() - start)
+
+
+def _numbers(check: NumericCheck) -> str:
+    return ", ".join(f"{complex(v).real:.8g} at ({', '.join(f'{n} = {val}' for n, val in pt)})"
+                     for v, pt in zip(check.numeric, check.points))

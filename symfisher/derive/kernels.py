@@ -1,0 +1,230 @@
+"""Closed-form integrals and sums that expectations reduce to: a table, not a search.
+
+An integrand is decomposed into ``const · Π bᵢ^{eᵢ} · exp(A)`` over a support.
+Each kernel below recognises one family and returns its value at once:
+
+    Gamma        ∫₀^∞ v^{a-1} e^{-b v^k} dv          = Γ(a/k) / (k b^{a/k})
+    Beta         ∫₀^1 v^{a-1} (1-v)^{b-1} dv          = B(a, b)
+    Beta prime   ∫₀^∞ v^{a-1} (1+v)^{-c} dv           = B(a, c-a)
+    Gaussian     ∫_ℝ e^{a v² + b v + c} dv            = √(π/-a) e^{c - b²/(4a)}
+    Poisson      Σ_{v≥0} e^{A v + B} / v!             = e^{B + e^{A}}
+    Binomial     Σ_{v=0}^{n} C(n,v) e^{A v + B}       = e^{B} (1 + e^{A})^{n}
+    Neg. binom.  Σ_{v≥0} C(v+r-1, v) e^{A v + B}      = e^{B} (1 - e^{A})^{-r}
+    Geometric    Σ_{v≥l} e^{A v + B}                  = e^{B + A l} / (1 - e^{A})
+
+Logarithms and polynomial factors are generated, not matched: log(b)^m is the
+m-th derivative of b^t at t = 0, and v^m on ℝ or ℤ the m-th derivative of
+e^{t v}; so E[log x], E[x^k log x], E[x² e^{-x}] all come from one kernel.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+ZERO, ONE = sp.S.Zero, sp.S.One
+
+
+@dataclass
+class Decomposed:
+    """``const · Π base^exponent · exp(exparg)``, plus derivatives still to take."""
+
+    const: sp.Expr = ONE
+    powers: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    exparg: sp.Expr = ZERO
+    combinatorial: list = field(default_factory=list)   # factorial / binomial factors (sums)
+    derivatives: list = field(default_factory=list)     # (dummy t, order, value at which to evaluate)
+
+
+def _new_t() -> sp.Dummy:
+    return sp.Dummy("t", real=True)
+
+
+def decompose(expr: sp.Expr, v: sp.Symbol, discrete: bool, real_line: bool) -> Decomposed | None:
+    """Split an integrand into kernel form, or None when it has another shape."""
+    d = Decomposed()
+    for factor in sp.Mul.make_args(expr):
+        if not factor.has(v):
+            d.const *= factor
+            continue
+        base, exponent = factor.as_base_exp()
+        if isinstance(factor, sp.exp) or base is sp.E:
+            d.exparg += exponent if base is sp.E else factor.args[0]
+        elif isinstance(base, sp.log) and exponent.is_Integer and exponent > 0:
+            t = _new_t()
+            d.powers[base.args[0]] += t
+            d.derivatives.append((t, int(exponent), ZERO))
+        elif isinstance(base, (sp.factorial, sp.binomial)) and not exponent.has(v):
+            d.combinatorial.append((base, exponent))
+        elif not exponent.has(v):
+            if base == v and (real_line or discrete) and exponent.is_Integer and exponent > 0:
+                t = _new_t()                          # v^m = ∂^m/∂t^m e^{t v} at t = 0
+                d.exparg += t * v
+                d.derivatives.append((t, int(exponent), ZERO))
+            else:
+                d.powers[base] += exponent
+        elif not base.has(v):
+            d.exparg += exponent * sp.log(base)       # a^{f(v)} = e^{f(v) log a}
+        else:
+            return None
+    # e^{c log b(v)} is b(v)^c: a power, where the kernels look for it
+    rest = ZERO
+    for term in sp.Add.make_args(sp.expand(d.exparg)):
+        coeff, logs = term.as_independent(v, as_Add=False)
+        if isinstance(logs, sp.log) and not coeff.has(v):
+            d.powers[logs.args[0]] += coeff
+        else:
+            rest += term
+    d.exparg = rest
+    return d
+
+
+def exp_of(arg: sp.Expr) -> sp.Expr:
+    """exp(arg) with every c·log(b) term turned into b^c: exp(n log(1−p)) = (1−p)^n."""
+    out = ONE
+    for term in sp.Add.make_args(sp.expand(arg)):
+        coeff, logs = term.as_independent(sp.log, as_Add=False)
+        out *= logs.args[0] ** coeff if isinstance(logs, sp.log) else sp.exp(term)
+    return out
+
+
+def _affine(base: sp.Expr, v: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    poly = sp.Poly(base, v) if base.is_polynomial(v) else None
+    if poly is None or poly.degree() != 1:
+        return None
+    c1, c0 = poly.all_coeffs()
+    return c0, c1
+
+
+def _normalize_bases(d: Decomposed, v: sp.Symbol) -> dict | None:
+    """Rewrite each base as c·v, c·(1−v) or c·(1+v); constants go to ``const``."""
+    out: dict = defaultdict(lambda: ZERO)
+    for base, exponent in d.powers.items():
+        if base == v:
+            out[v] += exponent
+            continue
+        affine = _affine(base, v)
+        if affine is None:
+            return None
+        c0, c1 = affine
+        if c0 == 0:
+            if not c1.is_positive:
+                return None
+            d.const *= c1 ** exponent
+            out[v] += exponent
+            continue
+        ratio = sp.simplify(c1 / c0)
+        if ratio not in (ONE, -ONE) or not c0.is_positive:
+            return None
+        d.const *= c0 ** exponent
+        out[1 + ratio * v] += exponent
+    return out
+
+
+def _common_ratio(d: Decomposed, v: sp.Symbol) -> sp.Expr | None:
+    """κ when every affine base c₀ + c₁v with c₀ ≠ 0 has c₁/c₀ = κ ≠ ±1 (κ > 0)."""
+    ratios = set()
+    for base in d.powers:
+        affine = _affine(base, v) if base != v else None
+        if affine is not None and affine[0] != 0:
+            ratios.add(sp.simplify(affine[1] / affine[0]))
+    if len(ratios) == 1:
+        (kappa,) = ratios
+        if kappa.is_positive and kappa != 1:
+            return kappa
+    return None
+
+
+def integral(expr: sp.Expr, v: sp.Symbol, lower: sp.Expr, upper: sp.Expr, _rescaled: bool = False
+             ) -> sp.Expr | None:
+    """∫ expr dv over (lower, upper) by the continuous kernels, or None."""
+    real_line = lower == -sp.oo and upper == sp.oo
+    if expr.is_Add:
+        values = [integral(term, v, lower, upper, _rescaled) for term in expr.args]
+        return None if any(value is None for value in values) else sp.Add(*values)
+    d = decompose(expr, v, discrete=False, real_line=real_line)
+    if d is None:
+        return None
+    kappa = None if _rescaled or not (lower == 0 and upper == sp.oo) else _common_ratio(d, v)
+    if kappa is not None:     # v = u/κ turns every 1 + κv into 1 + u
+        return integral(sp.powsimp(sp.factor_terms(expr.subs(v, v / kappa) / kappa)), v, lower, upper, True)
+    powers = _normalize_bases(d, v)
+    if powers is None:
+        return None
+    value = _continuous_kernel(powers, sp.expand(d.exparg), v, lower, upper)
+    return None if value is None else _finish(d.const * value, d.derivatives)
+
+
+def _continuous_kernel(powers: dict, exparg: sp.Expr, v: sp.Symbol, lower, upper) -> sp.Expr | None:
+    bases = {b for b, e in powers.items() if e != 0}
+    if lower == 0 and upper == sp.oo and bases <= {v}:
+        a = powers[v] + 1
+        if exparg == 0:
+            return None
+        coeff, k = _monomial(exparg, v)
+        if coeff is None or not (-coeff).is_positive or not k.is_positive:
+            return None
+        b = -coeff
+        return sp.gamma(a / k) / (k * b ** (a / k))
+    if lower == 0 and upper == sp.oo and bases <= {v, 1 + v} and exparg == 0:
+        a, c = powers[v] + 1, -powers[1 + v]
+        return sp.gamma(a) * sp.gamma(c - a) / sp.gamma(c)
+    if lower == 0 and upper == 1 and bases <= {v, 1 - v} and exparg == 0:
+        a, b = powers[v] + 1, powers[1 - v] + 1
+        return sp.gamma(a) * sp.gamma(b) / sp.gamma(a + b)
+    if lower == -sp.oo and upper == sp.oo and not bases and exparg.is_polynomial(v):
+        poly = sp.Poly(exparg, v)
+        if poly.degree() != 2:
+            return None
+        a, b, c = poly.all_coeffs()
+        if not (-a).is_positive:
+            return None
+        return sp.sqrt(sp.pi / -a) * sp.exp(c - b ** 2 / (4 * a))
+    return None
+
+
+def _monomial(expr: sp.Expr, v: sp.Symbol) -> tuple[sp.Expr | None, sp.Expr]:
+    """expr = coeff · v^k, or (None, 0)."""
+    coeff, rest = expr.as_independent(v, as_Add=False)
+    if rest == v:
+        return coeff, ONE
+    base, k = rest.as_base_exp()
+    if base == v and not k.has(v):
+        return coeff, k
+    return None, ZERO
+
+
+def series(expr: sp.Expr, v: sp.Symbol, lower: sp.Expr, upper: sp.Expr) -> sp.Expr | None:
+    """Σ expr over the integers lower..upper by the discrete kernels, or None."""
+    d = decompose(sp.expand(expr, deep=False, mul=True, multinomial=False), v, discrete=True, real_line=False)
+    if d is None or any(e != 0 for e in d.powers.values()):
+        return None
+    linear = sp.Poly(sp.expand(d.exparg), v) if sp.expand(d.exparg).is_polynomial(v) else None
+    if linear is None or linear.degree() > 1:
+        return None
+    a_coeff, b_coeff = (linear.all_coeffs() if linear.degree() == 1 else [ZERO, linear.as_expr()])
+    A, B = sp.expand_log(a_coeff, force=True), b_coeff
+    combo = d.combinatorial
+    value = None
+    eA, eB = exp_of(A), exp_of(B)
+    if not combo and upper == sp.oo:
+        value = eB * exp_of(A * lower) / (1 - eA)
+    elif combo == [(sp.factorial(v), -1)] and lower == 0 and upper == sp.oo:
+        value = eB * sp.exp(eA)
+    elif len(combo) == 1 and combo[0][1] == 1 and isinstance(combo[0][0], sp.binomial):
+        n, k = combo[0][0].args
+        if k == v and not n.has(v) and lower == 0 and upper == n:
+            value = eB * (1 + eA) ** n
+        elif lower == 0 and upper == sp.oo and sp.expand(n - v).free_symbols and not sp.expand(n - v).has(v):
+            r = sp.expand(n - v) + 1
+            if k == v or sp.expand(k - (r - 1)) == 0:
+                value = eB * (1 - eA) ** (-r)
+    return None if value is None else _finish(d.const * value, d.derivatives)
+
+
+def _finish(value: sp.Expr, derivatives: list) -> sp.Expr:
+    for t, order, at in derivatives:
+        value = sp.diff(value, t, order).subs(t, at)
+    return value

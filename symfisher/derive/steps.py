@@ -1,0 +1,124 @@
+"""Steps as data: what the derivation hands to the renderer.
+
+A :class:`Step` is one equality (or approximation) ``lhs = rhs`` with the rule
+that justifies it and how it was established. Rule names are a public interface:
+templates pick their wording by rule name (see :data:`RULES`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Union
+
+import sympy as sp
+
+
+class Status(str, Enum):
+    """How a step was established."""
+
+    PROVED = "proved"            # proved symbolically (algebra or a named rule)
+    NUMERIC = "numeric"          # checked numerically only
+    UNKNOWN = "unknown"          # not established (e.g. a regularity condition fails)
+
+
+@dataclass(frozen=True)
+class Tex:
+    """Abstract notation that is not a SymPy expression (the general proofs): LaTeX text."""
+
+    latex: str
+
+
+Math = Union[sp.Basic, Tex]
+
+
+@dataclass(frozen=True)
+class NumericCheck:
+    """A symbolic result compared with quadrature or summation at parameter points."""
+
+    points: tuple[tuple[tuple[str, str], ...], ...]   # ((name, value), ...) per point
+    symbolic: tuple[complex, ...]
+    numeric: tuple[complex, ...]
+    passed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed,
+                "points": [dict(p) for p in self.points],
+                "symbolic": [_num(v) for v in self.symbolic],
+                "numeric": [_num(v) for v in self.numeric]}
+
+
+def _num(value: complex) -> float | list[float]:
+    value = complex(value)
+    return round(value.real, 12) if abs(value.imag) < 1e-12 else [value.real, value.imag]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link ``lhs = rhs`` of a derivation chain."""
+
+    lhs: Math
+    rhs: Math
+    rule: str
+    status: Status = Status.PROVED
+    detail: str = ""                   # rule-specific data, e.g. the failing condition
+    check: NumericCheck | None = None
+    relation: str = "="                # "=" or "≈"
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"unknown rule {self.rule!r}")
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Steps that continue one another: lhs₁ = rhs₁ = rhs₂ = ..."""
+
+    key: str                           # what the chain derives, e.g. "score:mu"
+    steps: tuple[Step, ...]
+
+    @property
+    def lhs(self) -> Math:
+        return self.steps[0].lhs
+
+    @property
+    def result(self) -> Math:
+        return self.steps[-1].rhs
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled group of chains; ``key`` selects the section's wording."""
+
+    key: str
+    chains: tuple[Chain, ...] = field(default_factory=tuple)
+
+
+#: Every rule a step may cite, with what it states.
+RULES: dict[str, str] = {
+    # definitions
+    "definition-log-likelihood": "L(X|θ) = Σᵢ log p(xᵢ|θ) for i.i.d. observations",
+    "definition-score": "s(x|θ) = ∇θ log p(x|θ)",
+    "definition-expectation": "E_p[g] = ∫ g(x) p(x|θ) dx (a sum for a discrete support)",
+    "definition-fisher": "F = E_p[s sᵀ]",
+    "definition-hessian": "H = ∂/∂θ (∂ log p/∂θ)ᵀ",
+    "empirical-fisher": "F ≈ (1/n) Σᵢ s(xᵢ|θ) s(xᵢ|θ)ᵀ (law of large numbers)",
+    # algebra and calculus
+    "log-expand": "log(ab) = log a + log b, log aᵏ = k log a (on the support, under the domains)",
+    "linearity-derivative": "the derivative of a sum is the sum of the derivatives",
+    "differentiate": "differentiate each term (power, chain and product rules)",
+    "simplify": "algebraic simplification",
+    "log-derivative": "∇ log p = ∇p / p (chain rule)",
+    "cancel-density": "(∇p / p) · p = ∇p where p > 0",
+    "quotient-rule": "∇(∇p/p) = (𝐇_p p − ∇p ∇pᵀ) / p²",
+    "split-fraction": "(a − b)/c = a/c − b/c",
+    "linearity-expectation": "E[a + b] = E[a] + E[b], E[c·g] = c·E[g]",
+    "differentiate-under-integral": "∇∫ p dx = ∫ ∇p dx (regularity: the support does not depend on θ "
+                                    "and ∇p is dominated by an integrable function)",
+    "normalization": "∫ p(x|θ) dx = 1",
+    "derivative-of-constant": "the derivative of a constant is 0",
+    "expectation-computed": "the expectation evaluated over the support",
+    "symmetry": "∂²f/∂θᵢ∂θⱼ = ∂²f/∂θⱼ∂θᵢ",
+    "fisher-identity": "F = −E[𝐇_{log p}] (proved in general above)",
+    "point-mass": "the distributional second derivative of |x−μ| carries a point mass 2δ(x−μ)",
+}
