@@ -4,15 +4,21 @@ The pipeline, one stage per subpackage::
 
     LaTeX --parse--> Model --derive--> Derivation --render--> Markdown / LaTeX
 
-``parse_model`` is the first stage's front door.
+``parse_model`` is the first stage's front door, ``derive`` the second::
+
+    from symfisher import parse_model, derive
+    d = derive(parse_model(r"\\lambda e^{-\\lambda x}", [(r"\\lambda", "positive")], support=r"(0,\\infty)"))
+    d.fisher    # ((lambda**(-2),),)
 """
 
 from __future__ import annotations
 
+from symfisher.derive import Derivation, derive
 from symfisher.errors import SymfisherError
 from symfisher.model import Model, ModelSpec, build_model, load_model_file
 
-__all__ = ["Model", "ModelSpec", "SymfisherError", "build_model", "load_model_file", "parse_model"]
+__all__ = ["Derivation", "Model", "ModelSpec", "SymfisherError", "build_model", "derive", "load_model_file",
+           "parse_model"]
 
 __version__ = "0.1.0"
 

@@ -96,20 +96,27 @@ def _alarm_usable() -> bool:
             and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None, _on_alarm))
 
 
+def _forget(token: object) -> None:
+    """Drop a budget's deadline and re-arm for the others (idempotent)."""
+    _deadlines[:] = [(d, t) for d, t in _deadlines if t is not token]
+    _arm()
+
+
 def _run_with_alarm(fn: Callable[..., T], args, kwargs, seconds: float, label: str) -> T:
     token = object()
     signal.signal(signal.SIGALRM, _on_alarm)
     _deadlines.append((time.monotonic() + seconds, token))
     _arm()
     try:
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _forget(token)            # the timer may fire even here: the outer handler sees it
     except _Expired as exc:
+        _forget(token)
         if exc.token is not token:
             raise                     # an outer budget ran out: let it reach its owner
         raise BudgetExceeded(label, seconds) from None
-    finally:
-        _deadlines[:] = [(d, t) for d, t in _deadlines if t is not token]
-        _arm()
 
 
 def run(fn: Callable[..., T], *args: Any, seconds: float | None = None, label: str = "operation",

@@ -94,7 +94,7 @@ def model_text(model: Model) -> str:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=None,
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"Seconds for each symbolic operation (default {budget.DEFAULT_SECONDS:g}).")
 @click.version_option(package_name="symfisher")
 @click.pass_context
@@ -117,6 +117,37 @@ def parse(fmt: str, **options: Any) -> None:
         click.echo(model_text(model))
 
 
+def derivation_text(derivation) -> str:
+    """A readable summary of a derivation: score, Hessian, Fisher matrix, diagnostics."""
+    from symfisher.printing import latex
+
+    names = [p.name for p in derivation.model.parameters]
+    lines = [f"log p        {derivation.log_density}"]
+    lines += [f"score[{n}]{' ' * max(1, 4 - len(n))}{s}" for n, s in zip(names, derivation.score)]
+    lines += [f"E[score]     {list(derivation.score_mean)}"]
+    for j, row in enumerate(derivation.fisher):
+        for k, entry in enumerate(row[j:], start=j):
+            shown = "not derived symbolically" if entry is None else f"{entry}    ${latex(entry)}$"
+            lines.append(f"F[{names[j]},{names[k]}]{' ' * max(1, 8 - len(names[j]) - len(names[k]))}{shown}")
+    lines.append(f"regular      {derivation.regular}")
+    lines += [f"diagnostic   [{d.code}] {d.message}" for d in derivation.diagnostics]
+    return "\n".join(lines)
+
+
+@cli.command()
+@_model_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def derive(fmt: str, **options: Any) -> None:
+    """Derive the score, Hessian and Fisher matrix of a model."""
+    from symfisher.derive import derive as run_derivation
+
+    derivation = run_derivation(build_model(spec_from_options(**options)))
+    if fmt == "json":
+        click.echo(json.dumps(derivation.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(derivation_text(derivation))
+
+
 @cli.group("catalog")
 def catalog_group() -> None:
     """The built-in catalogue of textbook models."""
@@ -134,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning user errors into one line and exit code 2."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    previous_budget = budget.default_seconds()     # --timeout applies to this run only
     try:
         cli.main(args=args, prog_name="symfisher", standalone_mode=False)
     except SymfisherError as exc:
@@ -159,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("symfisher: interrupted", err=True)
         return 130
+    finally:
+        budget.set_default_seconds(previous_budget)
     return 0
 
 

@@ -34,3 +34,20 @@ def assert_same_function(actual: sp.Expr, expected: sp.Expr, points: int = 6, se
 @pytest.fixture
 def same():
     return assert_same_function
+
+
+_DERIVED: dict = {}
+
+
+@pytest.fixture(scope="session")
+def derived():
+    """derived(name) -> Derivation of a catalogue model, computed once per session."""
+    from symfisher.catalog import catalog
+    from symfisher.derive import derive
+    from symfisher.model import build_model
+
+    def get(name: str):
+        if name not in _DERIVED:
+            _DERIVED[name] = derive(build_model(catalog()[name]))
+        return _DERIVED[name]
+    return get

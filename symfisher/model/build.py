@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from symfisher import budget, numeric
+from symfisher import budget, integrals, numeric
 from symfisher.diagnostics import Diagnostic
 from symfisher.errors import LocatedError, ModelError
 from symfisher.model.domains import DOMAINS
@@ -188,8 +188,12 @@ def check_normalization_numeric(model: Model, points: list[dict[sp.Symbol, sp.Ex
 
 def _total(density: sp.Expr, x: sp.Symbol, support: Support) -> sp.Expr:
     if support.values is not None:
-        total = sum(density.subs(x, v) for v in support.values)
-    elif support.discrete:
+        return sp.simplify(sum(density.subs(x, v) for v in support.values))
+    table = integrals.closed_form(density.rewrite(sp.gamma) if density.has(sp.beta) else density,
+                                  x, support.lower, support.upper, support.discrete)
+    if table is not None and sp.simplify(sp.gammasimp(table)) == 1:
+        return sp.S.One
+    if support.discrete:
         total = sp.summation(density, (x, support.lower, support.upper))
     else:
         total = sp.integrate(density, (x, support.lower, support.upper), conds="none")

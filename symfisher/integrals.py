@@ -1,5 +1,7 @@
 """Closed-form integrals and sums that expectations reduce to: a table, not a search.
 
+Shared by the model stage (normalization) and the derive stage (expectations).
+
 An integrand is decomposed into ``const · Π bᵢ^{eᵢ} · exp(A)`` over a support.
 Each kernel below recognises one family and returns its value at once:
 
@@ -22,9 +24,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 import sympy as sp
 
 ZERO, ONE = sp.S.Zero, sp.S.One
+_PROBE_SEED = 20250818     # numeric pre-test of symmetry: fixed, so runs are reproducible
 
 
 @dataclass
@@ -58,6 +63,14 @@ def decompose(expr: sp.Expr, v: sp.Symbol, discrete: bool, real_line: bool) -> D
             d.derivatives.append((t, int(exponent), ZERO))
         elif isinstance(base, (sp.factorial, sp.binomial)) and not exponent.has(v):
             d.combinatorial.append((base, exponent))
+        elif not exponent.has(v) and base.is_Add and _affine(base, v) is None and sp.factor(base).is_Mul:
+            # (1/w + 1)^e = ((w + 1)/w)^e = (w + 1)^e w^{-e}: factors positive on the support
+            for piece in sp.Mul.make_args(sp.factor(base)):
+                b, e = piece.as_base_exp()
+                if b.has(v):
+                    d.powers[b] += e * exponent
+                else:
+                    d.const *= piece ** exponent
         elif not exponent.has(v):
             if base == v and (real_line or discrete) and exponent.is_Integer and exponent > 0:
                 t = _new_t()                          # v^m = ∂^m/∂t^m e^{t v} at t = 0
@@ -227,4 +240,96 @@ def series(expr: sp.Expr, v: sp.Symbol, lower: sp.Expr, upper: sp.Expr) -> sp.Ex
 def _finish(value: sp.Expr, derivatives: list) -> sp.Expr:
     for t, order, at in derivatives:
         value = sp.diff(value, t, order).subs(t, at)
+    return value
+
+
+# -- substitutions: each returns [(integrand, var, lower, upper), ...] or None ----------------
+
+def by_substitution(transform, f: sp.Expr, v: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> sp.Expr | None:
+    """∫ f dv by a substitution whose pieces the kernels then integrate, or None."""
+    pieces = transform(f, v, lo, hi)
+    if pieces is None:
+        return None
+    total = sp.S.Zero
+    for expr, var, lower, upper in pieces:
+        value = integral(expr, var, lower, upper)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _split_at_kinks(f, v, lo, hi):
+    kinks = {a for e in f.atoms(sp.Abs, sp.sign) for a in sp.solve(e.args[0], v) if a.is_real}
+    if not f.has(sp.Abs, sp.sign) or len(kinks) != 1:
+        return None
+    (k,) = kinks
+    if not (lo < k < hi) is sp.true and not (k.is_number and lo == -sp.oo and hi == sp.oo):
+        return None
+    neg, pos = sp.Dummy("u", positive=True), sp.Dummy("u", positive=True)
+    left = f.subs(v, k - neg).doit()
+    right = f.subs(v, k + pos).doit()
+    return [(sp.powsimp(left), neg, 0, k - lo), (sp.powsimp(right), pos, 0, hi - k)]
+
+
+def _exp_substitution(f, v, lo, hi):
+    if not (lo == -sp.oo and hi == sp.oo) or not f.has(sp.exp):
+        return None
+    w = sp.Dummy("w", positive=True)
+    g = sp.powsimp(sp.expand(f.subs(v, -sp.log(w)) / w, power_exp=True, mul=False, log=False,
+                             multinomial=False, basic=False))
+    return [(g, w, 0, sp.oo)]
+
+
+def _log_substitution(f, v, lo, hi):
+    if not (lo == 0 and hi == sp.oo) or not f.has(sp.log):
+        return None
+    y = sp.Dummy("y", real=True)
+    g = sp.expand(sp.expand_log(f.subs(v, sp.exp(y)) * sp.exp(y), force=True), power_exp=True,
+                  mul=False, log=False, multinomial=False, basic=False)
+    g = sp.powsimp(g, combine="exp")
+    return [(g, y, -sp.oo, sp.oo)]
+
+
+def symmetric(f: sp.Expr, v: sp.Symbol, sign: int) -> bool:
+    """f(−v) = sign·f(v), tested at a few numbers first and only then proved."""
+    mirrored = f.subs(v, -v) - sign * f
+    rng = np.random.default_rng(_PROBE_SEED)
+    for _ in range(3):
+        point = {s: sp.Rational(int(rng.integers(300, 2900)), 1000) for s in mirrored.free_symbols}
+        value = complex(sp.N(mirrored.subs(point), 15))
+        if not np.isfinite(value) or abs(value) > 1e-9:
+            return False
+    return sp.expand(mirrored) == 0 or sp.simplify(mirrored) == 0
+
+
+def _even_square(f, v, lo, hi):
+    if not (lo == -sp.oo and hi == sp.oo):
+        return None
+    if not symmetric(f, v, 1):
+        return None
+    y = sp.Dummy("y", positive=True)
+    root = sp.sqrt(y)
+    return [(f.subs(v, root) / root, y, 0, sp.oo)]
+
+
+SUBSTITUTIONS = [
+    ("split-at-kink", _split_at_kinks),
+    ("substitution-exp", _exp_substitution),
+    ("substitution-log", _log_substitution),
+    ("substitution-square", _even_square),
+]
+
+
+
+
+def closed_form(expr: sp.Expr, v: sp.Symbol, lower: sp.Expr, upper: sp.Expr, discrete: bool) -> sp.Expr | None:
+    """∫ or Σ of expr over the support by the kernels, directly or after a substitution."""
+    if discrete:
+        return series(expr, v, lower, upper)
+    value = integral(expr, v, lower, upper)
+    for _, transform in SUBSTITUTIONS:
+        if value is not None:
+            return value
+        value = by_substitution(transform, expr, v, lower, upper)
     return value
