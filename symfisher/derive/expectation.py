@@ -182,7 +182,8 @@ class ExpectationEngine:
                 return None, tuple(methods + [f"no method for E[{part}]"])
             total += coeff * value
             methods.append(method)
-        return tidy(total, self.points, self.seconds / 2), tuple(sorted(set(methods)))
+        units = tuple(d.symbol for d in self.model.declared if d.domain.name == "unit")
+        return tidy(total, self.points, self.seconds / 2, units), tuple(sorted(set(methods)))
 
     def _part(self, part: sp.Expr) -> tuple[sp.Expr | None, str]:
         if part not in self._parts:
@@ -246,8 +247,11 @@ class ExpectationEngine:
 
 # -- readable values ------------------------------------------------------------------------
 
-def tidy(expr: sp.Expr, points, seconds: float) -> sp.Expr:
-    """A readable closed form: Γ ratios simplified, ψ⁽ⁿ⁾ at integers as constants, no Piecewise."""
+def tidy(expr: sp.Expr, points, seconds: float, units: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
+    """A readable closed form: Γ ratios simplified, ψ⁽ⁿ⁾ at integers as constants, no Piecewise.
+
+    For parameters in (0, 1), forms in 1 − p are preferred to p − 1 when shorter.
+    """
     def work():
         e = sp.expand_func(sp.gammasimp(expr))
         if e.has(sp.sinh, sp.cosh, sp.tanh):
@@ -256,6 +260,9 @@ def tidy(expr: sp.Expr, points, seconds: float) -> sp.Expr:
         candidates.append(sp.factor_terms(sp.simplify(sp.powsimp(sp.expand(candidates[0]), force=True))))
         candidates.append(sp.factor(candidates[0]))
         candidates.append(sp.factor(sp.powsimp(candidates[0])))
+        for u in units:
+            w = sp.Dummy("w", positive=True)
+            candidates.append(sp.factor(candidates[0].subs(u, 1 - w)).subs(w, 1 - u))
         return min(candidates, key=lambda c: (sp.count_ops(c), len(str(c))))
     try:
         value = budget.run(work, seconds=seconds, label="simplify")
