@@ -28,6 +28,8 @@ def test_wheel_carries_templates_and_catalogue(wheel):
                if p.is_file() and p.suffix in (".j2", ".md")}
     assert shipped and {f"symfisher/templates/{n}" for n in shipped} <= names
     assert "symfisher/catalog/models.yaml" in names
+    sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "symfisher").rglob("*.py")}
+    assert sources <= names, f"modules missing from the wheel: {sorted(sources - names)}"
     entry_points = wheel.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "symfisher = symfisher.cli:run" in entry_points
 
