@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 
-import numpy as np
 import pytest
 import sympy as sp
 
@@ -22,7 +21,6 @@ SMOOTH_REGULAR = [n for n in NAMES if n not in ("uniform", "laplace")]
 
 
 def random_point(model, seed):
-    rng = np.random.default_rng(seed)
     return model.sample_points(1, seed=seed)[0]
 
 
@@ -78,12 +76,10 @@ def test_sample_log_likelihood_is_the_sum_of_log_densities(name, derived):
     support = list(numeric.support_samples(m.support, point))
     xs = [sp.Rational(str(v)) for v in rng.sample(support, min(4, len(support)))]
     n = d.sample_size
-    base = sp.IndexedBase(m.variable.name)
     value = d.log_likelihood.subs(n, len(xs)).doit()
     value = value.replace(lambda e: isinstance(e, sp.Indexed), lambda e: xs[int(e.indices[0]) - 1])
     expected = sum(complex(sp.N(sp.log(m.density).subs({**point, m.variable: x}))) for x in xs)
     assert abs(numeric.evaluate(value, point) - expected) < 1e-9 * max(1, abs(expected))
-    del base
 
 
 def test_general_score_mean_proof_follows_the_note(derived):
@@ -127,14 +123,11 @@ def test_expectation_past_its_budget_is_numeric_and_the_run_goes_on():
     notes = [g.message for g in d.diagnostics if g.code == "fisher-entry-numeric"]
     assert notes and all("time budget" in n and "numerically" in n for n in notes)
     outcome = d.fisher_score_route[0][0]
-    nu = model.constants[0].symbol
-    mu, sigma = model.theta
     for pt, value in zip(outcome.check.points, outcome.check.numeric):
         values = dict(pt)
         expected = (float(sp.Rational(values["nu"])) + 1) / ((float(sp.Rational(values["nu"])) + 3)
                                                              * float(sp.Rational(values["sigma"])) ** 2)
         assert abs(value - expected) < 1e-7
-    del nu, mu, sigma
 
 
 def test_a_wrong_symbolic_value_is_rejected(monkeypatch):

@@ -20,7 +20,7 @@ numeric values; the run goes on.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -212,9 +212,10 @@ class ExpectationEngine:
                 return value, name        # table methods are exact; the entry's check still applies
             if targets is None:
                 targets = [numeric.expectation(part, frame.density, frame.var, support, pt) for pt in self.points]
+            if frame.var in value.free_symbols:
+                continue
             try:
-                found = [numeric.evaluate(value, pt) if value.free_symbols - {frame.var} == value.free_symbols
-                         else complex("nan") for pt in self.points]
+                found = [numeric.evaluate(value, pt) for pt in self.points]
             except (TypeError, ValueError, KeyError):
                 continue
             if all(_close(f, t) for f, t in zip(found, targets)):
