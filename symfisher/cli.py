@@ -8,7 +8,9 @@ traceback instead. Nothing is written when a run fails.
 from __future__ import annotations
 
 import json
+import re
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import click
@@ -134,18 +136,57 @@ def derivation_text(derivation) -> str:
     return "\n".join(lines)
 
 
+#: Where ``derive`` output goes by default: text and JSON to the terminal, documents to output/.
+DOCUMENT_FORMATS = ("md", "tex")
+DEFAULT_OUTPUT_DIRECTORY = "output"
+
+
+def document_name(model_name: str | None, model_file: str | None, title: str | None) -> str:
+    """A file name stem for a model: its catalogue name, its file's name, or its title."""
+    if model_name:
+        return model_name
+    if model_file:
+        return Path(model_file).stem
+    slug = re.sub(r"[^a-z0-9]+", "-", (title or "").lower()).strip("-")[:60]
+    return slug or "model"
+
+
 @cli.command()
 @_model_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def derive(fmt: str, **options: Any) -> None:
-    """Derive the score, Hessian and Fisher matrix of a model."""
+@click.option("--format", "fmt", type=click.Choice(["text", "json", *DOCUMENT_FORMATS]), default="text",
+              show_default=True, help="text or json: a summary; md or tex: the write-up, like the note.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
+              help="Language of the write-up.")
+@click.option("-o", "--output", "output", default=None, metavar="PATH",
+              help="Write here ('-' for the terminal). Default: the terminal for text and json, "
+                   "output/NAME.LANG.md|tex for documents.")
+@click.option("--date", default=None, metavar="YYYY-MM-DD",
+              help="Date printed in the document (default: SOURCE_DATE_EPOCH, else today).")
+@click.option("--templates", "templates", default=None, metavar="DIR",
+              type=click.Path(file_okay=False), help="Your templates, searched before the built-in ones.")
+def derive(fmt: str, lang: str, output: str | None, date: str | None, templates: str | None,
+           **options: Any) -> None:
+    """Derive the score, Hessian and Fisher matrix of a model; write them up."""
     from symfisher.derive import derive as run_derivation
+    from symfisher.render import document_date, environment, render, write_atomic
 
+    if fmt in DOCUMENT_FORMATS:                    # bad --date or --templates fail before the slow part
+        document_date(date)
+        environment(templates)
     derivation = run_derivation(build_model(spec_from_options(**options)))
     if fmt == "json":
-        click.echo(json.dumps(derivation.as_dict(), ensure_ascii=False, indent=2))
+        text = json.dumps(derivation.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "text":
+        text = derivation_text(derivation) + "\n"
     else:
-        click.echo(derivation_text(derivation))
+        text = render(derivation, fmt, lang, date=date, templates=templates)
+        if output is None:
+            name = document_name(options["model_name"], options["model_file"], derivation.model.title)
+            output = str(Path(DEFAULT_OUTPUT_DIRECTORY) / f"{name}.{lang}.{fmt}")
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {write_atomic(output, text)}")
 
 
 @cli.group("catalog")

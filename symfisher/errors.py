@@ -86,6 +86,12 @@ class InputFileError(SymfisherError):
     code = "input"
 
 
+class OutputFileError(SymfisherError):
+    """A document that cannot be written (the previous file, if any, is untouched)."""
+
+    code = "output"
+
+
 class BudgetExceeded(SymfisherError):
     """A symbolic operation ran out of its time budget."""
 

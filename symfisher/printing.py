@@ -1,7 +1,7 @@
 """LaTeX of SymPy expressions in the notation of statistics texts.
 
 Trigamma prints as ψ′(·), digamma as ψ(·), Euler's constant as γ (γ_E when a
-model symbol is already called γ). Used for JSON output and documents alike.
+model symbol is already called γ), and every derivative as ∂. Used for JSON output and documents alike.
 """
 
 from __future__ import annotations
@@ -16,6 +16,16 @@ class StatsLatexPrinter(LatexPrinter):
     def __init__(self, settings: dict | None = None, euler: str = r"\gamma") -> None:
         super().__init__(settings or {})
         self._euler = euler
+
+    def _print_Derivative(self, expr):
+        # derivatives in θ are partial even where the term happens to depend on one symbol
+        # (the setting also prints the d of integrals, so it is set only while printing this)
+        saved = self._settings["diff_operator_latex"]
+        self._settings["diff_operator_latex"] = r"\partial"
+        try:
+            return super()._print_Derivative(expr)
+        finally:
+            self._settings["diff_operator_latex"] = saved
 
     def _print_polygamma(self, expr, exp=None):
         n, z = expr.args

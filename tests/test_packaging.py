@@ -25,7 +25,7 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
 def test_wheel_carries_templates_and_catalogue(wheel):
     names = set(wheel.namelist())
     shipped = {p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*")
-               if p.is_file() and p.suffix in (".j2", ".md")}
+               if p.is_file() and p.suffix in (".j2", ".md", ".yaml", ".py")}
     assert shipped and {f"symfisher/templates/{n}" for n in shipped} <= names
     assert "symfisher/catalog/models.yaml" in names
     sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "symfisher").rglob("*.py")}
@@ -42,3 +42,9 @@ def test_installed_console_script_runs_outside_the_source_tree(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["parameters"] == ["alpha", "beta"]
+    # the installed templates and wording render a document, outside the source tree
+    done = subprocess.run([str(script), "derive", "--model", "poisson", "--format", "md", "--lang", "zh",
+                           "--date", "2025-08-18"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "output" / "poisson.zh.md").read_text(encoding="utf-8") == \
+        (ROOT / "tests" / "golden" / "poisson.zh.md").read_text(encoding="utf-8")

@@ -24,6 +24,9 @@ from symfisher.errors import BudgetExceeded
 from symfisher.model import Model
 from symfisher.printing import expression_json
 
+#: The note's expectation symbol.
+E = r"\mathbb{E}_{p(x|\theta)}"
+
 __all__ = ["RULES", "Chain", "Derivation", "NumericCheck", "Section", "Status", "Step", "Tex", "derive"]
 
 
@@ -36,6 +39,7 @@ class Derivation:
     log_likelihood: sp.Expr
     sample_size: sp.Symbol
     score: tuple[sp.Expr, ...]
+    sample_score: tuple[sp.Expr, ...]
     score_mean: tuple[sp.Expr | None, ...]
     hessian: tuple[tuple[sp.Expr, ...], ...]
     fisher: tuple[tuple[sp.Expr | None, ...], ...]
@@ -50,6 +54,12 @@ class Derivation:
     @property
     def theta(self) -> tuple[sp.Symbol, ...]:
         return self.model.theta
+
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a derivation as its English write-up (no front matter)."""
+        from symfisher.render import render   # the render stage reads Derivations; imported on use
+
+        return render(self, "notebook", "en")
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -123,10 +133,19 @@ def derive(model: Model, seconds: float | None = None) -> Derivation:
     score, score_chains = calculus.score(log_p, theta)
     engine = ExpectationEngine(model, log_p, seconds)
 
+    # the likelihood equations ∂L/∂θⱼ = Σᵢ sⱼ(xᵢ|θ), which the MLE sets to zero
+    sample_score = tuple(calculus.sample_log_likelihood(model, s, n, i, xs) for s in score)
+    mle_chains = tuple(
+        Chain(f"mle:{t.name}", (
+            Step(Tex(rf"\frac{{\partial L(X|\theta)}}{{\partial {sp.latex(t)}}}"),
+                 Tex(rf"\sum_{{i=1}}^{{n}} s_{{{sp.latex(t)}}}(x_i|\theta)"), "score-of-sample"),
+            Step(Tex(rf"\sum_{{i=1}}^{{n}} s_{{{sp.latex(t)}}}(x_i|\theta)"), value, "substitute")))
+        for t, value in zip(theta, sample_score))
+
     # E[s] = 0: in general, then for this model
     means = [engine.expect(s, f"E[s_{t.name}]") for s, t in zip(score, theta)]
     mean_chains = tuple(Chain(f"score-mean:{t.name}",
-                              _expectation_steps(Tex(rf"\mathbb{{E}}[s_{{{sp.latex(t)}}}]"), s, model, out))
+                              _expectation_steps(Tex(rf"{E}[s_{{{sp.latex(t)}}}(x|\theta)]"), s, model, out))
                         for s, t, out in zip(score, theta, means))
     nonzero = [t.name for t, out in zip(theta, means) if out.value is not None and out.value != 0]
     if nonzero:
@@ -156,12 +175,13 @@ def derive(model: Model, seconds: float | None = None) -> Derivation:
             h_out = engine.expect(-hess_classical[j][k], f"-E[H[{label}]]")
             score_route[j][k] = score_route[k][j] = s_out
             hessian_route[j][k] = hessian_route[k][j] = h_out
-            tex_f = Tex(rf"\mathbf{{F}}_{{{sp.latex(theta[j])}{sp.latex(theta[k])}}}")
-            fisher_chains.append(Chain(f"fisher:{label}", _expectation_steps(
-                tex_f, score[j] * score[k], model, s_out)))
+            pair = sp.latex(theta[j]) + " " + sp.latex(theta[k])
+            tex_f = Tex(rf"\mathbf{{F}}_{{{pair}}}")
+            tex_ss = Tex(rf"{E}[s_{{{sp.latex(theta[j])}}}(x|\theta) \, s_{{{sp.latex(theta[k])}}}(x|\theta)]")
+            fisher_chains.append(Chain(f"fisher:{label}", (Step(tex_f, tex_ss, "definition-fisher"),)
+                                       + _expectation_steps(tex_ss, score[j] * score[k], model, s_out)))
             identity_chains.append(Chain(f"fisher-hessian:{label}", _expectation_steps(
-                Tex(rf"-\mathbb{{E}}[\mathbf{{H}}_{{{sp.latex(theta[j])}{sp.latex(theta[k])}}}]"),
-                -hess_classical[j][k], model, h_out)))
+                Tex(rf"-{E}[\mathbf{{H}}_{{{pair}}}]"), -hess_classical[j][k], model, h_out)))
             value = s_out.value
             if value is None and regular and smooth and h_out.value is not None:
                 value = h_out.value        # the identity, proved in general, gives the entry
@@ -174,10 +194,11 @@ def derive(model: Model, seconds: float | None = None) -> Derivation:
                     + f"; numerically {_numbers(s_out.check)}"))
             if s_out.value is not None and h_out.value is not None:
                 same = sp.simplify(s_out.value - h_out.value) == 0
-                status = Status.PROVED if same else Status.UNKNOWN
                 detail = "" if same else ("the routes differ: " + (failure or "log p is not twice differentiable"))
                 agreement_chains.append(Chain(f"agreement:{label}", (
-                    Step(s_out.value, h_out.value, "fisher-identity", status, detail),)))
+                    Step(tex_f, s_out.value, "score-route"),
+                    Step(s_out.value, h_out.value, "fisher-identity" if same else "routes-differ",
+                         detail=detail, relation="=" if same else "≠"))))
                 if not same and regular and smooth:
                     diagnostics.append(Diagnostic("routes-disagree", f"F[{label}]: E[s sᵀ] = {s_out.value} but "
                                                                      f"−E[H] = {h_out.value}"))
@@ -185,13 +206,15 @@ def derive(model: Model, seconds: float | None = None) -> Derivation:
                 if mass is not None:
                     # the distributional Hessian carries δ terms; their expectation closes the gap
                     restored = sp.simplify(h_out.value + mass - s_out.value) == 0
+                    total = sp.Add(h_out.value, mass, evaluate=False)
                     agreement_chains.append(Chain(f"point-mass:{label}", (
-                        Step(sp.Add(h_out.value, mass, evaluate=False), s_out.value, "point-mass",
-                             Status.PROVED if restored else Status.UNKNOWN),)))
+                        Step(Tex(rf"-{E}[\mathbf{{H}}^{{\delta}}_{{{pair}}}]"), total, "point-mass"),
+                        Step(total, s_out.value, "simplify", Status.PROVED if restored else Status.UNKNOWN))))
 
     sections = (
         likelihood,
         Section("score", score_chains),
+        Section("mle", mle_chains),
         Section("score-mean:general", (general.score_mean_proof(model.discrete, regular, failure),)),
         Section("score-mean:model", mean_chains),
         Section("hessian", hess_chains),
@@ -204,6 +227,7 @@ def derive(model: Model, seconds: float | None = None) -> Derivation:
     )
     return Derivation(
         model=model, log_density=log_p, log_likelihood=log_lik, sample_size=n, score=score,
+        sample_score=sample_score,
         score_mean=tuple(out.value for out in means), hessian=hess_classical if smooth else hess,
         fisher=tuple(tuple(row) for row in fisher),
         fisher_score_route=tuple(tuple(row) for row in score_route),

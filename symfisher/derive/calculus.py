@@ -132,7 +132,9 @@ def hessian(score_values: tuple[sp.Expr, ...], theta: tuple[sp.Symbol, ...]
             raw = sp.diff(score_values[j], theta[k])
             value = readable(raw)
             entries[j][k] = entries[k][j] = value
-            steps = [Step(sp.Derivative(score_values[j], theta[k]), raw, "differentiate")]
+            steps = [Step(Tex(rf"\mathbf{{H}}_{{{sp.latex(theta[j])} {sp.latex(theta[k])}}}"),
+                          sp.Derivative(score_values[j], theta[k]), "definition-hessian"),
+                     Step(sp.Derivative(score_values[j], theta[k]), raw, "differentiate")]
             if value != raw:
                 steps.append(Step(raw, value, "simplify"))
             chains.append(Chain(f"hessian:{theta[j].name}:{theta[k].name}", tuple(steps)))

@@ -63,7 +63,7 @@ class Step:
     status: Status = Status.PROVED
     detail: str = ""                   # rule-specific data, e.g. the failing condition
     check: NumericCheck | None = None
-    relation: str = "="                # "=" or "≈"
+    relation: str = "="                # "=", "≈" or "≠" (a comparison that fails)
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -102,12 +102,14 @@ RULES: dict[str, str] = {
     "definition-expectation": "E_p[g] = ∫ g(x) p(x|θ) dx (a sum for a discrete support)",
     "definition-fisher": "F = E_p[s sᵀ]",
     "definition-hessian": "H = ∂/∂θ (∂ log p/∂θ)ᵀ",
+    "score-of-sample": "∇θ L(X|θ) = Σᵢ ∇θ log p(xᵢ|θ) = Σᵢ s(xᵢ|θ)",
     "empirical-fisher": "F ≈ (1/n) Σᵢ s(xᵢ|θ) s(xᵢ|θ)ᵀ (law of large numbers)",
     # algebra and calculus
     "log-expand": "log(ab) = log a + log b, log aᵏ = k log a (on the support, under the domains)",
     "linearity-derivative": "the derivative of a sum is the sum of the derivatives",
     "differentiate": "differentiate each term (power, chain and product rules)",
     "simplify": "algebraic simplification",
+    "substitute": "substitute the expression derived above (a term free of xᵢ summed n times is n times it)",
     "log-derivative": "∇ log p = ∇p / p (chain rule)",
     "cancel-density": "(∇p / p) · p = ∇p where p > 0",
     "quotient-rule": "∇(∇p/p) = (𝐇_p p − ∇p ∇pᵀ) / p²",
@@ -120,5 +122,8 @@ RULES: dict[str, str] = {
     "expectation-computed": "the expectation evaluated over the support",
     "symmetry": "∂²f/∂θᵢ∂θⱼ = ∂²f/∂θⱼ∂θᵢ",
     "fisher-identity": "F = −E[𝐇_{log p}] (proved in general above)",
-    "point-mass": "the distributional second derivative of |x−μ| carries a point mass 2δ(x−μ)",
+    "score-route": "the entry of F found from E[s sᵀ] above",
+    "routes-differ": "E[s sᵀ] ≠ −E[𝐇]: the conditions of the identity fail for this model",
+    "point-mass": "the Hessian in the sense of distributions (𝐇^δ) adds the point mass of a kink, "
+                  "e.g. ∂²|x−μ|/∂μ² = 2δ(x−μ)",
 }

@@ -104,7 +104,8 @@ def build_model(spec: ModelSpec, *, check: bool = True, symbolic_seconds: float 
             "condition (differentiating under the integral sign) fails"))
     model = Model(density=density, variable=variable, parameters=tuple(parameters),
                   constants=tuple(constants), support=support, density_source=spec.density,
-                  support_source=spec.support, title=spec.title, description=spec.description,
+                  support_source=spec.support, title=spec.title, title_zh=spec.title_zh,
+                  description=spec.description,
                   tags=spec.tags, diagnostics=tuple(diagnostics))
     if not check:
         return model

@@ -22,6 +22,11 @@ class Domain:
     sample_low: float
     sample_high: float
     integer: bool = False
+    notation: str = "# \\in \\mathbb{R}"   # the condition in LaTeX, "#" standing for the symbol
+
+    def latex(self, symbol_latex: str) -> str:
+        """The domain as a LaTeX condition on a symbol, e.g. ``\\sigma > 0``."""
+        return self.notation.replace("#", symbol_latex)
 
     def symbol(self, name: str) -> sp.Symbol:
         """A SymPy symbol with this domain's assumptions."""
@@ -42,12 +47,13 @@ class Domain:
 
 DOMAINS: dict[str, Domain] = {d.name: d for d in [
     Domain("real", "a real number", (("real", True),), -2.0, 2.0),
-    Domain("positive", "a positive real number", (("positive", True),), 0.5, 3.0),
-    Domain("nonnegative", "a non-negative real number", (("nonnegative", True),), 0.2, 3.0),
-    Domain("unit", "a number in (0, 1)", (("positive", True),), 0.15, 0.85),
-    Domain("integer", "an integer", (("integer", True),), -3, 3, integer=True),
+    Domain("positive", "a positive real number", (("positive", True),), 0.5, 3.0, notation="# > 0"),
+    Domain("nonnegative", "a non-negative real number", (("nonnegative", True),), 0.2, 3.0,
+           notation="# \\geq 0"),
+    Domain("unit", "a number in (0, 1)", (("positive", True),), 0.15, 0.85, notation="0 < # < 1"),
+    Domain("integer", "an integer", (("integer", True),), -3, 3, integer=True, notation="# \\in \\mathbb{Z}"),
     Domain("positive_integer", "a positive integer", (("positive", True), ("integer", True)), 2, 8,
-           integer=True),
+           integer=True, notation="# \\in \\{1, 2, \\dots\\}"),
 ]}
 
 DOMAIN_CONDITIONS = {

@@ -46,6 +46,7 @@ class Model:
     density_source: str
     support_source: str
     title: str = ""
+    title_zh: str = ""
     description: str = ""
     tags: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)

@@ -25,7 +25,7 @@ DEFAULT_DOMAIN = "real"
 MAX_FILE_BYTES = 1_000_000
 
 #: Keys a model file may have, and whether each is required.
-FILE_KEYS: dict[str, bool] = {"title": False, "density": True, "variable": False, "parameters": True,
+FILE_KEYS: dict[str, bool] = {"title": False, "title_zh": False, "density": True, "variable": False, "parameters": True,
                               "constants": False, "support": False, "description": False,
                               "tags": False}
 
@@ -40,12 +40,13 @@ class ModelSpec:
     constants: tuple[tuple[str, str], ...] = ()
     support: str = DEFAULT_SUPPORT
     title: str = ""
+    title_zh: str = ""              # the title in Chinese documents (default: title)
     description: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
     origin: str = "command line"
 
     def with_title(self, title: str) -> ModelSpec:
-        return replace(self, title=title)
+        return replace(self, title=title, title_zh=title)
 
 
 def parse_declaration(text: str, what: str = "parameter") -> tuple[str, str]:
@@ -126,6 +127,7 @@ def spec_from_mapping(data: Any, origin: str) -> ModelSpec:
         constants=_declarations(data.get("constants"), "constants", origin),
         support=_text(data, "support", DEFAULT_SUPPORT, origin),
         title=_text(data, "title", "", origin),
+        title_zh=_text(data, "title_zh", "", origin),
         description=_text(data, "description", "", origin),
         tags=tuple(tags),
         origin=origin,
