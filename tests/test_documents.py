@@ -149,3 +149,25 @@ def test_the_fisher_matrix_a_reader_sees_is_the_textbook_one(name, lang):
                 assert abs(complex(sp.N(got - want[j][k], 30))) < 1e-12, (name, j, k, cell)
     # the agreement section closes the document with the same matrix
     assert _matrices(text)[-1] == entries
+
+
+def test_every_catalogue_model_renders_in_katex_in_both_languages(derived):
+    from symfisher.catalog import catalog
+    from symfisher.render import render
+
+    items = []
+    for name in catalog():
+        for lang in ("zh", "en"):
+            text = render(derived(name), "md", lang, date="2025-08-18")
+            items += [{**item, "where": f"{name}.{lang}: {item['where']}"} for item in math_of_markdown(text)]
+    failures = katex_failures(items)
+    assert not failures, "\n".join(f"{f['where']}\n  {f['error']}" for f in failures[:10])
+
+
+@pytest.mark.parametrize("lang,engine", [("en", "pdflatex"), ("zh", "xelatex")])
+def test_every_catalogue_model_compiles_as_tex(derived, lang, engine, tmp_path):
+    from symfisher.catalog import catalog
+    from symfisher.render import render
+
+    for name in catalog():
+        compile_tex(render(derived(name), "tex", lang, date="2025-08-18"), engine, tmp_path / name)

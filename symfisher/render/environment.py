@@ -24,7 +24,15 @@ TEMPLATE_PACKAGE = "symfisher.templates"
 
 
 def _package_directory() -> str:
-    return str(resources.files(TEMPLATE_PACKAGE))
+    """The installed templates; in a source checkout (``python -m pytest`` imports the
+    ``symfisher/`` folder, beside which ``templates/`` sits), the checkout's own."""
+    try:
+        return str(resources.files(TEMPLATE_PACKAGE))
+    except ModuleNotFoundError:
+        checkout = Path(__file__).resolve().parents[2] / "templates"
+        if (checkout / "body.j2").is_file():
+            return str(checkout)
+        raise
 
 
 ENV = jinja2.Environment(
