@@ -247,3 +247,16 @@ def test_a_notebook_shows_the_derivation_as_markdown(derived):
     assert text.startswith("# Fisher information matrix: Bernoulli distribution\n")
     assert "---" not in text.splitlines()[0] and "published:" not in text
     assert r"\mathbf{F} = \begin{bmatrix} \frac{1}{p \left(1 - p\right)} \end{bmatrix}" in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unused_constant_is_mentioned(lang):
+    from symfisher import parse_model
+
+    model = parse_model(r"\lambda e^{-\lambda x}", [(r"\lambda", "positive")], support=r"(0,\infty)",
+                        constants=[("c", "positive")])
+    assert "unused-constant" in {d.code for d in model.diagnostics}
+    text = render(derive(model), "md", lang, date="2025-08-18")
+    words = yaml.safe_load((WORDING / f"{lang}.yaml").read_text(encoding="utf-8"))
+    assert words["model"]["unused_constants"].split("$")[0] in text and "$c$" in text
+    assert not katex_failures(math_of_markdown(text))

@@ -74,6 +74,7 @@ class ModelView:
     constants: tuple[str, ...]
     discrete: bool
     normalization: str
+    unused_constants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,9 @@ def document_view(derivation: Derivation, title: str, description: str = "",
             theta=r"\left(" + ", ".join(theta) + r"\right)^T" if m > 1 else theta[0], m=m,
             parameters=tuple(p.domain.latex(sp.latex(p.symbol)) for p in model.parameters),
             constants=tuple(c.domain.latex(sp.latex(c.symbol)) for c in model.constants),
-            discrete=model.discrete, normalization=model.normalization),
+            discrete=model.discrete, normalization=model.normalization,
+            unused_constants=tuple(sp.latex(c.symbol) for c in model.constants
+                                   if c.symbol not in model.density.free_symbols | model.support.free_symbols)),
         blocks=blocks, groups=groups,
         hessian_matrix=show.matrix(derivation.hessian, lambda j, k: ""),
         fisher_matrix=show.matrix(derivation.fisher, entry_symbol),
