@@ -189,6 +189,34 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
         click.echo(f"wrote {write_atomic(output, text)}")
 
 
+EXIT_REFUTED = 1
+
+
+@cli.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+              help="text: a verdict per step; json: the steps as data; md: the input annotated.")
+@click.pass_context
+def check_command(ctx: click.Context, file: str, fmt: str) -> None:
+    """Check every step of a derivation written in Markdown or LaTeX.
+
+    Exit code 0 when no step is refuted, 1 when one is, 2 for unreadable input.
+    """
+    from symfisher.check import check
+    from symfisher.model.spec import read_text_file
+
+    text = sys.stdin.read() if file == "-" else read_text_file(Path(file), "proof file")
+    report = check(text)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "md":
+        click.echo(report.markdown(), nl=False)
+    else:
+        click.echo(report.text())
+    if report.valid is False:
+        ctx.exit(EXIT_REFUTED)
+
+
 @cli.group("catalog")
 def catalog_group() -> None:
     """The built-in catalogue of textbook models."""
@@ -208,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args
     previous_budget = budget.default_seconds()     # --timeout applies to this run only
     try:
-        cli.main(args=args, prog_name="symfisher", standalone_mode=False)
+        code = cli.main(args=args, prog_name="symfisher", standalone_mode=False)
+        if isinstance(code, int) and code:         # ctx.exit(1): e.g. a refuted step in check
+            return code
     except SymfisherError as exc:
         if debug:
             raise

@@ -1,0 +1,294 @@
+"""Stage 5, check: a hand-written derivation -> a verdict for every step.
+
+``check(text)`` reads the display math of a Markdown or LaTeX document
+(:mod:`~symfisher.check.extract`), reads each side of each step in the note's
+notation (:mod:`~symfisher.check.notation`) and judges it
+(:mod:`~symfisher.check.verdict`). Without a ``model:`` in the front matter the
+setting is the note's abstract one (p unknown); with one, p, s, 𝐅 and 𝔼 are the
+model's, and expectations go through the expectation engine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import types
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from scipy import integrate as scipy_integrate
+from sympy.core.function import AppliedUndef
+
+from symfisher.check.extract import Link, links
+from symfisher.check.notation import NotationError, Setting, ShapeError, Zero, abstract_setting, read
+from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
+from symfisher.errors import CheckError, SymfisherError
+
+__all__ = ["RULES", "Report", "StepResult", "check"]
+
+MARKS = {"proved": "✓", "refuted": "✗", "unknown": "?", "approximation": "≈"}
+
+
+@dataclass(frozen=True)
+class StepResult:
+    link: Link
+    verdict: Verdict
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"index": self.link.index, "block": self.link.block, "line": self.link.line,
+                "lhs": self.link.lhs, "rhs": self.link.rhs, "relation": self.link.relation,
+                "verdict": self.verdict.verdict, "rule": ", ".join(self.verdict.rules) or None,
+                "reason": self.verdict.reason}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The verdicts of a document's steps."""
+
+    steps: tuple[StepResult, ...]
+    setting: str                      # "abstract" or "concrete"
+    source: str
+
+    @property
+    def first_error(self) -> int | None:
+        return next((s.link.index for s in self.steps if s.verdict.verdict == "refuted"), None)
+
+    @property
+    def valid(self) -> bool | None:
+        verdicts = {s.verdict.verdict for s in self.steps}
+        if "refuted" in verdicts:
+            return False
+        return None if "unknown" in verdicts else True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"setting": self.setting, "steps": [s.as_dict() for s in self.steps], "valid": self.valid,
+                "first_error": self.first_error}
+
+    def text(self) -> str:
+        lines = []
+        for s in self.steps:
+            link, v = s.link, s.verdict
+            lines.append(f"step {link.index:>3} (line {link.line}) {MARKS[v.verdict]} {v.verdict}: "
+                         f"{_short(link.lhs)} {link.relation} {_short(link.rhs)}")
+            lines.append(f"          {v.reason}")
+        counts = {k: sum(s.verdict.verdict == k for s in self.steps) for k in MARKS}
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        verdict = {True: "valid", False: f"first wrong step: {self.first_error}",
+                   None: "no step refuted, some unknown"}[self.valid]
+        lines.append(f"{len(self.steps)} steps ({summary or 'none'}): {verdict}")
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """The input, each display block followed by its steps' marks and reasons."""
+        from symfisher.check.extract import _DISPLAY, front_matter
+
+        matter, body, _ = front_matter(self.source)
+        head = self.source[:len(self.source) - len(body)]
+        by_block: dict[int, list[StepResult]] = {}
+        for s in self.steps:
+            by_block.setdefault(s.link.block, []).append(s)
+        out, last = [head], 0
+        for block, match in enumerate(_DISPLAY.finditer(body), start=1):
+            out.append(body[last:match.end()])
+            last = match.end()
+            notes = [f"> {MARKS[s.verdict.verdict]} **step {s.link.index}** ({s.verdict.verdict}): "
+                     f"{_escape(s.verdict.reason)}" for s in by_block.get(block, [])]
+            if notes:
+                out.append("\n\n" + "\n>\n".join(notes) + "\n")
+        out.append(body[last:])
+        return "".join(out)
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>#|$])", r"\\\1", " ".join(text.split()))
+
+
+def check(text: str) -> Report:
+    """Judge every step of a derivation written in Markdown or LaTeX.
+
+    Raises:
+        CheckError: unreadable input (unterminated math, bad front matter, a bad model).
+    """
+    matter, steps = links(text)
+    model_data = (matter or {}).get("model")
+    if model_data is not None:
+        setting, rewriter, numeric = _concrete(model_data)
+        kind = "concrete"
+    else:
+        setting = abstract_setting()
+        rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
+        kind = "abstract"
+    return Report(tuple(StepResult(link, _judge(link, setting, rewriter, numeric)) for link in steps), kind, text)
+
+
+def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    if link.relation == "≈":
+        return Verdict("approximation", reason="an approximation: reported, not checked as an equality")
+    if link.relation != "=":
+        return Verdict("unknown", reason=f"only equalities are checked, not {link.relation}")
+    try:
+        lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
+    except ShapeError as exc:
+        return Verdict("refuted", reason=f"shape: the expression {exc}")
+    except NotationError as exc:
+        return Verdict("unknown", reason=f"not read: {exc}")
+    verdict = judge(lhs, rhs, rewriter, numeric)
+    if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
+        return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
+    return verdict
+
+
+def _hessian_notation(text: str) -> bool:
+    return bool(re.search(r"(\\mathbf\{H\}|\bH)_", text))
+
+
+# ---------------------------------------------------------------------------- abstract setting
+
+def _abstract_numeric(setting: Setting):
+    """Refute by example: p = N(θ₁, θ₂²) at two parameter points."""
+    x, (t1, t2) = setting.x, setting.theta[:2]
+    normal = sp.exp(-(x - t1) ** 2 / (2 * t2 ** 2)) / sp.sqrt(2 * sp.pi * t2 ** 2)
+    # parameter points, and values of x for the sides that are functions of x (no integral)
+    points = ({t1: sp.Rational(3, 10), t2: sp.Rational(13, 10), x: sp.Rational(2, 5)},
+              {t1: sp.Rational(-7, 10), t2: sp.Rational(4, 5), x: sp.Rational(-11, 10)})
+
+    def value(e, point):
+        e = e.replace(lambda a: isinstance(a, AppliedUndef) and a.func.__name__ == "p",
+                      lambda a: normal.subs(x, a.args[0]))
+        e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
+        if e.has(sp.Sum, sp.Indexed):
+            raise ValueError("sums over a sample have no numeric value")
+        parameters = {k: v for k, v in point.items() if k != x}
+        e = e.subs(parameters)
+        e = e.replace(lambda a: isinstance(a, sp.Integral), lambda a: sp.Float(_quad(a.function, x)))
+        return complex(sp.N(e.subs(point)))
+
+    def refute(left, right) -> str:
+        for point in points:
+            a, b = _values(left, lambda e: value(e, point)), _values(right, lambda e: value(e, point))
+            if not all(close(u, v) for u, v in zip(a, b)):
+                return (f"counterexample: with p = N(θ₁, θ₂²) at {_where(point)}, the left side is {_fmt(a)} "
+                        f"and the right side {_fmt(b)}")
+        return ""
+    return refute
+
+
+def _quad(f: sp.Expr, x: sp.Symbol, lower: float = -np.inf, upper: float = np.inf) -> float:
+    fn = sp.lambdify(x, f, "numpy")
+    with np.errstate(all="ignore"), warnings.catch_warnings():   # far tails overflow; a bad value refutes nothing
+        warnings.simplefilter("ignore")
+        value, _ = scipy_integrate.quad(lambda t: float(np.real(fn(t))), lower, upper, limit=200)
+    return value
+
+
+def _values(v, fn) -> list[complex]:
+    if isinstance(v, Zero):
+        return [0j]
+    entries = list(v) if isinstance(v, sp.MatrixBase) else [v]
+    out = [fn(e) for e in entries]
+    return out
+
+
+def _fmt(values: list[complex]) -> str:
+    def one(z: complex) -> str:
+        if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+            return "undefined (diverges)"
+        return f"{z.real:.6g}" if abs(z.imag) < 1e-12 else f"{z.real:.6g}{z.imag:+.6g}i"
+    text = [one(z) for z in values]
+    return text[0] if len(text) == 1 else "[" + ", ".join(text) + "]"
+
+
+def _where(point: dict) -> str:
+    return ", ".join(f"{sp.pretty(k, use_unicode=True)} = {float(v):g}" for k, v in point.items())
+
+
+# ---------------------------------------------------------------------------- concrete setting
+
+def _inside(lo: float, hi: float) -> float:
+    """A point inside (lo, hi) away from its ends."""
+    if math.isinf(lo) and math.isinf(hi):
+        return 0.37
+    if math.isinf(hi):
+        return lo + 1.37
+    if math.isinf(lo):
+        return hi - 1.37
+    return lo + 0.37 * (hi - lo)
+
+
+def _concrete(data: Any):
+    from symfisher import numeric as numeric_module
+    from symfisher.derive import calculus
+    from symfisher.derive.expectation import ExpectationEngine
+    from symfisher.model import build_model
+    from symfisher.model.spec import spec_from_mapping
+    from symfisher.parse import name_key
+
+    if not isinstance(data, dict):
+        raise CheckError("the front matter's model: must be a mapping (density, parameters, support, …)")
+    try:
+        model = build_model(spec_from_mapping(data, "front matter model"))
+    except SymfisherError as exc:
+        raise CheckError(f"front matter model: {exc.one_line()}") from None
+    names: dict[str, sp.Basic] = {model.variable.name: model.variable}
+    for d in model.declared:
+        names[name_key(d.source)] = d.symbol
+    names["n"] = sp.Symbol("n", positive=True, integer=True)
+    x, support = model.variable, model.support
+    setting = Setting(x=x, theta=model.theta, density=lambda point: model.density.subs(x, point), names=names,
+                      lower=support.lower, upper=support.upper, discrete=model.discrete)
+    engine = ExpectationEngine(model, calculus.log_density(model)[0])
+    cache: dict[sp.Expr, sp.Expr | None] = {}
+
+    def evaluate(g: sp.Expr) -> sp.Expr | None:
+        if g.has(AppliedUndef, sp.Derivative, sp.Integral):
+            return None
+        if g not in cache:
+            cache[g] = engine.expect(g).value
+        return cache[g]
+
+    points = model.sample_points(2)
+
+    def value(e, point):
+        e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
+        e = e.replace(lambda a: isinstance(a, sp.Integral),
+                      lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,
+                                                                    support, point).real))
+        from symfisher.check.notation import Expect
+        e = e.replace(lambda a: isinstance(a, Expect),
+                      lambda a: sp.Float(numeric_module.expectation(a.args[0], model.density, x, support,
+                                                                    point).real))
+        if e.has(x):                                # a function of x: compare at a point of the support
+            lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
+            at = (lo + 1 if math.isfinite(lo) else 1) if model.discrete else _inside(lo, hi)
+            e = e.subs(x, sp.Rational(round(1000 * at), 1000))
+        if e.has(sp.Sum, sp.Indexed):
+            raise ValueError("sums over a sample have no numeric value")
+        return complex(sp.N(e.subs(point)))
+
+    def refute(left, right) -> str:
+        for point in points:
+            a, b = _values(left, lambda e: value(e, point)), _values(right, lambda e: value(e, point))
+            if not all(close(u, v) for u, v in zip(a, b)):
+                return f"counterexample: at {_where(point)}, the left side is {_fmt(a)} and the right side {_fmt(b)}"
+        return ""
+    rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta)
+    return setting, rewriter, refute
+
+
+class _CallableModule(types.ModuleType):
+    """``symfisher.check(text)`` calls :func:`check`; ``symfisher.check.extract`` stays a module."""
+
+    def __call__(self, text: str) -> Report:
+        return check(text)
+
+
+sys.modules[__name__].__class__ = _CallableModule
