@@ -200,3 +200,13 @@ def test_python_api_is_symfisher_check():
     report = symfisher.check(proof("score_mean.md"))
     assert report.valid is True and report.as_dict()["first_error"] is None
     assert extract.links is links
+
+
+def test_a_latex_file_with_align_and_brackets():
+    report = check((PROOFS / "score_mean_align.tex").read_text(encoding="utf-8"))
+    assert [s.link.line for s in report.steps] == [6, 7, 8, 11]
+    assert report.valid is True
+    assert report.steps[1].verdict.rules == ("differentiate-under-integral",)
+    bad = (PROOFS / "score_mean_align.tex").read_text(encoding="utf-8").replace(
+        r"s(x|\theta) s(x|\theta)^T \right]", r"s(x|\theta)^T s(x|\theta) \right]")
+    assert check(bad).first_error == 4
