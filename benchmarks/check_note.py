@@ -22,7 +22,7 @@ from symfisher.check import check  # noqa: E402
 from symfisher.check.extract import links  # noqa: E402
 from symfisher.check.notation import NotationError, ShapeError, abstract_setting, read  # noqa: E402
 
-DEFAULT_NOTE = ROOT.parent / "shared" / "seed" / "fisher-information-note.md"
+DEFAULT_NOTE = ROOT / "tests" / "proofs" / "fisher-information-note.md"   # a copy of the seed note
 PROOF_STEPS = (range(9, 16), range(20, 31))     # the note's two proofs
 
 
