@@ -172,11 +172,17 @@ def _abstract_numeric(setting: Setting):
         e = e.replace(lambda a: isinstance(a, sp.Integral), lambda a: sp.Float(_quad(a.function, x)))
         return complex(sp.N(e.subs(point)))
 
+    return _refuter(points, value, "with p = N(θ₁, θ₂²) at ")
+
+
+def _refuter(points, value, where: str):
+    """Compare both sides' numbers at each point: a counterexample, or '' when they agree everywhere."""
     def refute(left, right) -> str:
         for point in points:
-            a, b = _values(left, lambda e: value(e, point)), _values(right, lambda e: value(e, point))
+            a = _values(left, lambda e, at=point: value(e, at))
+            b = _values(right, lambda e, at=point: value(e, at))
             if not all(close(u, v) for u, v in zip(a, b)):
-                return (f"counterexample: with p = N(θ₁, θ₂²) at {_where(point)}, the left side is {_fmt(a)} "
+                return (f"counterexample: {where}{_where(point)}, the left side is {_fmt(a)} "
                         f"and the right side {_fmt(b)}")
         return ""
     return refute
@@ -274,12 +280,7 @@ def _concrete(data: Any):
             raise ValueError("sums over a sample have no numeric value")
         return complex(sp.N(e.subs(point)))
 
-    def refute(left, right) -> str:
-        for point in points:
-            a, b = _values(left, lambda e: value(e, point)), _values(right, lambda e: value(e, point))
-            if not all(close(u, v) for u, v in zip(a, b)):
-                return f"counterexample: at {_where(point)}, the left side is {_fmt(a)} and the right side {_fmt(b)}"
-        return ""
+    refute = _refuter(points, value, "at ")
     rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta)
     return setting, rewriter, refute
 
