@@ -46,7 +46,7 @@ def test_the_notes_own_proofs_check_through_with_named_rules():
 
 
 def test_valid_proofs_check_through():
-    for name in ("score_mean.md", "fisher_identity.md", "normal_fisher.md"):
+    for name in ("score_mean.md", "fisher_identity.md", "normal_fisher.md", "poisson_fisher.md"):
         report = check(proof(name))
         assert report.valid is True, (name, [(s.link.index, s.verdict) for s in report.steps
                                             if s.verdict.verdict != "proved"])
@@ -73,6 +73,10 @@ SEEDED = [
     ("normal_fisher.md", r"\mathbb{E}[(x-\mu)^4] = 3\sigma^4", r"\mathbb{E}[(x-\mu)^4] = \sigma^4", 6,
      "counterexample"),
     ("normal_fisher.md", r"+ \frac{1}{\sigma^6}\mathbb{E}", r"+ \frac{1}{\sigma^5}\mathbb{E}", 3, "counterexample"),
+    ("poisson_fisher.md", r"\frac{\lambda + \lambda^2}{\lambda^2}", r"\frac{\lambda^2}{\lambda^2}", 4,
+     "counterexample"),                                                                             # 𝔼[x²] = λ²
+    ("poisson_fisher.md", r"= \mathbb{E}\left[\frac{x}{\lambda^2}\right]", r"= -\mathbb{E}\left[\frac{x}{\lambda^2}\right]",
+     7, "counterexample"),                                                                          # a sign
 ]
 
 

@@ -381,31 +381,52 @@ class _Parser:
                 raise ShapeError(f"differentiates a {_shape(value)} by a vector")
             return sp.ImmutableMatrix(len(value), len(variables),
                                       lambda r, c: sp.Derivative(value[r], variables[c]))
-        if len(variables) == 1 and variables != self.s.theta:
-            return sp.Derivative(value, variables[0])
+        if len(variables) == 1:
+            return sp.Derivative(value, variables[0])          # one parameter: a scalar, not a 1×1 matrix
         return sp.ImmutableMatrix(len(variables), 1, lambda r, c: sp.Derivative(value, variables[r]))
 
     def hessian(self, value):
         value = scalar(value, "the Hessian")
         t = self.s.theta
-        return sp.ImmutableMatrix(len(t), len(t), lambda r, c: sp.Derivative(value, t[r], t[c]))
+        return _scalarize(sp.ImmutableMatrix(len(t), len(t), lambda r, c: sp.Derivative(value, t[r], t[c])))
 
     def fraction(self):
         top, bottom = self.group(), self.group()
         if top and top[0].text == r"\partial":
-            variables = self._partial_variables(bottom)
-            rest = top[1:]
+            rest, order = top[1:], 1
             if rest and rest[0].text == "^":
-                raise NotationError("higher derivatives written as ∂² are not checked")
-            if not rest:                      # ∂/∂θ (…): an operator on what follows
-                return self.gradient(self.postfix(), variables)
-            return self.gradient(self.sub(rest), variables)
+                order, rest = int(self.text(rest[1:2]) or 0), rest[2:]
+            variables = self._partial_variables(bottom)
+            operand = self.postfix() if not rest else self.sub(rest)
+            if order == 1:
+                if len(variables) != 1:
+                    raise NotationError("∂f/∂a∂b needs ∂² on top")
+                return self.gradient(operand, variables[0])
+            if all(group == self.s.theta for group in variables) and self.s.m > 1:   # ∂²f/∂θ²: the Hessian
+                return self.hessian(operand)
+            flat = [v for group in variables for v in group]
+            if len(flat) != order or any(len(group) != 1 for group in variables):
+                raise NotationError("a second derivative must be written ∂²f/∂a∂b or ∂²f/∂a² with parameters")
+            return sp.Derivative(scalar(operand, "a partial derivative"), *flat)
         return div(self.sub(top), self.sub(bottom))
 
-    def _partial_variables(self, tokens: list[Token]) -> tuple[sp.Symbol, ...]:
+    def _partial_variables(self, tokens: list[Token]) -> list[tuple[sp.Symbol, ...]]:
+        """∂a ∂b or ∂a^2 -> [(a,), (b,)] or [(a,), (a,)]; ∂θ -> [θ]."""
         if not tokens or tokens[0].text != r"\partial":
             raise NotationError("a derivative must be written ∂/∂θ or ∂f/∂θ")
-        return self.variables(tokens[1:])
+        groups: list[list[Token]] = []
+        for tok in tokens:
+            if tok.text == r"\partial":
+                groups.append([])
+            else:
+                groups[-1].append(tok)
+        out: list[tuple[sp.Symbol, ...]] = []
+        for group in groups:
+            power = 1
+            if len(group) >= 2 and group[-2].text == "^":
+                power, group = int(group[-1].text), group[:-2]
+            out += [self.variables(group)] * power
+        return out
 
     def _is_differential(self) -> bool:
         nxt = self.peek(1)
@@ -511,7 +532,7 @@ class _Parser:
                 self.take("_")
                 self.group()
             column = [Score(sp.Integer(j), point) for j in entries]
-            return column[0] if single else sp.ImmutableMatrix(column)
+            return column[0] if single or len(column) == 1 else sp.ImmutableMatrix(column)
         if name == "L" and self.at("("):
             self.take("(")
             point = self.take().text
@@ -537,7 +558,7 @@ class _Parser:
                 shapes = {"m\\times1": (m, 1), "m\\times m": (m, m), "m\\timesm": (m, m)}
                 if size not in shapes:
                     raise NotationError(f"𝟎_{{{size}}}: the size must be m×1 or m×m")
-                return sp.ImmutableMatrix.zeros(*shapes[size])
+                return _scalarize(sp.ImmutableMatrix.zeros(*shapes[size]))
             return Zero()
         if name == "1" and styled:
             return sp.S.One
@@ -569,4 +590,4 @@ class _Parser:
             self.take("(")
             self.take(r"\theta")
             self.take(")")
-        return sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)), sp.Integer(max(j, k))))
+        return _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)), sp.Integer(max(j, k)))))
