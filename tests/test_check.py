@@ -213,3 +213,20 @@ def test_a_latex_file_with_align_and_brackets():
     bad = (PROOFS / "score_mean_align.tex").read_text(encoding="utf-8").replace(
         r"s(x|\theta) s(x|\theta)^T \right]", r"s(x|\theta)^T s(x|\theta) \right]")
     assert check(bad).first_error == 4
+
+
+@pytest.mark.parametrize("name", ["poisson", "bernoulli", "gamma"])
+def test_no_step_of_symfishers_own_write_ups_is_refuted(name):
+    """symfisher's derivations are right; the checker, given the model, must not refute any of their steps."""
+    import yaml
+
+    from symfisher.catalog import catalog
+
+    spec = catalog()[name]
+    model = {"density": spec.density, "parameters": [f"{n}: {d}" for n, d in spec.parameters],
+             "support": spec.support, "variable": spec.variable}
+    body = (Path(__file__).resolve().parent / "golden" / f"{name}.en.md").read_text(encoding="utf-8")
+    report = check("---\n" + yaml.safe_dump({"model": model}) + "---\n" + body.split("\n---\n", 1)[1])
+    assert "refuted" not in verdicts(report), [(s.link.index, s.verdict) for s in report.steps
+                                               if s.verdict.verdict == "refuted"]
+    assert verdicts(report).count("proved") >= 35

@@ -257,6 +257,18 @@ class _Parser:
             else:
                 return value
 
+    def product(self):
+        """Factors multiplied together, without a leading sign: what an operator like ∂/∂β acts on."""
+        value = self.postfix()
+        while True:
+            if self.at(r"\cdot", r"\times", "*"):
+                self.take()
+                value = mul(value, self.postfix())
+            elif self.starts_factor():
+                value = mul(value, self.postfix())
+            else:
+                return value
+
     def unary(self):
         if self.at("-"):
             self.take()
@@ -300,7 +312,12 @@ class _Parser:
             return sp.Rational(text)
         if text == "{":
             self.i -= 1
-            return self.sub(self.group())
+            inner = self.group()
+            if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
+                return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
+            return self.sub(inner)
+        if text == r"\begin":
+            return self.matrix()
         if text in OPEN:
             return self.delimited(OPEN[text])
         if text == r"\left":
@@ -343,13 +360,51 @@ class _Parser:
             return self.named(self.text(inner), styled=True)
         if text in GREEK_CONSTANTS and text not in self.s.names:
             return GREEK_CONSTANTS[text]
-        if text == r"\Gamma" and self.at("(", r"\left"):
+        if text == r"\Gamma" and self.at("(", r"\left") and "Gamma" not in self.s.names:
             return sp.gamma(scalar(self.function_argument(), "Γ"))
+        if text == r"\psi" and "psi" not in self.s.names:
+            order = 0
+            while self.at("'"):
+                self.take("'")
+                order += 1
+            return sp.polygamma(order, scalar(self.function_argument(), "ψ"))
         if tok.kind in ("letter", "command"):
             return self.named(text)
         raise NotationError(f"cannot read {text!r} here")
 
     # -- pieces of the note's notation
+    def matrix(self):
+        """\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} (also pmatrix, matrix)."""
+        kind = self.text(self.group())
+        if kind not in ("bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix"):
+            raise NotationError(f"the environment {kind} is not read")
+        rows: list[list[list[Token]]] = [[[]]]
+        depth = 0
+        while True:
+            tok = self.take()
+            if tok.text == r"\end" and depth == 0:
+                self.group()
+                break
+            if tok.text in ("{", r"\begin"):
+                depth += 1 if tok.text == "{" else 0
+            if tok.text == "}":
+                depth -= 1
+            if depth == 0 and tok.text == "\\\\":
+                rows.append([[]])
+            elif depth == 0 and tok.text == "&":
+                rows[-1].append([])
+            else:
+                rows[-1][-1].append(tok)
+        rows = [r for r in rows if any(cell for cell in r)]
+        if self.at("_"):                                 # \end{bmatrix}_{n \times n}
+            self.take("_")
+            self.group()
+        width = {len(r) for r in rows}
+        if len(width) != 1:
+            raise ShapeError("writes a matrix whose rows have different lengths")
+        cells = [[scalar(self.sub(cell), "a matrix entry") for cell in r] for r in rows]
+        return _scalarize(sp.ImmutableMatrix(cells))
+
     def function_argument(self):
         if self.at("_"):
             raise NotationError("logarithms with a base are not checked")
@@ -397,7 +452,8 @@ class _Parser:
             if rest and rest[0].text == "^":
                 order, rest = int(self.text(rest[1:2]) or 0), rest[2:]
             variables = self._partial_variables(bottom)
-            operand = self.postfix() if not rest else self.sub(rest)
+            # ∂/∂β α log β: the operator takes the whole product that follows (up to + or −)
+            operand = self.product() if not rest else self.sub(rest)
             if order == 1:
                 if len(variables) != 1:
                     raise NotationError("∂f/∂a∂b needs ∂² on top")
@@ -445,8 +501,10 @@ class _Parser:
             tok = self.peek()
             if tok is None:
                 raise NotationError("an integral without its dx")
-            if tok.kind in ("{", "}") or tok.text in ("(", ")", "[", "]", r"\left", r"\right"):
-                depth += 1 if tok.text in ("{", "(", "[", r"\left") else -1 if tok.text in ("}", ")", "]") else 0
+            if tok.text in ("{", "(", "["):
+                depth += 1
+            elif tok.text in ("}", ")", "]"):
+                depth -= 1
             if depth == 0 and tok.text == "d" and self._is_differential():
                 break
             if depth == 0 and tok.text == r"\mathrm" and self.peek(1) and self.peek(1).text == "{" \
@@ -473,7 +531,8 @@ class _Parser:
         if below.replace(" ", "") in ("i=1", "i"):
             i = self.s.index
             return elementwise(body, lambda g: sp.Sum(g, (i, 1, self.s.sample_size)))
-        if below.split("\\in")[0].strip() == self.s.x.name:
+        variable = below.split("\\in")[0].split("=")[0].strip()
+        if variable == self.s.x.name:
             return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
         raise NotationError(f"a sum over {below!r} is not checked")
 
@@ -547,7 +606,11 @@ class _Parser:
             if not self.at("_"):
                 raise NotationError("𝐇 needs the function it is the Hessian of: 𝐇_{f}")
             self.take("_")
-            return self.hessian(self.sub(self.group()))
+            tokens = self.group()
+            entry = self._entry(tokens)
+            if entry is not None:                      # 𝐇_{μσ}: an entry of the Hessian of log p
+                return sp.Derivative(sp.log(self.s.density(self.s.x)), *entry)
+            return self.hessian(self.sub(tokens))
         if name in ("F", "I") and (styled or name == "F"):
             return self.fisher()
         if name == "0" and styled:
@@ -573,17 +636,25 @@ class _Parser:
             full = f"{name}_{self.text(self.group())}"
         if key(full) in self.s.names:
             return self.s.names[key(full)]
+        if key(full) == f"{self.s.x.name}_{self.s.index.name}":
+            return self.s.sample()
         raise NotationError(f"{full!r} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def _entry(self, tokens: list[Token]) -> tuple[sp.Symbol, sp.Symbol] | None:
+        """Two parameter names (``\\mu\\sigma``, ``\\mu \\mu``): the entry they name, else None."""
+        names = [self.s.names.get(key(t.text)) for t in tokens if t.kind in ("letter", "command")]
+        if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
+            return names[0], names[1]
+        return None
 
     def fisher(self):
         m = self.s.m
         if self.at("_"):
             self.take("_")
             tokens = self.group()
-            pair = [t for t in tokens if t.kind in ("letter", "command")]
-            names = [self.s.names.get(key(t.text)) for t in pair]
-            if len(names) == 2 and all(n in self.s.theta for n in names):
-                j, k = (self.s.theta.index(n) for n in names)
+            entry = self._entry(tokens)
+            if entry is not None:
+                j, k = sorted(self.s.theta.index(n) for n in entry)
                 return Fisher(sp.Integer(j), sp.Integer(k))
             raise NotationError(f"𝐅_{{{self.text(tokens)}}}: an entry is written 𝐅_{{θᵢθⱼ}} with parameter names")
         if self.at("(") and self.peek(1) is not None and self.peek(1).text == r"\theta":
