@@ -164,7 +164,9 @@ def document_name(model_name: str | None, model_file: str | None, title: str | N
               help="Date printed in the document (default: SOURCE_DATE_EPOCH, else today).")
 @click.option("--templates", "templates", default=None, metavar="DIR",
               type=click.Path(file_okay=False), help="Your templates, searched before the built-in ones.")
-def derive(fmt: str, lang: str, output: str | None, date: str | None, templates: str | None,
+@click.option("--results/--no-results", default=True, show_default=True,
+              help="Also derive what follows from F: MLE, Cramér–Rao bound, reparametrization, KL.")
+def derive(fmt: str, lang: str, output: str | None, date: str | None, templates: str | None, results: bool,
            **options: Any) -> None:
     """Derive the score, Hessian and Fisher matrix of a model; write them up."""
     from symfisher.derive import derive as run_derivation
@@ -173,7 +175,7 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
     if fmt in DOCUMENT_FORMATS:                    # bad --date or --templates fail before the slow part
         document_date(date)
         environment(templates)
-    derivation = run_derivation(build_model(spec_from_options(**options)))
+    derivation = run_derivation(build_model(spec_from_options(**options)), results=results)
     if fmt == "json":
         text = json.dumps(derivation.as_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "text":

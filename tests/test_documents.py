@@ -90,6 +90,9 @@ HEADINGS = {
     "en": ["Preface", "The Hessian matrix", "The Fisher information matrix", "The Hessian and the Fisher matrix"],
 }
 
+#: The section after the note's four: what follows from F (MLE, Cramér–Rao, reparametrization, KL).
+RESULTS = {"zh": "由 Fisher 矩阵得到的结论", "en": "What follows from the Fisher matrix"}
+
 #: The note's notation, which every write-up uses.
 NOTATION = [r"\mathbb{E}_{p(x|\theta)}", r"\nabla_\theta", r"\mathbf{H}", r"\mathbf{F}", r"s(x|\theta)",
             r"\mathbf{0}_{m \times 1}", r"\frac{1}{n} \sum_{i=1}^{n}", r"\hat{\theta} = \arg\max_{\theta}"]
@@ -102,13 +105,14 @@ def test_documents_follow_the_note(lang):
         front, body = text.split("\n---\n", 1)
         assert [line.split(":")[0] for line in front.splitlines()[1:] if not line.startswith(" ")] == \
             ["title", "description", "image", "published", "tags", "category", "draft"]
-        assert re.findall(r"^# (.+)$", body, flags=re.M) == HEADINGS[lang]
+        headings = re.findall(r"^# (.+)$", body, flags=re.M)
+        assert headings[:4] == HEADINGS[lang] and headings[4:] == [RESULTS[lang]]
         for symbol in NOTATION:
             assert symbol in body, (name, lang, symbol)
         # the note's two general proofs, line by line with reasons
         assert body.count(r"\begin{aligned}") >= 6 and body.count("&& \\text{") >= 20
         tex = (GOLDEN_DIR / f"{name}.{lang}.tex").read_text(encoding="utf-8")
-        assert [h for h in re.findall(r"\\section\*\{(.+?)\}", tex)] == HEADINGS[lang]
+        assert re.findall(r"\\section\*\{(.+?)\}", tex) == [*HEADINGS[lang], RESULTS[lang]]
 
 
 TEXTBOOK = {   # Fisher matrices as printed in textbooks, in the catalogue's parameters

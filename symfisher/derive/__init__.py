@@ -102,12 +102,13 @@ def _expectation_steps(lhs: Tex, g: sp.Expr, model: Model, outcome: Outcome) -> 
                        outcome.check)
 
 
-def derive(model: Model, seconds: float | None = None) -> Derivation:
+def derive(model: Model, seconds: float | None = None, results: bool = True) -> Derivation:
     """Derive the score, its mean, the Hessian and the Fisher matrix of ``model``.
 
     Args:
         model: a validated model.
         seconds: time budget of each expectation (default: the global budget).
+        results: also derive what follows from F (MLE, Cramér–Rao, reparametrization, KL).
     """
     start = time.perf_counter()
     theta, m = model.theta, len(model.theta)
@@ -225,6 +226,9 @@ def derive(model: Model, seconds: float | None = None) -> Derivation:
         Section("fisher:hessian-route", tuple(identity_chains)),
         Section("fisher:agreement", tuple(agreement_chains)),
     )
+    fisher_matrix = tuple(tuple(row) for row in fisher)
+    if results:
+        sections += _results(model, sample_score, n, i, fisher_matrix, engine.seconds)
     return Derivation(
         model=model, log_density=log_p, log_likelihood=log_lik, sample_size=n, score=score,
         sample_score=sample_score,
@@ -234,6 +238,23 @@ def derive(model: Model, seconds: float | None = None) -> Derivation:
         fisher_hessian_route=tuple(tuple(row) for row in hessian_route),
         regular=regular, hessian_route_valid=regular and smooth, sections=sections,
         diagnostics=tuple(diagnostics), seconds=time.perf_counter() - start)
+
+
+def _results(model: Model, sample_score, n, i, fisher, seconds: float) -> tuple[Section, ...]:
+    """MLE, Cramér–Rao, reparametrization and KL (see :mod:`symfisher.derive.results`)."""
+    from symfisher.derive import results
+
+    def engine_for(helper_model: Model, log_p: sp.Expr) -> ExpectationEngine:
+        return ExpectationEngine(helper_model, log_p, seconds)
+
+    def derive_directly(eta_model: Model) -> Derivation:
+        return derive(eta_model, seconds, results=False)
+
+    sections = (results.mle(model, sample_score, n, i),
+                results.cramer_rao(fisher, n, seconds),
+                results.reparametrization(model, fisher, seconds, derive_directly),
+                results.kl_divergence(model, fisher, engine_for, seconds))
+    return tuple(s for s in sections if s.chains)
 
 
 def _point_mass(model: Model, delta_part: sp.Expr, seconds: float) -> sp.Expr | None:

@@ -63,7 +63,7 @@ class Step:
     status: Status = Status.PROVED
     detail: str = ""                   # rule-specific data, e.g. the failing condition
     check: NumericCheck | None = None
-    relation: str = "="                # "=", "≈" or "≠" (a comparison that fails)
+    relation: str = "="                # "=", "≈", "≠" (a comparison that fails) or "⪰" (a matrix bound)
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -124,6 +124,16 @@ RULES: dict[str, str] = {
     "fisher-identity": "F = −E[𝐇_{log p}] (proved in general above)",
     "score-route": "the entry of F found from E[s sᵀ] above",
     "routes-differ": "E[s sᵀ] ≠ −E[𝐇]: the conditions of the identity fail for this model",
+    "mle-solve": "solve the likelihood equations Σᵢ s(xᵢ|θ) = 0 for θ (a maximum, checked on a simulated sample)",
+    "mle-numeric": "no closed form: θ̂ solves Σᵢ s(xᵢ|θ) = 0 numerically (Newton or Fisher scoring)",
+    "cramer-rao": "Cov(θ̂) ⪰ F⁻¹/n for unbiased θ̂ (Cramér–Rao); the MLE attains it asymptotically",
+    "matrix-inverse": "the inverse of F",
+    "reparametrization-map": "the old parameters written in the new ones, θ = h(η)",
+    "reparametrization": "F_η = Jᵀ F_θ J with J = ∂θ/∂η (chain rule in the score)",
+    "direct-derivation": "F derived directly in η, by the same engine",
+    "kl-definition": "KL[p ‖ q] = E_p[log p − log q]",
+    "taylor": "Taylor expansion to second order in d",
+    "kl-quadratic": "the Fisher quadratic form ½ dᵀ F d found above",
     "point-mass": "the Hessian in the sense of distributions (𝐇^δ) adds the point mass of a kink, "
                   "e.g. ∂²|x−μ|/∂μ² = 2δ(x−μ)",
 }

@@ -16,7 +16,7 @@ from symfisher import budget, integrals, numeric
 from symfisher.diagnostics import Diagnostic
 from symfisher.errors import LocatedError, ModelError
 from symfisher.model.domains import DOMAINS
-from symfisher.model.model import Declared, Model
+from symfisher.model.model import Declared, Model, Reparametrization
 from symfisher.model.spec import ModelSpec
 from symfisher.parse import Support, name_key, parse_expression, parse_support, symbol_name
 
@@ -51,6 +51,33 @@ def _variable_symbol(name: str, support: Support) -> sp.Symbol:
     elif lower.is_nonnegative:
         assumptions["nonnegative"] = True
     return sp.Symbol(name, **dict(sorted(assumptions.items())))
+
+
+def _reparametrization(spec: ModelSpec, parameters: list[Declared], seen: dict[str, str],
+                       declared: dict[str, sp.Symbol]) -> Reparametrization | None:
+    """θ = h(η): the new parameters declared, each old one parsed in terms of them.
+
+    Raises:
+        ModelError: an old parameter missing or unknown; ParseError: unreadable LaTeX.
+    """
+    if spec.reparametrization is None:
+        return None
+    new_pairs, mapping = spec.reparametrization
+    # a new parameter may keep an old one's name (μ stays μ); it must not be the variable or a constant
+    new = _declare(new_pairs, "new parameter", {k: v for k, v in seen.items() if v != "parameter"})
+    if not new:
+        raise ModelError("the reparametrization declares no new parameters")
+    names = {name_key(old, "parameter name"): text for old, text in mapping}
+    missing = [p.source for p in parameters if name_key(p.source) not in names]
+    unknown = [k for k in names if k not in {name_key(p.source) for p in parameters}]
+    if missing or unknown:
+        raise ModelError("the reparametrization must write every parameter in the new ones: "
+                         + (f"missing {', '.join(missing)}" if missing else f"{unknown[0]} is not a parameter"))
+    scope = {**{k: v for k, v in declared.items() if v not in {p.symbol for p in parameters}},
+             **{name_key(d.source): d.symbol for d in new}}
+    theta = tuple(parse_expression(names[name_key(p.source)], scope, f"reparametrization of {p.source}")
+                  for p in parameters)
+    return Reparametrization(tuple(new), theta)
 
 
 def build_model(spec: ModelSpec, *, check: bool = True, symbolic_seconds: float | None = None) -> Model:
@@ -102,11 +129,12 @@ def build_model(spec: ModelSpec, *, check: bool = True, symbolic_seconds: float 
             "support-depends-on-parameter",
             f"the support {support.latex()} depends on {', '.join(depends)}: the regularity "
             "condition (differentiating under the integral sign) fails"))
+    reparametrization = _reparametrization(spec, parameters, seen, declared)
     model = Model(density=density, variable=variable, parameters=tuple(parameters),
                   constants=tuple(constants), support=support, density_source=spec.density,
                   support_source=spec.support, title=spec.title, title_zh=spec.title_zh,
                   description=spec.description,
-                  tags=spec.tags, diagnostics=tuple(diagnostics))
+                  tags=spec.tags, diagnostics=tuple(diagnostics), reparametrization=reparametrization)
     if not check:
         return model
     points = model.sample_points(3)

@@ -35,6 +35,14 @@ class Declared:
 
 
 @dataclass(frozen=True)
+class Reparametrization:
+    """New parameters η and the old ones written in them, θ = h(η)."""
+
+    parameters: tuple[Declared, ...]
+    theta: tuple[sp.Expr, ...]          # h(η), in the order of the model's parameters
+
+
+@dataclass(frozen=True)
 class Model:
     """A validated statistical model p(x|θ)."""
 
@@ -51,6 +59,7 @@ class Model:
     tags: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
     normalization: str = "unchecked"   # "symbolic", "numeric" or "unchecked"
+    reparametrization: Reparametrization | None = None
 
     @property
     def theta(self) -> tuple[sp.Symbol, ...]:

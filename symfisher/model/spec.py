@@ -27,7 +27,7 @@ MAX_FILE_BYTES = 1_000_000
 #: Keys a model file may have, and whether each is required.
 FILE_KEYS: dict[str, bool] = {"title": False, "title_zh": False, "density": True, "variable": False, "parameters": True,
                               "constants": False, "support": False, "description": False,
-                              "tags": False}
+                              "tags": False, "reparametrization": False}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class ModelSpec:
     description: str = ""
     tags: tuple[str, ...] = field(default_factory=tuple)
     origin: str = "command line"
+    # η = new parameters, and each old parameter θⱼ written in them: ((name, domain), …), ((θⱼ, LaTeX), …)
+    reparametrization: tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None = None
 
     def with_title(self, title: str) -> ModelSpec:
         return replace(self, title=title, title_zh=title)
@@ -131,7 +133,21 @@ def spec_from_mapping(data: Any, origin: str) -> ModelSpec:
         description=_text(data, "description", "", origin),
         tags=tuple(tags),
         origin=origin,
+        reparametrization=_reparametrization(data.get("reparametrization"), origin),
     )
+
+
+def _reparametrization(value: Any, origin: str):
+    """``{parameters: [v: positive], theta: {\\sigma: \\sqrt{v}}}`` -> (declarations, mapping)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"parameters", "theta"}:
+        raise InputFileError(f"{origin}: 'reparametrization' must have the keys parameters (the new ones) and "
+                             "theta (each old parameter in terms of them)")
+    mapping = value["theta"]
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise InputFileError(f"{origin}: reparametrization theta must map each old parameter to LaTeX text")
+    return _declarations(value["parameters"], "parameters", origin), tuple(mapping.items())
 
 
 class _NoAliasLoader(yaml.SafeLoader):

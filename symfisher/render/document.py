@@ -19,7 +19,7 @@ from symfisher.printing import latex as print_latex
 #: Rules whose step is left out when it changes nothing visible (a comparison is always shown).
 SILENT_WHEN_UNCHANGED = frozenset({"simplify", "log-expand", "substitute", "linearity-derivative", "differentiate"})
 
-RELATIONS = {"=": "=", "≈": r"\approx", "≠": r"\neq"}
+RELATIONS = {"=": "=", "≈": r"\approx", "≠": r"\neq", "⪰": r"\succeq"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ class DocumentView:
     smooth: bool
     score_mean_zero: bool
     routes_agree: bool
+    reparametrization_agrees: bool = True
     numeric_entries: tuple[Entry, ...] = field(default_factory=tuple)   # no symbolic value
     numeric_steps: int = 0                                               # steps checked numerically only
     checked: int = 0                                                     # expectations cross-checked
@@ -195,6 +196,8 @@ def document_view(derivation: Derivation, title: str, description: str = "",
         regular=derivation.regular, smooth=not any(d.code == "hessian-route-invalid" for d in derivation.diagnostics),
         score_mean_zero=all(v is not None and v == 0 for v in derivation.score_mean),
         routes_agree=routes_agree,
+        reparametrization_agrees=all(line.relation == "=" for b in groups.get("results:reparametrization", ())
+                                     for line in b.lines),
         numeric_entries=tuple(numeric_entries),
         numeric_steps=sum(line.status == Status.NUMERIC.value for line in steps),
         checked=sum(len(b.checks) > 0 for group in groups.values() for b in group),
