@@ -194,6 +194,39 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
 EXIT_REFUTED = 1
 
 
+@cli.command()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "tex"]), default="md", show_default=True)
+@click.option("-o", "--output", "directory", default=DEFAULT_OUTPUT_DIRECTORY, show_default=True, metavar="DIR",
+              help="Where the documents go.")
+@click.option("--date", default=None, metavar="YYYY-MM-DD", help="Date printed in the documents.")
+@click.option("--templates", "templates", default=None, metavar="DIR", type=click.Path(file_okay=False),
+              help="Your templates, searched before the built-in ones.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: one per core).")
+@click.option("--only", "only", multiple=True, metavar="NAME", help="Only these catalogue models (repeat).")
+@click.pass_context
+def booklet(ctx: click.Context, lang: str, fmt: str, directory: str, date: str | None, templates: str | None,
+            jobs: int | None, only: tuple[str, ...]) -> None:
+    """Write up the whole catalogue: one document per model and an index (and, for tex, one book).
+
+    Models already written and unchanged are skipped; a model that fails is reported and the rest go on.
+    """
+    from symfisher.render import document_date, environment
+    from symfisher.render.booklet import build_booklet
+
+    document_date(date)
+    environment(templates)
+    names = [catalog_spec(name) and name for name in only] or None      # unknown names fail with a suggestion
+    report = build_booklet(directory, lang, fmt, date=date, templates=templates, workers=jobs,
+                           progress=sys.stderr.isatty(), names=names)
+    click.echo(f"booklet: {len(report.written)} written, {len(report.skipped)} unchanged, "
+               f"{len(report.failed)} failed; index {report.index}" + (f"; book {report.book}" if report.book else ""))
+    for name, message in sorted(report.failed.items()):
+        click.echo(f"  failed {name}: {message}", err=True)
+    if report.failed:
+        ctx.exit(1)
+
+
 @cli.command("check")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,

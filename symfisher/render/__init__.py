@@ -40,6 +40,7 @@ FORMATS: dict[str, Format] = {
     "md": Format("document.md.j2", ".md"),
     "tex": Format("document.tex.j2", ".tex", (("en", "pdflatex"), ("zh", "xelatex"))),
     "notebook": Format("notebook.md.j2", ".md"),        # Markdown without front matter (Jupyter)
+    "chapter": Format("chapter.tex.j2", ".tex", (("en", "pdflatex"), ("zh", "xelatex"))),   # for the booklet
 }
 
 LANGUAGES = ("zh", "en")
@@ -87,7 +88,7 @@ def render(derivation: Derivation, fmt: str = "md", lang: str = "en", *, date: s
     if lang not in LANGUAGES:
         raise RenderError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     env = environment(templates)
-    wording = Wording(env, lang, "tex" if fmt == "tex" else "md")
+    wording = Wording(env, lang, "tex" if fmt in ("tex", "chapter") else "md")
     model = derivation.model
     name = title if title is not None else (model.title_zh if lang == "zh" and model.title_zh else model.title)
     view = document_view(derivation, title=name, description=model.description, tags=tuple(model.tags))

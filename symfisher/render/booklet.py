@@ -1,0 +1,166 @@
+"""The booklet: the whole catalogue written up, one document per model plus an index.
+
+Models are derived and rendered in parallel worker processes; the parent writes
+every file atomically and keeps a manifest of what each file was made from
+(model, language, format, date, symfisher version and templates), so that a
+second run skips what is already there and unchanged. A model that fails is
+reported and the others go on. For LaTeX, the chapters also go into one book
+(``booklet.LANG.tex``) that compiles on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from symfisher.errors import SymfisherError
+from symfisher.render import FORMATS, document_date, environment, render
+from symfisher.render.output import write_atomic
+
+MANIFEST = ".symfisher-booklet.json"
+
+
+@dataclass
+class BookletReport:
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    index: str = ""
+    book: str = ""
+
+
+def _templates_digest(templates: str | None) -> str:
+    """A digest of every template file that could be used (built-in and the user's)."""
+    digest = hashlib.sha256()
+    env = environment(templates)
+    for name in sorted(env.loader.list_templates()):
+        source, _, _ = env.loader.get_source(env, name)
+        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _input_digest(name: str, spec, lang: str, fmt: str, date: str, templates: str) -> str:
+    from symfisher import __version__
+
+    payload = json.dumps([__version__, name, repr(spec), lang, fmt, date, templates], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _work(name: str, lang: str, fmt: str, date: str, templates: str | None) -> dict:
+    """In a worker process: derive and render one model (its document, chapter and index row)."""
+    from symfisher import budget
+    from symfisher.catalog import catalog
+    from symfisher.derive import derive
+    from symfisher.model import build_model
+    from symfisher.printing import latex
+
+    try:
+        budget.set_default_seconds(budget.default_seconds())
+        d = derive(build_model(catalog()[name]))
+        document = render(d, fmt, lang, date=date, templates=templates)
+        chapter = render(d, "chapter", lang, date=date, templates=templates) if fmt == "tex" else ""
+        symbols = set(d.model.theta) | {c.symbol for c in d.model.declared} | {d.model.variable}
+        fisher = [[None if e is None else latex(e, symbols) for e in row] for row in d.fisher]
+        title = (d.model.title_zh if lang == "zh" and d.model.title_zh else d.model.title) or name
+        return {"name": name, "document": document, "chapter": chapter, "title": title,
+                "parameters": [latex(t, symbols) for t in d.model.theta], "fisher": fisher}
+    except SymfisherError as exc:
+        return {"name": name, "error": exc.one_line()}
+    except Exception as exc:  # noqa: BLE001 - one model's bug must not stop the booklet; it is reported
+        return {"name": name, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, date: str | None = None,
+                  templates: str | None = None, workers: int | None = None, progress: bool = True,
+                  names: list[str] | None = None) -> BookletReport:
+    """Render the catalogue into ``directory``; skip documents whose inputs have not changed.
+
+    Raises:
+        RenderError: an unknown format or language, or templates that do not exist.
+    """
+    from symfisher.catalog import catalog
+
+    if fmt not in ("md", "tex"):
+        raise SymfisherError(f"the booklet is made as md or tex, not {fmt!r}")
+    out = Path(directory)
+    day = document_date(date).isoformat()
+    templates_digest = _templates_digest(templates)
+    specs = catalog()
+    names = names or list(specs)
+    manifest_path = out / MANIFEST
+    manifest = _read_manifest(manifest_path)
+    report = BookletReport()
+    rows: dict[str, dict] = {}
+    todo = []
+    for name in names:
+        key = f"{name}.{lang}.{fmt}"
+        digest = _input_digest(name, specs[name], lang, fmt, day, templates_digest)
+        entry = manifest.get(key)
+        if entry and entry.get("digest") == digest and (out / f"{key}").exists() \
+                and (fmt != "tex" or (out / f".chapters/{key}").exists()):
+            report.skipped.append(name)
+            rows[name] = entry["row"]
+        else:
+            todo.append((name, digest))
+    workers = workers or max(1, min(len(todo), os.cpu_count() or 1))
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_work, name, lang, fmt, day, templates): (name, digest) for name, digest in todo}
+            bar = tqdm(total=len(futures), desc=f"booklet {lang}.{fmt}", unit="model", disable=not progress)
+            for future in as_completed(futures):
+                name, digest = futures[future]
+                result = future.result()
+                bar.update(1)
+                if "error" in result:
+                    report.failed[name] = result["error"]
+                    continue
+                key = f"{name}.{lang}.{fmt}"
+                write_atomic(out / key, result["document"])
+                if fmt == "tex":
+                    write_atomic(out / ".chapters" / key, result["chapter"])
+                row = {k: result[k] for k in ("title", "parameters", "fisher")}
+                rows[name] = row
+                manifest[key] = {"digest": digest, "row": row}
+                report.written.append(name)
+                write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+            bar.close()
+    ordered = [n for n in names if n in rows]
+    context = {"rows": [{"name": n, **rows[n]} for n in ordered], "failed": report.failed}
+    index_text = render_index(context, lang, fmt, day, templates)
+    report.index = str(write_atomic(out / f"index.{lang}.{fmt}", index_text))
+    if fmt == "tex":
+        chapters = [(out / ".chapters" / f"{n}.{lang}.tex").read_text(encoding="utf-8") for n in ordered]
+        book = render_index({**context, "chapters": chapters}, lang, "book", day, templates)
+        report.book = str(write_atomic(out / f"booklet.{lang}.tex", book))
+    return report
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def render_index(context: dict, lang: str, fmt: str, date: str, templates: str | None) -> str:
+    """The index table (md or tex) or the whole book (fmt "book")."""
+    from symfisher.render import _TEXT, _tidy
+    from symfisher.render.environment import Wording
+
+    env = environment(templates)
+    wording = Wording(env, lang, "md" if fmt == "md" else "tex")
+    engine = dict(FORMATS["tex"].engines)[lang]
+
+    def say(key: str, **values) -> str:
+        return wording.say({"lang": lang}, key, **values)
+
+    template = env.get_template({"md": "index.md.j2", "tex": "index.tex.j2", "book": "booklet.tex.j2"}[fmt])
+    return _tidy(template.render({**context, "say": say, "date": date, "lang": lang, "engine": engine,
+                                  "text": _TEXT[(wording.fmt, engine == "xelatex")]}))
