@@ -197,8 +197,8 @@ EXIT_REFUTED = 1
 @cli.command()
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["md", "tex"]), default="md", show_default=True)
-@click.option("-o", "--output", "directory", default=DEFAULT_OUTPUT_DIRECTORY, show_default=True, metavar="DIR",
-              help="Where the documents go.")
+@click.option("-o", "--output", "directory", default=str(Path(DEFAULT_OUTPUT_DIRECTORY) / "booklet"),
+              show_default=True, metavar="DIR", help="Where the documents go.")
 @click.option("--date", default=None, metavar="YYYY-MM-DD", help="Date printed in the documents.")
 @click.option("--templates", "templates", default=None, metavar="DIR", type=click.Path(file_okay=False),
               help="Your templates, searched before the built-in ones.")
