@@ -192,6 +192,36 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
 
 
 EXIT_REFUTED = 1
+DATA_LIMIT = 500_000_000          # a data file: tens of millions of observations
+
+
+@cli.command()
+@_model_options
+@click.option("--data", "data", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="A CSV file of observations ('-' for standard input).")
+@click.option("--column", default=None, help="The column to use (by header name or 0-based number).")
+@click.option("--value", "values", multiple=True, metavar="NAME=NUMBER", help="The value of a known constant.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def empirical(data: str, column: str | None, values: tuple[str, ...], fmt: str, **options: Any) -> None:
+    """The MLE and the empirical, observed and expected Fisher matrices for a sample."""
+    from symfisher.derive import derive as run_derivation
+    from symfisher.empirical import empirical_fisher, read_sample
+    from symfisher.model.spec import read_text_file
+
+    text = sys.stdin.read() if data == "-" else read_text_file(Path(data), "data file", limit=DATA_LIMIT)
+    sample = read_sample(text, data, column)
+    constants = {}
+    for item in values:
+        name, sep, number = item.partition("=")
+        try:
+            constants[name.strip().lstrip("\\")] = float(number)
+        except ValueError:
+            raise SymfisherError(f"--value {item!r}: write NAME=NUMBER") from None
+        if not sep:
+            raise SymfisherError(f"--value {item!r}: write NAME=NUMBER")
+    derivation = run_derivation(build_model(spec_from_options(**options)))
+    result = empirical_fisher(derivation, sample, constants)
+    click.echo(json.dumps(result.as_dict(), indent=2) if fmt == "json" else result.text())
 
 
 @cli.command()

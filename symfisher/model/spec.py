@@ -182,7 +182,7 @@ def load_text(text: str, origin: str, fmt: str) -> Any:
         raise InputFileError(f"{origin}: the document is nested too deeply") from None
 
 
-def read_text_file(path: Path, what: str = "file") -> str:
+def read_text_file(path: Path, what: str = "file", limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 text file of reasonable size.
 
     Raises:
@@ -190,8 +190,8 @@ def read_text_file(path: Path, what: str = "file") -> str:
     """
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputFileError(f"{path}: the {what} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+        if size > limit:
+            raise InputFileError(f"{path}: the {what} is {size:,} bytes; the limit is {limit:,}")
         return path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
