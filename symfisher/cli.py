@@ -166,8 +166,10 @@ def document_name(model_name: str | None, model_file: str | None, title: str | N
               type=click.Path(file_okay=False), help="Your templates, searched before the built-in ones.")
 @click.option("--results/--no-results", default=True, show_default=True,
               help="Also derive what follows from F: MLE, Cramér–Rao bound, reparametrization, KL.")
+@click.option("--figures/--no-figures", default=True, show_default=True,
+              help="Draw the figures (PNG files beside the document; not with -o -).")
 def derive(fmt: str, lang: str, output: str | None, date: str | None, templates: str | None, results: bool,
-           **options: Any) -> None:
+           figures: bool, **options: Any) -> None:
     """Derive the score, Hessian and Fisher matrix of a model; write them up."""
     from symfisher.derive import derive as run_derivation
     from symfisher.render import document_date, environment, render, write_atomic
@@ -181,10 +183,15 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
     elif fmt == "text":
         text = derivation_text(derivation) + "\n"
     else:
-        text = render(derivation, fmt, lang, date=date, templates=templates)
+        name = document_name(options["model_name"], options["model_file"], derivation.model.title)
         if output is None:
-            name = document_name(options["model_name"], options["model_file"], derivation.model.title)
             output = str(Path(DEFAULT_OUTPUT_DIRECTORY) / f"{name}.{lang}.{fmt}")
+        drawn = {}
+        if figures and output != "-":
+            from symfisher.render.figures import draw
+
+            drawn = draw(derivation, Path(output).parent, Path(output).name.split(".")[0])
+        text = render(derivation, fmt, lang, date=date, templates=templates, figures=drawn)
     if output is None or output == "-":
         click.echo(text, nl=False)
     else:

@@ -25,20 +25,28 @@ FORMATS = ("md", "tex")
 
 #: Golden files: the models the issue names, in both languages and formats.
 GOLDEN_MODELS = ("normal", "bernoulli", "poisson", "gamma")
-#: output/: a few catalogue models a visitor can read, including an irregular and a non-smooth one.
+#: output/: a few catalogue models a visitor can read (with figures), including an irregular and a non-smooth one.
 OUTPUT_MODELS = ("normal", "gamma", "poisson", "laplace", "uniform")
 
 
-def documents(models: tuple[str, ...], directory: Path, derived) -> dict[Path, str]:
-    """{path: rendered text} for every model, language and format."""
-    from symfisher.render import render
+def documents(models: tuple[str, ...], directory: Path, derived, figures_into: Path | None = None
+              ) -> dict[Path, str | bytes]:
+    """{path: rendered text (or figure bytes)} for every model, language and format.
 
-    out = {}
+    With ``figures_into``, the figures are drawn there and the documents refer to them.
+    """
+    from symfisher.render import render
+    from symfisher.render.figures import draw
+
+    out: dict[Path, str | bytes] = {}
     for name in models:
         derivation = derived(name)
+        figures = draw(derivation, figures_into, name) if figures_into is not None else {}
+        for file in figures.values():
+            out[directory / file] = (figures_into / file).read_bytes()
         for lang in LANGS:
             for fmt in FORMATS:
-                out[directory / f"{name}.{lang}.{fmt}"] = render(derivation, fmt, lang, date=DATE)
+                out[directory / f"{name}.{lang}.{fmt}"] = render(derivation, fmt, lang, date=DATE, figures=figures)
     return out
 
 
@@ -51,22 +59,30 @@ def derive_catalogue_model(name: str):
 
 
 def main() -> int:
+    import tempfile
     from functools import lru_cache
 
-    from symfisher.render import write_atomic
+    from symfisher.render.output import write_atomic_bytes
 
     derived = lru_cache(maxsize=None)(derive_catalogue_model)
-    for models, directory in ((GOLDEN_MODELS, GOLDEN_DIR), (OUTPUT_MODELS, OUTPUT_DIR)):
-        wanted = documents(models, directory, derived)
-        for path, text in wanted.items():
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                write_atomic(path, text)
-                print(f"updated {path.relative_to(ROOT)}")
-        for stale in set(directory.glob("*.md")) | set(directory.glob("*.tex")):
-            if stale not in wanted and stale.name != "README.md":
-                stale.unlink()
-                print(f"removed {stale.relative_to(ROOT)}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for models, directory, figures in ((GOLDEN_MODELS, GOLDEN_DIR, None),
+                                           (OUTPUT_MODELS, OUTPUT_DIR, Path(scratch))):
+            wanted = documents(models, directory, derived, figures)
+            for path, content in wanted.items():
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                if not path.exists() or path.read_bytes() != data:
+                    write_atomic_bytes(path, data)
+                    print(f"updated {path.relative_to(ROOT)}")
+            _remove_stale(directory, wanted)
     return 0
+
+
+def _remove_stale(directory: Path, wanted: dict) -> None:
+    for stale in set(directory.glob("*.md")) | set(directory.glob("*.tex")) | set(directory.glob("*.png")):
+        if stale not in wanted and stale.name != "README.md":
+            stale.unlink()
+            print(f"removed {stale.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -51,5 +51,24 @@ def test_tex_booklet_is_one_book_that_compiles(tmp_path):
     report = build_booklet(tmp_path, "en", "tex", date="2025-08-18", names=NAMES, progress=False, workers=2)
     book = (tmp_path / "booklet.en.tex").read_text(encoding="utf-8")
     assert book.count(r"\chapter*{") == len(NAMES) + 1 and report.book.endswith("booklet.en.tex")
-    compile_tex(book, "pdflatex", tmp_path / "book")
+    compile_tex(book, "pdflatex", tmp_path)             # beside its figures
     compile_tex((tmp_path / "index.en.tex").read_text(encoding="utf-8"), "pdflatex", tmp_path / "index")
+
+
+def test_figure_samples_come_from_the_model(derived):
+    """The figures' sampler (inverse transform on a grid) draws from the model: moments at random points."""
+    import numpy as np
+
+    from symfisher import numeric
+    from symfisher.render.figures import sample_model
+
+    rng = np.random.default_rng(3)
+    for name in ("normal", "gamma", "poisson", "beta", "bernoulli", "weibull"):
+        model = derived(name).model
+        point = model.sample_points(1)[0]
+        sample = sample_model(model, point, 200_000, rng)
+        mean = numeric.expectation(model.variable, model.density, model.variable, model.support, point).real
+        second = numeric.expectation(model.variable ** 2, model.density, model.variable, model.support, point).real
+        sd = np.sqrt(second - mean ** 2)
+        assert abs(sample.mean() - mean) < 5 * sd / np.sqrt(sample.size), name
+        assert abs(sample.std() / sd - 1) < 0.02, name

@@ -27,13 +27,17 @@ def golden(derived):
 
 
 @pytest.fixture(scope="module")
-def examples(derived):
-    return documents(OUTPUT_MODELS, OUTPUT_DIR, derived)
+def examples(derived, tmp_path_factory):
+    return documents(OUTPUT_MODELS, OUTPUT_DIR, derived, tmp_path_factory.mktemp("figures"))
 
 
 def _stale(wanted: dict) -> list[str]:
     out = []
     for path, text in wanted.items():
+        if isinstance(text, bytes):                       # a figure: byte-identical, or stale
+            if not path.exists() or path.read_bytes() != text:
+                out.append(f"{path} differs")
+            continue
         old = path.read_text(encoding="utf-8") if path.exists() else ""
         if old != text:
             diff = difflib.unified_diff(old.splitlines(), text.splitlines(), str(path), "rendered now", lineterm="")
@@ -49,7 +53,7 @@ def test_golden_files_are_current(golden):
 
 def test_output_examples_are_current(examples):
     stale = _stale(examples)
-    extra = {p for p in OUTPUT_DIR.glob("*.*") if p.suffix in (".md", ".tex") and p.name != "README.md"} \
+    extra = {p for p in OUTPUT_DIR.glob("*.*") if p.suffix in (".md", ".tex", ".png") and p.name != "README.md"} \
         - set(examples)
     assert not stale and not extra, (f"output/ is stale; regenerate with `{REGENERATE}`:\n" + "\n".join(stale)
                                      + "".join(f"\nnot produced any more: {p}" for p in sorted(extra)))
@@ -74,6 +78,8 @@ def test_the_katex_check_can_fail():
 @pytest.mark.parametrize("path", [p for p in COMMITTED if p.suffix == ".tex"], ids=lambda p: p.name)
 def test_every_tex_document_compiles(path, tmp_path):
     source = path.read_text(encoding="utf-8")
+    for figure in path.parent.glob(path.name.split(".")[0] + ".*.png"):     # figures beside the document
+        (tmp_path / figure.name).write_bytes(figure.read_bytes())
     engine = re.match(r"% !TEX program = (\w+)", source).group(1)
     assert engine == ("xelatex" if ".zh." in path.name else "pdflatex")
     log = compile_tex(source, engine, tmp_path)

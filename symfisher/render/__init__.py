@@ -69,7 +69,8 @@ def document_date(date: str | dt.date | None = None) -> dt.date:
 
 
 def render(derivation: Derivation, fmt: str = "md", lang: str = "en", *, date: str | dt.date | None = None,
-           templates: str | Path | None = None, title: str | None = None) -> str:
+           templates: str | Path | None = None, title: str | None = None,
+           figures: dict[str, str] | None = None) -> str:
     """The write-up of ``derivation`` as a Markdown or LaTeX document.
 
     Args:
@@ -79,6 +80,7 @@ def render(derivation: Derivation, fmt: str = "md", lang: str = "en", *, date: s
         date: the date printed in the document (see :func:`document_date`).
         templates: a directory searched before the built-in templates.
         title: the document title (default: the model's title, else the wording's).
+        figures: {figure name: file name relative to the document} from :func:`figures.draw`.
 
     Raises:
         RenderError: unknown format or language, or a template that fails.
@@ -94,7 +96,7 @@ def render(derivation: Derivation, fmt: str = "md", lang: str = "en", *, date: s
     view = document_view(derivation, title=name, description=model.description, tags=tuple(model.tags))
     engine = dict(FORMATS[fmt].engines).get(lang, "")
     context: dict[str, Any] = {
-        "doc": view, "model": view.model, "lang": lang, "fmt": wording.fmt, "engine": engine,
+        "doc": view, "model": view.model, "lang": lang, "figures": dict(figures or {}), "fmt": wording.fmt, "engine": engine,
         "date": document_date(date).isoformat(),
         "title": wording.plain({}, "title" if name else "title_untitled", name=name),
         "tags": tuple(dict.fromkeys([*wording.lookup("tags"), *view.tags])),

@@ -52,7 +52,7 @@ def _input_digest(name: str, spec, lang: str, fmt: str, date: str, templates: st
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _work(name: str, lang: str, fmt: str, date: str, templates: str | None) -> dict:
+def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, directory: str) -> dict:
     """In a worker process: derive and render one model (its document, chapter and index row)."""
     from symfisher import budget
     from symfisher.catalog import catalog
@@ -63,8 +63,12 @@ def _work(name: str, lang: str, fmt: str, date: str, templates: str | None) -> d
     try:
         budget.set_default_seconds(budget.default_seconds())
         d = derive(build_model(catalog()[name]))
-        document = render(d, fmt, lang, date=date, templates=templates)
-        chapter = render(d, "chapter", lang, date=date, templates=templates) if fmt == "tex" else ""
+        from symfisher.render.figures import draw
+
+        figures = draw(d, directory, name)             # the same bytes for every language: safe to rewrite
+        document = render(d, fmt, lang, date=date, templates=templates, figures=figures)
+        chapter = render(d, "chapter", lang, date=date, templates=templates, figures=figures) if fmt == "tex" \
+            else ""
         symbols = set(d.model.theta) | {c.symbol for c in d.model.declared} | {d.model.variable}
         fisher = [[None if e is None else latex(e, symbols) for e in row] for row in d.fisher]
         title = (d.model.title_zh if lang == "zh" and d.model.title_zh else d.model.title) or name
@@ -111,7 +115,8 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
     workers = workers or max(1, min(len(todo), os.cpu_count() or 1))
     if todo:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_work, name, lang, fmt, day, templates): (name, digest) for name, digest in todo}
+            futures = {pool.submit(_work, name, lang, fmt, day, templates, str(out)): (name, digest)
+                       for name, digest in todo}
             bar = tqdm(total=len(futures), desc=f"booklet {lang}.{fmt}", unit="model", disable=not progress)
             for future in as_completed(futures):
                 name, digest = futures[future]

@@ -31,6 +31,15 @@ def write_atomic(path: str | Path, text: str) -> Path:
     Raises:
         OutputFileError: when the directory cannot be created or written.
     """
+    return write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`write_atomic`).
+
+    Raises:
+        OutputFileError: when the directory cannot be created or written.
+    """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -38,8 +47,8 @@ def write_atomic(path: str | Path, text: str) -> Path:
     except OSError as exc:
         raise OutputFileError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _mode(target))
