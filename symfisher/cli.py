@@ -186,12 +186,10 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
         name = document_name(options["model_name"], options["model_file"], derivation.model.title)
         if output is None:
             output = str(Path(DEFAULT_OUTPUT_DIRECTORY) / f"{name}.{lang}.{fmt}")
-        drawn = {}
         if figures and output != "-":
-            from symfisher.render.figures import draw
-
-            drawn = draw(derivation, Path(output).parent, Path(output).name.split(".")[0])
-        text = render(derivation, fmt, lang, date=date, templates=templates, figures=drawn)
+            _write_with_figures(derivation, Path(output), fmt, lang, date, templates)
+            return
+        text = render(derivation, fmt, lang, date=date, templates=templates)
     if output is None or output == "-":
         click.echo(text, nl=False)
     else:
@@ -287,6 +285,33 @@ def check_command(ctx: click.Context, file: str, fmt: str) -> None:
         click.echo(report.text())
     if report.valid is False:
         ctx.exit(EXIT_REFUTED)
+
+
+def _write_with_figures(derivation, output: Path, fmt: str, lang: str, date: str | None,
+                        templates: str | None) -> None:
+    """Draw the figures aside, render, and only then put figures and document in place (a failure writes nothing)."""
+    import os
+    import tempfile
+
+    from symfisher.errors import OutputFileError
+    from symfisher.render import render, write_atomic
+    from symfisher.render.figures import draw
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        scratch = tempfile.mkdtemp(prefix=".symfisher-figures-", dir=output.parent)
+    except OSError as exc:
+        raise OutputFileError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        drawn = draw(derivation, scratch, output.name.split(".")[0])
+        text = render(derivation, fmt, lang, date=date, templates=templates, figures=drawn)
+        for name in drawn.values():
+            os.replace(Path(scratch) / name, output.parent / name)
+        click.echo(f"wrote {write_atomic(output, text)}")
+    finally:
+        for leftover in Path(scratch).glob("*"):
+            leftover.unlink()
+        os.rmdir(scratch)
 
 
 @cli.group("catalog")

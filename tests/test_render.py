@@ -184,6 +184,18 @@ def test_a_failed_run_leaves_the_previous_file_untouched(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "doc.md"]
 
 
+def test_documents_written_with_their_figures(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["derive", "--model", "poisson", "--format", "md", "--date", "2025-08-18"]) == 0
+    assert sorted(p.name for p in (tmp_path / "output").iterdir()) == \
+        ["poisson.convergence.png", "poisson.en.md", "poisson.loglik.png"]
+    text = (tmp_path / "output" / "poisson.en.md").read_text(encoding="utf-8")
+    assert "(poisson.loglik.png)" in text and "(poisson.convergence.png)" in text
+    # the same figures as the committed example, byte for byte
+    for name in ("poisson.loglik.png", "poisson.convergence.png"):
+        assert (tmp_path / "output" / name).read_bytes() == (ROOT / "output" / name).read_bytes()
+
+
 def test_write_atomic_keeps_the_old_file_when_the_rename_fails(tmp_path, monkeypatch):
     target = tmp_path / "doc.md"
     target.write_text("previous", encoding="utf-8")
@@ -199,11 +211,11 @@ def test_write_atomic_keeps_the_old_file_when_the_rename_fails(tmp_path, monkeyp
 def test_cli_writes_documents_into_output_by_default(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1755475200")        # 2025-08-18 00:00 UTC
-    assert main(["derive", "--model", "poisson", "--format", "md", "--lang", "zh"]) == 0
+    assert main(["derive", "--model", "poisson", "--format", "md", "--lang", "zh", "--no-figures"]) == 0
     assert capsys.readouterr().out.strip() == "wrote output/poisson.zh.md"
     written = (tmp_path / "output" / "poisson.zh.md").read_text(encoding="utf-8")
     assert written == (ROOT / "tests" / "golden" / "poisson.zh.md").read_text(encoding="utf-8")
-    assert main(["derive", "--model", "poisson", "--format", "tex", "-o", "sub/dir/p.tex"]) == 0
+    assert main(["derive", "--model", "poisson", "--format", "tex", "-o", "sub/dir/p.tex", "--no-figures"]) == 0
     assert (tmp_path / "sub" / "dir" / "p.tex").read_text(encoding="utf-8") == \
         (ROOT / "tests" / "golden" / "poisson.en.tex").read_text(encoding="utf-8")
 
