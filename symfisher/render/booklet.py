@@ -39,7 +39,7 @@ def _templates_digest(templates: str | None) -> str:
     """A digest of every template file that could be used (built-in and the user's)."""
     digest = hashlib.sha256()
     env = environment(templates)
-    for name in sorted(env.loader.list_templates()):
+    for name in sorted(n for n in env.loader.list_templates() if n.endswith((".j2", ".yaml"))):
         source, _, _ = env.loader.get_source(env, name)
         digest.update(name.encode() + b"\0" + source.encode() + b"\0")
     return digest.hexdigest()
