@@ -49,3 +49,8 @@ def test_installed_console_script_runs_outside_the_source_tree(tmp_path):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "output" / "poisson.zh.md").read_text(encoding="utf-8") == \
         (ROOT / "tests" / "golden" / "poisson.zh.md").read_text(encoding="utf-8")
+    # the booklet reads the installed templates too (which sit beside a __pycache__)
+    done = subprocess.run([str(script), "booklet", "--only", "poisson", "--format", "tex", "--lang", "zh"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "output" / "booklet" / "booklet.zh.tex").exists()
