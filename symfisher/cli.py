@@ -68,7 +68,7 @@ def spec_from_options(density: str | None, variable: str | None, params: tuple[s
             density=density,
             parameters=tuple(parse_declaration(p, "parameter") for p in params),
             constants=tuple(parse_declaration(c, "constant") for c in consts),
-            variable=variable or "x",
+            variable="x" if variable is None else variable,
             **({"support": support} if support is not None else {}),
         )
     return spec.with_title(title) if title else spec
@@ -174,9 +174,8 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
     from symfisher.derive import derive as run_derivation
     from symfisher.render import document_date, environment, render, write_atomic
 
-    if fmt in DOCUMENT_FORMATS:                    # bad --date or --templates fail before the slow part
-        document_date(date)
-        environment(templates)
+    document_date(date)                            # bad --date or --templates fail before the slow part
+    environment(templates)
     derivation = run_derivation(build_model(spec_from_options(**options)), results=results)
     if fmt == "json":
         text = json.dumps(derivation.as_dict(), ensure_ascii=False, indent=2) + "\n"

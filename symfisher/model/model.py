@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from symfisher.diagnostics import Diagnostic
+from symfisher.errors import ModelError
 from symfisher.model.domains import Domain
 from symfisher.printing import expression_json
 from symfisher.parse import Support
@@ -89,7 +90,8 @@ class Model:
                 points.append(point)
             if len(points) == count:
                 return points
-        raise ValueError("no parameter point gives a non-empty support")
+        raise ModelError(f"the support {self.support.latex()} is empty at every parameter point tried: "
+                         "is it the right way round?")
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form printed by ``symfisher parse --format json``."""
