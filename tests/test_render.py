@@ -96,6 +96,21 @@ def test_hostile_titles_compile_as_text_and_run_nothing(hostile_model, lang, eng
         assert not (tmp_path / str(i) / "pwned").exists()
 
 
+@pytest.mark.parametrize("title", [r"\input{/etc/passwd} 100% & $x$ #1 {a} ~_^", r"\write18{touch pwned}"])
+def test_a_hostile_title_prints_literally_in_the_pdf(hostile_model, title, tmp_path):
+    import shutil
+
+    from renderers import require
+
+    compile_tex(render(hostile_model(title), "tex", "en", date="2025-08-18"), "pdflatex", tmp_path)
+    require("pdftotext", shutil.which("pdftotext") is not None)
+    done = subprocess.run(["pdftotext", "-l", "1", "doc.pdf", "-"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    printed = " ".join(done.stdout.split())
+    assert title in printed, printed[:300]
+    assert not (tmp_path / "pwned").exists()
+
+
 def test_hostile_titles_in_markdown_stay_text(hostile_model):
     for title in HOSTILE:
         text = render(hostile_model(title), "md", "en", date="2025-08-18")
