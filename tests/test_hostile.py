@@ -159,12 +159,12 @@ def test_fuzzed_titles_render_as_valid_front_matter_and_safe_tex(title, descript
     d = dataclasses.replace(_POISSON, model=dataclasses.replace(_POISSON.model, title=title, description=description))
     text = render(d, "md", "en", date="2025-08-18")
     front = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
-    assert front["title"] == ("Fisher information matrix: " + title if title else "Fisher information matrix")
+    full = "Fisher information matrix: " + title.strip() if title.strip() else "Fisher information matrix"
+    assert front["title"] == full
     assert front["description"] == description
     from symfisher.render.escape import tex_text
 
     tex = render(d, "tex", "en", date="2025-08-18")
-    full = "Fisher information matrix: " + title if title else "Fisher information matrix"
     assert "\\title{" + tex_text(full) + "}" in tex                     # the title only ever escaped
     if tex_text(description):
         assert "\\begin{abstract}\n" + tex_text(description) + "\n\\end{abstract}" in tex

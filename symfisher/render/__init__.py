@@ -92,7 +92,8 @@ def render(derivation: Derivation, fmt: str = "md", lang: str = "en", *, date: s
     env = environment(templates)
     wording = Wording(env, lang, "tex" if fmt in ("tex", "chapter") else "md")
     model = derivation.model
-    name = title if title is not None else (model.title_zh if lang == "zh" and model.title_zh else model.title)
+    name = (title if title is not None else (model.title_zh if lang == "zh" and model.title_zh else model.title)
+            ).strip()
     view = document_view(derivation, title=name, description=model.description, tags=tuple(model.tags))
     engine = dict(FORMATS[fmt].engines).get(lang, "")
     context: dict[str, Any] = {
