@@ -24,7 +24,7 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, links
-from symfisher.check.notation import NotationError, Setting, ShapeError, Zero, abstract_setting, read
+from symfisher.check.notation import Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
 
@@ -86,7 +86,7 @@ class Report:
         """The input, each display block followed by its steps' marks and reasons."""
         from symfisher.check.extract import _DISPLAY, front_matter
 
-        matter, body, _ = front_matter(self.source)
+        _, body, _ = front_matter(self.source)
         head = self.source[:len(self.source) - len(body)]
         by_block: dict[int, list[StepResult]] = {}
         for s in self.steps:
@@ -200,8 +200,7 @@ def _values(v, fn) -> list[complex]:
     if isinstance(v, Zero):
         return [0j]
     entries = list(v) if isinstance(v, sp.MatrixBase) else [v]
-    out = [fn(e) for e in entries]
-    return out
+    return [fn(e) for e in entries]
 
 
 def _fmt(values: list[complex]) -> str:
@@ -268,7 +267,6 @@ def _concrete(data: Any):
         e = e.replace(lambda a: isinstance(a, sp.Integral),
                       lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,
                                                                     support, point).real))
-        from symfisher.check.notation import Expect
         e = e.replace(lambda a: isinstance(a, Expect),
                       lambda a: sp.Float(numeric_module.expectation(a.args[0], model.density, x, support,
                                                                     point).real))

@@ -67,6 +67,11 @@ def front_matter(text: str) -> tuple[dict[str, Any] | None, str, int]:
     return data, text[match.end():], text[:match.end()].count("\n") + 1
 
 
+def _environment(text: str, i: int) -> int:
+    """+1 where ``\\begin{`` starts at ``i``, −1 where ``\\end{`` does, else 0."""
+    return 1 if text.startswith("\\begin{", i) else -1 if text.startswith("\\end{", i) else 0
+
+
 def _split_top(text: str, separator: str) -> list[tuple[str, int]]:
     """Split at ``separator`` outside braces; (part, offset) pairs."""
     parts, depth, start, i = [], 0, 0, 0
@@ -77,8 +82,8 @@ def _split_top(text: str, separator: str) -> list[tuple[str, int]]:
             i += len(separator)
             start = i
             continue
-        if text.startswith("\\begin{", i) or text.startswith("\\end{", i):
-            depth += 1 if text.startswith("\\begin{", i) else -1   # a matrix keeps its rows and columns
+        if _environment(text, i):
+            depth += _environment(text, i)              # a matrix keeps its rows and columns
             i += 2
             continue
         if ch == "\\":
@@ -101,8 +106,8 @@ def _relations(row: str) -> list[tuple[str, str, int]]:
     out, depth, start, i, current, at = [], 0, 0, 0, "", 0
     while i < len(row):
         ch = row[i]
-        if row.startswith("\\begin{", i) or row.startswith("\\end{", i):
-            depth += 1 if row.startswith("\\begin{", i) else -1
+        if _environment(row, i):
+            depth += _environment(row, i)
             i += 2
             continue
         if ch == "{":
@@ -133,8 +138,8 @@ def _drop_alignment(row: str) -> str:
     """Remove the alignment marks ``&`` of the display (not the column marks of a matrix)."""
     out, depth, i = [], 0, 0
     while i < len(row):
-        if row.startswith("\\begin{", i) or row.startswith("\\end{", i):
-            depth += 1 if row.startswith("\\begin{", i) else -1
+        if _environment(row, i):
+            depth += _environment(row, i)
         elif row.startswith("\\&", i):
             out.append(row[i:i + 2])
             i += 2

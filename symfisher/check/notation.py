@@ -247,23 +247,18 @@ class _Parser:
         return not (tok.kind == "letter" and tok.text == "d" and self._is_differential())
 
     def term(self):
-        value = self.unary()
-        while True:
-            if self.at(r"\cdot", r"\times", "*"):
-                self.take()
-                value = mul(value, self.unary())
-            elif self.starts_factor():
-                value = mul(value, self.postfix())
-            else:
-                return value
+        return self._multiply(self.unary(), self.unary)
 
     def product(self):
         """Factors multiplied together, without a leading sign: what an operator like ∂/∂β acts on."""
-        value = self.postfix()
+        return self._multiply(self.postfix(), self.postfix)
+
+    def _multiply(self, value, after_operator):
+        """Multiply ``value`` by the factors that follow (after ``\\cdot`` a factor is read by ``after_operator``)."""
         while True:
             if self.at(r"\cdot", r"\times", "*"):
                 self.take()
-                value = mul(value, self.postfix())
+                value = mul(value, after_operator())
             elif self.starts_factor():
                 value = mul(value, self.postfix())
             else:

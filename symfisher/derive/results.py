@@ -189,7 +189,7 @@ def kl_divergence(model: Model, fisher, engine_for, seconds: float) -> Section:
     """KL[p(x|θ) ‖ p(x|θ+d)] exactly where possible, and its second-order expansion ½ dᵀ F d."""
     if any(e is None for row in fisher for e in row) or model.support_depends_on_theta:
         return Section("results:kl", ())
-    theta, m = model.theta, len(model.theta)
+    m = len(model.theta)
     d = [sp.Symbol(f"d_{k + 1}" if m > 1 else "d", real=True) for k in range(m)]
     eps = sp.Symbol("epsilon", positive=True)
     F = sp.Matrix(fisher)
@@ -229,7 +229,7 @@ def _exact_kl(model: Model, d: list[sp.Symbol], engine_for, seconds: float) -> s
     shifted = model.density.subs({t: q.symbol for t, q in zip(model.theta, primes)})
     helper = dataclasses.replace(model, constants=model.constants + tuple(primes), diagnostics=())
     log_p = sp.expand_log(sp.log(model.density), force=True)
-    g = sp.expand_log(sp.log(model.density), force=True) - sp.expand_log(sp.log(shifted), force=True)
+    g = log_p - sp.expand_log(sp.log(shifted), force=True)
     try:
         outcome = engine_for(helper, log_p).expect(sp.expand(g), "KL")
     except SymfisherError:

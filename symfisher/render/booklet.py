@@ -54,14 +54,12 @@ def _input_digest(name: str, spec, lang: str, fmt: str, date: str, templates: st
 
 def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, directory: str) -> dict:
     """In a worker process: derive and render one model (its document, chapter and index row)."""
-    from symfisher import budget
     from symfisher.catalog import catalog
     from symfisher.derive import derive
     from symfisher.model import build_model
     from symfisher.printing import latex
 
     try:
-        budget.set_default_seconds(budget.default_seconds())
         d = derive(build_model(catalog()[name]))
         from symfisher.render.figures import draw
 
