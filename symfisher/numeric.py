@@ -8,6 +8,13 @@ factorials, binomials and beta functions, so that x^k e^{-x}, λ^x/x! and
 e^{-e^{x}} neither overflow nor turn into inf·0 far out in the tails.
 Quadrature is SciPy's QUADPACK on pieces cut at the parameter values;
 sums over infinite supports are vectorised and truncated where terms vanish.
+
+QUADPACK returns a finite number for some divergent integrals (for E[1/x]
+under a gamma with shape below 1 it returns the analytic continuation, with a
+small error estimate), so before integrating, the behaviour of the integrand
+at each end is measured: a power law |f| ~ h^q at a finite end with q ≤ −1,
+or |f| ~ t^q at infinity with q ≥ −1, is divergence, raised as
+:class:`Divergent` with that evidence.
 """
 
 from __future__ import annotations
@@ -28,6 +35,14 @@ RELATIVE_TAIL = 1e-18
 QUAD_OPTIONS = {"epsabs": 1e-13, "epsrel": 1e-10, "limit": 400}
 
 Point = Mapping[sp.Symbol, sp.Expr]
+
+#: A power law this close to the borderline exponent −1 counts as divergent: a log factor cannot be told
+#: apart numerically, and calling a convergent integral divergent only costs a value, never a false claim.
+EXPONENT_MARGIN = 0.02
+
+
+class Divergent(ArithmeticError):
+    """The integral or sum diverges at this point (with the numeric evidence in the message)."""
 
 
 class _LogGamma(sp.Function):
@@ -144,7 +159,52 @@ def expectation(g: sp.Expr, density: sp.Expr, variable: sp.Symbol, support: Supp
     return _integrate(f, lo, hi, sorted({_float(v) for v in values.values()}))
 
 
+def _tail_exponent(f: Callable, end: float, side: int) -> float | None:
+    """q in |f| ~ h^q as the variable approaches a finite ``end`` from ``side`` (h → 0), or in
+    |f| ~ t^q as it goes to ±infinity; None when f vanishes there (faster than any power)."""
+    with np.errstate(all="ignore"):
+        if np.isfinite(end):
+            scale = max(1.0, abs(end))
+            steps = scale * np.logspace(-5, -11, 7)
+            values = np.abs(np.asarray(f(end + side * steps), dtype=complex))
+        else:
+            steps = np.logspace(4, 12, 9)
+            values = np.abs(np.asarray(f(np.sign(end) * steps), dtype=complex))
+    finite = np.isfinite(values) & (values > 0)
+    if not np.any(finite):
+        # all zero: vanishes; all infinite: blows up at the end (a non-integrable singularity)
+        return None if np.all(values == 0) else (-np.inf if np.isfinite(end) else np.inf)
+    if np.isfinite(end) and not np.all(np.isfinite(values)):
+        return -np.inf
+    logs_h, logs_f = np.log(steps[finite]), np.log(values[finite])
+    if len(logs_f) < 3 or (not np.isfinite(end) and values[-1] == 0):
+        return None
+    # the slope over the last three points: the local power law nearest the end
+    return float(np.polyfit(logs_h[-3:], logs_f[-3:], 1)[0])
+
+
+def check_convergence(f: Callable, lo: float, hi: float) -> None:
+    """Raise :class:`Divergent` when f is not integrable at an end of (lo, hi) by a power law.
+
+    Raises:
+        Divergent: with the end and the exponent found.
+    """
+    for end, side in ((lo, 1), (hi, -1)):
+        q = _tail_exponent(f, end, side)
+        if q is None:
+            continue
+        if np.isfinite(end) and q <= -1 + EXPONENT_MARGIN:
+            raise Divergent(f"the integrand grows like |x − {end:g}|^{q:.3g} at {end:g}: the integral "
+                            + ("diverges" if q < -1 - EXPONENT_MARGIN else "diverges or is too close to diverging "
+                               "to be evaluated"))
+        if not np.isfinite(end) and q >= -1 - EXPONENT_MARGIN:
+            raise Divergent(f"the integrand decays like |x|^{q:.3g} at {end:g}: the integral "
+                            + ("diverges" if q > -1 + EXPONENT_MARGIN else "diverges or is too close to diverging "
+                               "to be evaluated"))
+
+
 def _integrate(f: Callable, lo: float, hi: float, params: list[float]) -> complex:
+    check_convergence(f, lo, hi)
     cuts = sorted({c for c in [0.0, *params] if lo < c < hi})
     points = [lo, *cuts, hi]
     total = 0j
@@ -186,9 +246,14 @@ def _one_side(f: Callable, start: int, direction: int) -> complex:
     for offset in range(0, MAX_TERMS, CHUNK):
         k = start + direction * np.arange(offset, offset + CHUNK, dtype=float)
         terms = np.asarray(f(k), dtype=complex)
+        if not np.all(np.isfinite(terms)):
+            raise ArithmeticError(f"a term of the sum is not a number (at k = {k[~np.isfinite(terms)][0]:g})")
         total += terms.sum()
         if offset and np.all(np.abs(terms[-CHUNK // 4:]) <= RELATIVE_TAIL * max(abs(total), 1.0)):
             return total
+    far = np.abs(terms[-CHUNK // 4:])
+    if np.all(far > 0) and np.log(far[-1] / far[0]) / np.log(abs(k[-1]) / abs(k[-CHUNK // 4])) >= -1 - EXPONENT_MARGIN:
+        raise Divergent(f"the terms decay no faster than 1/k up to k = {k[-1]:g}: the sum diverges")
     raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
 
 

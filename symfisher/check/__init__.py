@@ -142,9 +142,25 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
     except NotationError as exc:
         return Verdict("unknown", reason=f"not read: {exc}")
     verdict = judge(lhs, rhs, rewriter, numeric)
+    if verdict.verdict == "unknown" and rewriter.evaluate is not None:
+        # an expectation the engine found only under a condition the domains do not decide: say which
+        notes = [_note(rewriter.evaluate, a.args[0]) for side in (lhs, rhs) if isinstance(side, sp.Basic)
+                 for a in side.atoms(Expect)]
+        notes = [n for n in notes if n]
+        if notes:
+            return Verdict("unknown", reason=f"{notes[0]}; {verdict.reason}")
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
+
+
+def _note(evaluate, g: sp.Expr) -> str:
+    """Why the engine left E[g] unevaluated, if it said (a condition, a divergence)."""
+    try:
+        evaluate(g)
+    except (ArithmeticError, ValueError, TypeError, NotImplementedError):
+        return ""
+    return evaluate.notes.get(g, "")
 
 
 def _hessian_notation(text: str) -> bool:
@@ -254,11 +270,20 @@ def _concrete(data: Any):
     cache: dict[sp.Expr, sp.Expr | None] = {}
 
     def evaluate(g: sp.Expr) -> sp.Expr | None:
+        """E[g] when the engine establishes it on the whole declared domain, else None."""
         if g.has(AppliedUndef, sp.Derivative, sp.Integral):
             return None
         if g not in cache:
-            cache[g] = engine.expect(g).value
+            outcome = engine.expect(g)
+            cache[g] = outcome.value if outcome.established else None
+            if outcome.value is not None and not outcome.established:
+                evaluate.notes[g] = (f"the engine finds this expectation only under a condition: it "
+                                     f"{outcome.reason}" + ("; it diverges otherwise" if outcome.otherwise ==
+                                                            "diverges" else ""))
+            elif outcome.otherwise == "diverges" or any(np.isinf(v) for v in outcome.check.numeric):
+                evaluate.notes[g] = "the expectation diverges at a point of the declared domains"
         return cache[g]
+    evaluate.notes = {}
 
     points = model.sample_points(2)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import sympy as sp
 
-from symfisher.derive import calculus, general
+from symfisher.derive import calculus, evidence, general
 from symfisher.derive.expectation import ExpectationEngine, Outcome
 from symfisher.derive.steps import RULES, Chain, NumericCheck, Section, Status, Step, Tex
 from symfisher import budget
@@ -98,8 +98,25 @@ def _expectation_steps(lhs: Tex, g: sp.Expr, model: Model, outcome: Outcome) -> 
     first = Step(lhs, integral, "definition-expectation")
     if outcome.value is None:
         return (first,)
-    return first, Step(integral, outcome.value, "expectation-computed", outcome.status, ", ".join(outcome.methods),
-                       outcome.check)
+    detail = ", ".join(outcome.methods)
+    if outcome.status is Status.CONDITIONAL:
+        detail = outcome.condition_latex()
+    computed = Step(integral, outcome.value, "expectation-computed", outcome.status, detail, outcome.check)
+    if outcome.status is Status.PROVED and outcome.value != 0 and evidence.is_zero(outcome.value):
+        # simplification left ψ(1 + z) − ψ(z) − 1/z and the like: the recurrences show it is 0
+        return first, computed, Step(outcome.value, sp.S.Zero, "special-function-identity")
+    return first, computed
+
+
+def _established(outcome: Outcome) -> sp.Expr | None:
+    """The value when it holds on the whole declared domain (0 when an identity shows it), else None."""
+    if not outcome.established:
+        return None
+    return sp.S.Zero if evidence.is_zero(outcome.value) else outcome.value
+
+
+def _at(check: NumericCheck, index: int) -> str:
+    return ", ".join(f"{n} = {v}" for n, v in check.points[index])
 
 
 def derive(model: Model, seconds: float | None = None, results: bool = True) -> Derivation:
@@ -148,7 +165,11 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
     mean_chains = tuple(Chain(f"score-mean:{t.name}",
                               _expectation_steps(Tex(rf"{E}[s_{{{sp.latex(t)}}}(x|\theta)]"), s, model, out))
                         for s, t, out in zip(score, theta, means))
-    nonzero = [t.name for t, out in zip(theta, means) if out.value is not None and out.value != 0]
+    mean_values = [_established(out) for out in means]
+    # "not zero" needs a witness: independent quadrature clearly away from 0 at a point of the domains
+    witnesses = [evidence.nonzero_witness(out.check.numeric) for out in means]
+    nonzero = [f"{t.name} (numerically {complex(out.check.numeric[w]).real:.6g} at {_at(out.check, w)})"
+               for t, out, w in zip(theta, means, witnesses) if w is not None and mean_values[theta.index(t)] != 0]
     if nonzero:
         diagnostics.append(Diagnostic("score-mean-nonzero",
                                       f"E[s] is not zero for {', '.join(nonzero)}: {failure or 'see the steps'}"))
@@ -183,24 +204,35 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
                                        + _expectation_steps(tex_ss, score[j] * score[k], model, s_out)))
             identity_chains.append(Chain(f"fisher-hessian:{label}", _expectation_steps(
                 Tex(rf"-{E}[\mathbf{{H}}_{{{pair}}}]"), -hess_classical[j][k], model, h_out)))
-            value = s_out.value
-            if value is None and regular and smooth and h_out.value is not None:
-                value = h_out.value        # the identity, proved in general, gives the entry
+            value = _established(s_out)
+            if value is None and regular and smooth and h_out.established:
+                value = _established(h_out)       # the identity, proved in general, gives the entry
             fisher[j][k] = fisher[k][j] = value
-            if s_out.value is None:
+            if not s_out.established:
                 diagnostics.append(Diagnostic(
                     "fisher-entry-numeric",
                     f"F[{label}] was not derived symbolically ({s_out.reason})"
                     + ("; it is taken from −E[H]" if value is not None else "")
                     + f"; numerically {_numbers(s_out.check)}"))
-            if s_out.value is not None and h_out.value is not None:
-                same = sp.simplify(s_out.value - h_out.value) == 0
-                detail = "" if same else ("the routes differ: " + (failure or "log p is not twice differentiable"))
+            if s_out.established and h_out.established:
+                same = evidence.is_zero(s_out.value - h_out.value, engine.seconds)
+                # "≠" needs a witness: the two routes' independent numbers differ at a point of the domains
+                differs = None if same else evidence.witness(s_out.check.numeric, h_out.check.numeric)
+                if same:
+                    rule, relation, status, detail = "fisher-identity", "=", Status.PROVED, ""
+                elif differs is not None:
+                    rule, relation, status = "routes-differ", "≠", Status.PROVED
+                    detail = ("the routes differ: " + (failure or "log p is not twice differentiable")
+                              + f" (numerically at {_at(s_out.check, differs)}: "
+                              f"{complex(s_out.check.numeric[differs]).real:.6g} against "
+                              f"{complex(h_out.check.numeric[differs]).real:.6g})")
+                else:
+                    rule, relation, status = "fisher-identity", "=", Status.NUMERIC
+                    detail = "the two values agree numerically; no identity was found that shows it"
                 agreement_chains.append(Chain(f"agreement:{label}", (
                     Step(tex_f, s_out.value, "score-route"),
-                    Step(s_out.value, h_out.value, "fisher-identity" if same else "routes-differ",
-                         detail=detail, relation="=" if same else "≠"))))
-                if not same and regular and smooth:
+                    Step(s_out.value, h_out.value, rule, status, detail=detail, relation=relation))))
+                if differs is not None and regular and smooth:
                     diagnostics.append(Diagnostic("routes-disagree", f"F[{label}]: E[s sᵀ] = {s_out.value} but "
                                                                      f"−E[H] = {h_out.value}"))
                 mass = _point_mass(model, hess[j][k] - hess_classical[j][k], engine.seconds)
@@ -232,7 +264,7 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
     return Derivation(
         model=model, log_density=log_p, log_likelihood=log_lik, sample_size=n, score=score,
         sample_score=sample_score,
-        score_mean=tuple(out.value for out in means), hessian=hess_classical if smooth else hess,
+        score_mean=tuple(mean_values), hessian=hess_classical if smooth else hess,
         fisher=tuple(tuple(row) for row in fisher),
         fisher_score_route=tuple(tuple(row) for row in score_route),
         fisher_hessian_route=tuple(tuple(row) for row in hessian_route),

@@ -10,8 +10,15 @@ Takes a model and integrands g(x, θ); gives :class:`Outcome` values. How:
    :mod:`symfisher.integrals` (with generated logs and powers), then
    substitutions (split at kinks, z = −log w, z = eʸ, y = z²) back into the
    kernels, and ``integrate``/``summation`` only as a budgeted fallback.
-4. Every part and every result is compared with quadrature or summation at
-   random parameter points; a disagreement rejects the symbolic value.
+4. Every rule returns the side conditions its identity needs (see
+   :mod:`symfisher.integrals`); they are decided from the declared domains
+   (:mod:`symfisher.conditions`). Decided true: the value is proved. Only on
+   part of the domain: the value is *conditional* (β/(α−1) for α > 1), and is
+   neither printed as a fact nor used as a Fisher entry.
+5. Every part and every result is compared with quadrature or summation at
+   random parameter points, with a divergence test at the ends; a disagreement
+   (or a divergence where the value claims a number) rejects the symbolic
+   value. A conditional value is also tested where its condition fails.
 
 Past its time budget an expectation is "not derived symbolically" and carries
 numeric values; the run goes on.
@@ -19,14 +26,15 @@ numeric values; the run goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from symfisher import budget, numeric
-from symfisher import integrals
+from symfisher import budget, integrals, numeric
+from symfisher.conditions import conjunction, decide, describe, holds_at
 from symfisher.derive.steps import NumericCheck, Status
 from symfisher.errors import BudgetExceeded
 from symfisher.model import Model
@@ -44,13 +52,28 @@ ABSOLUTE_TOLERANCE = 1e-9
 
 @dataclass(frozen=True)
 class Outcome:
-    """An expectation: its symbolic value (or None), how it was found, and its numeric check."""
+    """An expectation: its symbolic value (or None), how it was found, and its numeric check.
+
+    ``condition`` is where the value holds (``sp.true``: on the whole declared
+    domain); a value whose condition is not decided true has status
+    ``conditional`` and ``otherwise`` says what is known beyond it.
+    """
 
     value: sp.Expr | None
     status: Status
     methods: tuple[str, ...]
     check: NumericCheck
     reason: str = ""
+    condition: sp.Basic = sp.true
+    otherwise: str = ""
+
+    @property
+    def established(self) -> bool:
+        """A value that holds on the whole declared domain."""
+        return self.value is not None and self.status is Status.PROVED
+
+    def condition_latex(self) -> str:
+        return describe(self.condition)
 
 
 @dataclass(frozen=True)
@@ -129,7 +152,7 @@ class ExpectationEngine:
         self.seconds = budget.default_seconds() if seconds is None else seconds
         self.points = model.sample_points(CHECK_POINTS, seed=SEED + 1)
         self.frame = standardize(model, log_density)
-        self._parts: dict[sp.Expr, tuple[sp.Expr | None, str]] = {}
+        self._parts: dict[sp.Expr, integrals.Closed | None] = {}
         self._numeric_cache: dict[tuple, list[complex]] = {}
 
     # -- public ------------------------------------------------------------------------------
@@ -137,93 +160,162 @@ class ExpectationEngine:
         """E[g(X)] over the model's support."""
         numeric_values = tuple(self.numeric(g))
         try:
-            value, methods = budget.run(self._symbolic, g, seconds=self.seconds, label=label)
+            found = budget.run(self._symbolic, g, seconds=self.seconds, label=label)
         except BudgetExceeded as exc:
             return self._numeric_only(numeric_values, f"{exc.one_line()}")
-        if value is None:
-            return self._numeric_only(numeric_values, "no symbolic method succeeded: " + ", ".join(methods))
-        check = self._check(value, numeric_values)
+        if isinstance(found, str):
+            return self._numeric_only(numeric_values, "no symbolic method succeeded: " + found)
+        found, conditional_parts = found
+        methods = found.rules
+        condition = conjunction(found.conditions)
+        verdict = decide(condition)
+        if verdict is False:
+            return self._numeric_only(numeric_values, f"the rules' conditions ({describe(condition)}) fail on the "
+                                                      "whole declared domain: the expectation diverges there",
+                                      otherwise="diverges")
+        check = self._check(found.value, numeric_values, condition)
         if not check.passed:
             return Outcome(None, Status.NUMERIC, methods, check,
                            "the symbolic value disagreed with numeric integration and was rejected")
-        return Outcome(value, Status.PROVED, methods, check)
+        if verdict is True:
+            return Outcome(found.value, Status.PROVED, methods, check)
+        check = self._check_beyond(g, found.value, condition, check)
+        if not check.passed:
+            return Outcome(None, Status.NUMERIC, methods, check,
+                           f"the value needs {describe(condition)}, and numeric integration contradicts it "
+                           "outside that condition; rejected")
+        # one part carries the condition, and its integrand has one sign: beyond the condition it diverges
+        otherwise = "diverges" if conditional_parts == 1 and _sign_definite(found.rules) else ""
+        return Outcome(found.value, Status.CONDITIONAL, methods, check,
+                       f"holds for {describe(condition)}, which the declared domains do not guarantee",
+                       condition=condition, otherwise=otherwise)
 
-    def numeric(self, g: sp.Expr) -> list[complex]:
-        """E[g] by quadrature or summation at the check points."""
-        key = (g,)
+    def numeric(self, g: sp.Expr, points=None) -> list[complex]:
+        """E[g] by quadrature or summation at the check points: inf where it diverges, nan where
+        the numerics fail."""
+        points = self.points if points is None else points
+        key = (g, tuple(tuple(sorted(pt.items(), key=lambda kv: kv[0].name)) for pt in points))
         if key not in self._numeric_cache:
             m = self.model
-            self._numeric_cache[key] = [numeric.expectation(g, m.density, self.x, m.support, pt)
-                                        for pt in self.points]
+            self._numeric_cache[key] = [_numeric_at(g, m, pt) for pt in points]
         return self._numeric_cache[key]
 
     # -- internals ---------------------------------------------------------------------------
-    def _numeric_only(self, values: tuple[complex, ...], reason: str) -> Outcome:
-        return Outcome(None, Status.NUMERIC, ("numeric",), self._describe(values, ()), reason)
+    def _numeric_only(self, values: tuple[complex, ...], reason: str, otherwise: str = "") -> Outcome:
+        return Outcome(None, Status.NUMERIC, ("numeric",), self._describe(values, ()), reason, otherwise=otherwise)
 
-    def _describe(self, numeric_values, symbolic_values, passed: bool = True) -> NumericCheck:
-        points = tuple(tuple((s.name, str(v)) for s, v in sorted(pt.items(), key=lambda kv: kv[0].name))
-                       for pt in self.points)
-        return NumericCheck(points, tuple(symbolic_values), tuple(numeric_values), passed)
+    def _describe(self, numeric_values, symbolic_values, passed: bool = True, points=None) -> NumericCheck:
+        points = self.points if points is None else points
+        shown = tuple(tuple((s.name, str(v)) for s, v in sorted(pt.items(), key=lambda kv: kv[0].name))
+                      for pt in points)
+        return NumericCheck(shown, tuple(symbolic_values), tuple(numeric_values), passed)
 
-    def _check(self, value: sp.Expr, numeric_values) -> NumericCheck:
-        symbolic_values = [numeric.evaluate(value, pt) if value.free_symbols else complex(sp.N(value))
-                           for pt in self.points]
-        passed = all(_close(s, n) for s, n in zip(symbolic_values, numeric_values))
-        return self._describe(numeric_values, symbolic_values, passed)
+    def _check(self, value: sp.Expr, numeric_values, condition: sp.Basic = sp.true) -> NumericCheck:
+        """The value against the numbers at the check points where its condition holds.
 
-    def _symbolic(self, g: sp.Expr) -> tuple[sp.Expr | None, tuple[str, ...]]:
+        A point where the numbers diverge, or could not be computed, is no evidence for the value:
+        at least one point must agree, and none may disagree.
+        """
+        symbolic_values = [_value_at(value, pt) for pt in self.points]
+        compared = 0
+        passed = True
+        for pt, s, n in zip(self.points, symbolic_values, numeric_values):
+            inside = holds_at(condition, pt)
+            if inside is False:
+                continue
+            if np.isnan(n):
+                continue
+            compared += 1
+            passed = passed and _close(s, n)
+        return self._describe(numeric_values, symbolic_values, passed and compared > 0)
+
+    def _check_beyond(self, g: sp.Expr, value: sp.Expr, condition: sp.Basic, check: NumericCheck) -> NumericCheck:
+        """A conditional value, tested on both sides of its condition's boundary: where the condition
+        fails the numbers must not be finite (the integral diverges), where it holds they must agree."""
+        candidates = self.model.sample_points(24, seed=SEED + 7)
+        outside = [pt for pt in candidates if holds_at(condition, pt) is False][:1]
+        inside = [pt for pt in candidates if holds_at(condition, pt) is True][:1]
+        points = outside + inside
+        if not points:
+            return check
+        numbers = self.numeric(g, points)
+        symbolic = [_value_at(value, pt) for pt in points]
+        passed = check.passed
+        for pt, s, n in zip(points, symbolic, numbers):
+            if np.isnan(n):
+                continue
+            if pt in outside:
+                passed = passed and not np.isfinite(n)
+            else:
+                passed = passed and _close(s, n)
+        merged = self._describe(check.numeric + tuple(numbers), check.symbolic + tuple(symbolic), passed,
+                                points=list(self.points) + points)
+        return merged
+
+    def _symbolic(self, g: sp.Expr) -> tuple[integrals.Closed, int] | str:
+        """E[g] by linearity over the parts, with the number of parts that carry conditions;
+        a string says why no value was found."""
         frame = self.frame
         g_frame = sp.expand_log(g.subs(frame.to_frame))     # log(z/β) = log z − log β
-        total, methods = sp.S.Zero, []
+        total = integrals.Closed(sp.S.Zero)
+        conditional_parts = 0
         for part, coeff in linear_parts(g_frame, frame.var).items():
-            value, method = self._part(part)
-            if value is None:
-                return None, tuple(methods + [f"no method for E[{part}]"])
-            total += coeff * value
-            methods.append(method)
+            found = self._part(part)
+            if found is None:
+                return f"no method for E[{part}]"
+            total = total + found.scaled(coeff)
+            conditional_parts += decide(conjunction(found.conditions)) is not True
         units = tuple(d.symbol for d in self.model.declared if d.domain.name == "unit")
-        return tidy(total, self.points, self.seconds / 2, units), tuple(sorted(set(methods)))
+        value, conditions = tidy(total.value, self.seconds / 2, units)
+        return (integrals.Closed(value, total.conditions + conditions, tuple(sorted(total.rules))),
+                conditional_parts + bool(conditions))
 
-    def _part(self, part: sp.Expr) -> tuple[sp.Expr | None, str]:
+    def _part(self, part: sp.Expr) -> integrals.Closed | None:
         if part not in self._parts:
             self._parts[part] = self._solve_part(part)
         return self._parts[part]
 
-    def _solve_part(self, part: sp.Expr) -> tuple[sp.Expr | None, str]:
+    def _solve_part(self, part: sp.Expr) -> integrals.Closed | None:
         if part == 1:
-            return sp.S.One, "normalization"
+            return integrals.Closed(sp.S.One, (), ("normalization",))
         frame = self.frame
         support = frame.support
         integrand = part * frame.density
         targets = None
         for name, attempt in self._attempts(integrand):
             try:
-                value = attempt()
+                found = attempt()
             except (BudgetExceeded, ValueError, TypeError, NotImplementedError, ZeroDivisionError,
                     sp.PolynomialError, AttributeError, RecursionError):
                 continue
+            if found is None:
+                continue
+            if not isinstance(found, integrals.Closed):
+                found = integrals.Closed(found, (), (name,))
+            value, conditions = resolve_piecewise(found.value)
             if value is None or value.has(sp.Integral, sp.Sum, sp.nan, sp.zoo, sp.oo, -sp.oo):
                 continue
-            value = resolve_piecewise(value, self.points)
-            if value is None:
-                continue
+            found = integrals.Closed(value, found.conditions + conditions, found.rules)
             if name not in UNTRUSTED:
-                return value, name        # table methods are exact; the entry's check still applies
-            if targets is None:
-                targets = [numeric.expectation(part, frame.density, frame.var, support, pt) for pt in self.points]
+                return found      # table methods are exact under their conditions; the entry's check still applies
             if frame.var in value.free_symbols:
                 continue
+            condition = conjunction(found.conditions)
+            if targets is None:
+                targets = [_numeric_at(part, dataclasses.replace(self.model, density=frame.density,
+                                                                 variable=frame.var, support=support), pt)
+                           for pt in self.points]
             try:
-                found = [numeric.evaluate(value, pt) for pt in self.points]
+                agree = [_close(_value_at(value, pt), t) for pt, t in zip(self.points, targets)
+                         if holds_at(condition, pt) is not False and np.isfinite(t)]
             except (TypeError, ValueError, KeyError):
                 continue
-            if all(_close(f, t) for f, t in zip(found, targets)):
-                return value, name
-        return None, "none"
+            if agree and all(agree):
+                return found
+        return None
 
     def _attempts(self, integrand: sp.Expr):
-        """(method name, thunk) in order of preference."""
+        """(method name, thunk) in order of preference; a thunk gives a Closed, an expression or None."""
         frame = self.frame
         v, s = frame.var, frame.support
         lo, hi = s.lower, s.upper
@@ -238,20 +330,47 @@ class ExpectationEngine:
             return
         yield "kernel", lambda: integrals.integral(integrand, v, lo, hi)
         if lo == -sp.oo and hi == sp.oo:
-            yield "odd-symmetry", lambda: sp.S.Zero if integrals.symmetric(integrand, v, -1) else None
+            yield "odd-symmetry", lambda: integrals.odd_symmetry(integrand, v)
         for name, transform in integrals.SUBSTITUTIONS:
-            yield name, lambda transform=transform: integrals.by_substitution(transform, integrand, v, lo, hi)
+            yield name, lambda name=name, transform=transform: integrals.by_substitution(name, transform, integrand,
+                                                                                         v, lo, hi)
         yield "integrate", lambda: budget.run(
-            lambda: sp.integrate(integrand, (v, lo, hi), conds="none"), seconds=self.seconds / 3,
+            lambda: sp.integrate(integrand, (v, lo, hi), conds="piecewise"), seconds=self.seconds / 3,
             label="integrate")
+
+
+def _numeric_at(g: sp.Expr, model: Model, point) -> complex:
+    """E[g] at one point: inf where it diverges, nan where the numerics fail."""
+    try:
+        return numeric.expectation(g, model.density, model.variable, model.support, point)
+    except numeric.Divergent:
+        return complex(np.inf)
+    except (ArithmeticError, ValueError, TypeError, OverflowError):
+        return complex(np.nan)
+
+
+def _value_at(value: sp.Expr, point) -> complex:
+    try:
+        return numeric.evaluate(value, point) if value.free_symbols else complex(sp.N(value))
+    except (TypeError, ValueError, KeyError, OverflowError):
+        return complex(np.nan)
+
+
+def _sign_definite(rules: tuple[str, ...]) -> bool:
+    """Values from the closed-form kernels alone integrate functions of one sign: where their
+    conditions fail, the integral diverges (rather than being unknown)."""
+    kernels = {"kernel-gamma", "kernel-beta", "kernel-beta-prime", "kernel-gaussian", "series-geometric",
+               "series-negative-binomial"}
+    return bool(rules) and set(rules) <= kernels | {"generated-derivative", "rescale", "normalization"}
 
 
 # -- readable values ------------------------------------------------------------------------
 
-def tidy(expr: sp.Expr, points, seconds: float, units: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
+def tidy(expr: sp.Expr, seconds: float, units: tuple[sp.Symbol, ...] = ()) -> tuple[sp.Expr, tuple]:
     """A readable closed form: Γ ratios simplified, ψ⁽ⁿ⁾ at integers as constants, no Piecewise.
 
     For parameters in (0, 1), forms in 1 − p are preferred to p − 1 when shorter.
+    Returns the value and the conditions of any Piecewise branch it had to choose.
     """
     def work():
         e = sp.expand_func(sp.gammasimp(expr))
@@ -269,40 +388,42 @@ def tidy(expr: sp.Expr, points, seconds: float, units: tuple[sp.Symbol, ...] = (
         value = budget.run(work, seconds=seconds, label="simplify")
     except BudgetExceeded:
         value = expr
-    resolved = resolve_piecewise(value, points)
-    return value if resolved is None else resolved
+    resolved, conditions = resolve_piecewise(value)
+    return (expr, ()) if resolved is None else (resolved, conditions)
 
 
-def resolve_piecewise(expr: sp.Expr, points) -> sp.Expr | None:
-    """Replace each Piecewise by the branch its conditions select at every point, if one does.
+def resolve_piecewise(expr: sp.Expr) -> tuple[sp.Expr | None, tuple]:
+    """Replace each Piecewise by a branch, and say under which condition.
 
-    The conditions SymPy attaches (convergence, |p − 1| < 1) are settled by the
-    declared domains; the value chosen is then checked numerically like any other.
+    A branch whose condition the declared domains decide true is taken as it is;
+    a first branch whose condition they cannot decide is taken *with* that
+    condition (the value is then conditional). Never by looking at sample points:
+    a condition that holds at the points tried may fail elsewhere in the domain.
+    Returns (None, ()) when no branch can be taken.
     """
     if not expr.has(sp.Piecewise):
-        return expr
+        return expr, ()
+    conditions: list = []
 
     def choose(pw: sp.Piecewise):
-        chosen = None
-        for pt in points:
-            for branch, cond in pw.args:
-                truth = cond.subs(pt)
-                if truth is sp.true or truth == True:  # noqa: E712 - SymPy booleans
-                    break
-            else:
-                return None
-            if chosen is not None and branch != chosen:
-                return None
-            chosen = branch
-        return chosen
+        for branch, cond in pw.args:
+            verdict = decide(cond)
+            if verdict is True:
+                return branch
+            if verdict is None:
+                if branch.has(sp.Integral, sp.Sum):
+                    return None
+                conditions.append(cond)
+                return branch
+        return None
 
     out = expr
     for pw in sorted(expr.atoms(sp.Piecewise), key=sp.count_ops, reverse=True):
         branch = choose(pw)
         if branch is None:
-            return None
+            return None, ()
         out = out.xreplace({pw: branch})
-    return None if out.has(sp.Piecewise) else out
+    return (None, ()) if out.has(sp.Piecewise) else (out, tuple(conditions))
 
 
 def _close(a: complex, b: complex) -> bool:

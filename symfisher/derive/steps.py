@@ -20,6 +20,7 @@ class Status(str, Enum):
     PROVED = "proved"            # proved symbolically (algebra or a named rule)
     NUMERIC = "numeric"          # checked numerically only
     UNKNOWN = "unknown"          # not established (e.g. a regularity condition fails)
+    CONDITIONAL = "conditional"  # proved where a stated condition holds, which the domains do not decide
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ RULES: dict[str, str] = {
     "normalization": "∫ p(x|θ) dx = 1",
     "derivative-of-constant": "the derivative of a constant is 0",
     "expectation-computed": "the expectation evaluated over the support",
+    "special-function-identity": "the recurrences ψ(1+z) = ψ(z) + 1/z and Γ(1+z) = zΓ(z) show the value is 0",
     "symmetry": "∂²f/∂θᵢ∂θⱼ = ∂²f/∂θⱼ∂θᵢ",
     "fisher-identity": "F = −E[𝐇_{log p}] (proved in general above)",
     "score-route": "the entry of F found from E[s sᵀ] above",

@@ -13,6 +13,7 @@ import numpy as np
 import sympy as sp
 
 from symfisher import budget, integrals, numeric
+from symfisher.conditions import conjunction, decide
 from symfisher.diagnostics import Diagnostic
 from symfisher.errors import LocatedError, ModelError
 from symfisher.model.domains import DOMAINS
@@ -220,7 +221,8 @@ def _total(density: sp.Expr, x: sp.Symbol, support: Support) -> sp.Expr:
         return sp.simplify(sum(density.subs(x, v) for v in support.values))
     table = integrals.closed_form(density.rewrite(sp.gamma) if density.has(sp.beta) else density,
                                   x, support.lower, support.upper, support.discrete)
-    if table is not None and sp.simplify(sp.gammasimp(table)) == 1:
+    if (table is not None and decide(conjunction(table.conditions)) is True
+            and sp.simplify(sp.gammasimp(table.value)) == 1):
         return sp.S.One
     if support.discrete:
         total = sp.summation(density, (x, support.lower, support.upper))
