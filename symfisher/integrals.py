@@ -98,9 +98,11 @@ def _merge(a: tuple, b: tuple) -> tuple:
 
 
 def _positive(expr: sp.Expr) -> tuple:
-    """The condition expr > 0, dropped when the assumptions already decide it true."""
+    """The condition expr > 0: dropped when the assumptions decide it true, ``false`` when they refute it."""
     if expr.is_positive:
         return ()
+    if expr.is_nonpositive:
+        return (sp.false,)
     return (sp.StrictGreaterThan(expr, 0, evaluate=False),)
 
 
@@ -323,7 +325,7 @@ def _finish(found: Closed, derivatives: list) -> Closed:
         conditions = tuple(c.subs(t, at) for c in conditions)
     conditions = tuple(c for c in conditions if c is not sp.true)
     if any(c is sp.false for c in conditions):
-        return None          # the kernel does not converge at t = 0 anywhere: no value
+        return None          # the kernel does not converge anywhere (at t = 0): the rule does not apply
     rules = found.rules + (("generated-derivative",) if derivatives else ())
     return Closed(value, _merge((), conditions), rules)
 

@@ -24,7 +24,7 @@ from symfisher.errors import BudgetExceeded
 WITNESS_TOLERANCE = 1e-6
 
 
-def _expanded_arguments(expr: sp.Expr) -> sp.Expr:
+def expanded_arguments(expr: sp.Expr) -> sp.Expr:
     """ψ((β + 1)/β) → ψ(1 + 1/β): recurrences apply to arguments written as integer + rest."""
     return expr.replace(lambda a: isinstance(a, (sp.polygamma, sp.gamma, sp.loggamma)),
                         lambda a: a.func(*(sp.expand(arg) for arg in a.args)))
@@ -32,7 +32,7 @@ def _expanded_arguments(expr: sp.Expr) -> sp.Expr:
 
 def _forms(expr: sp.Expr) -> Iterable[sp.Expr]:
     yield sp.expand(expr)
-    shifted = sp.expand_func(_expanded_arguments(expr))
+    shifted = sp.expand_func(expanded_arguments(expr))
     yield sp.expand(shifted)
     yield sp.gammasimp(shifted)
     yield sp.combsimp(shifted)

@@ -35,6 +35,7 @@ import sympy as sp
 
 from symfisher import budget, integrals, numeric
 from symfisher.conditions import conjunction, decide, describe, holds_at
+from symfisher.derive import evidence
 from symfisher.derive.steps import NumericCheck, Status
 from symfisher.errors import BudgetExceeded
 from symfisher.model import Model
@@ -377,6 +378,9 @@ def tidy(expr: sp.Expr, seconds: float, units: tuple[sp.Symbol, ...] = ()) -> tu
         if e.has(sp.sinh, sp.cosh, sp.tanh):
             e = e.rewrite(sp.exp)
         candidates = [sp.simplify(e)]
+        if e.has(sp.polygamma, sp.gamma):
+            # ψ(2 + 1/β) next to ψ(1/β): the recurrences bring them to one argument
+            candidates.append(sp.simplify(sp.expand_func(evidence.expanded_arguments(e))))
         candidates.append(sp.factor_terms(sp.simplify(sp.powsimp(sp.expand(candidates[0]), force=True))))
         candidates.append(sp.factor(candidates[0]))
         candidates.append(sp.factor(sp.powsimp(candidates[0])))
