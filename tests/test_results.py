@@ -280,3 +280,39 @@ def test_valid_models_give_a_write_up_without_a_traceback(case):
         value = evaluate_on_sample(mle["mle:eta"].result.subs(b, 0.7), sample, d.sample_size)
         score = sp.lambdify(d.model.variable, d.score[0].subs({b: 0.7, eta: value}))
         assert abs(np.sum(score(sample))) < 1e-8 * len(sample)
+
+
+def test_an_overparametrized_model_is_not_called_positive_definite():
+    """N(a + b, 1): F = [[1, 1], [1, 1]] is singular, so no Cramér–Rao bound is stated."""
+    d = __import__("symfisher").derive(user_model(r"\frac{1}{\sqrt{2\pi}} e^{-(x-a-b)^2/2}",
+                                                  [("a", "real"), ("b", "real")], r"(-\infty,\infty)"))
+    assert sp.Matrix(d.fisher).det() == 0
+    assert d.hypotheses.positive_definite is False and not d.hypotheses.holds("cramer_rao")
+    assert not section(d, "results:cramer-rao")
+    assert "Cramér–Rao bound and the asymptotic normality of the MLE are not stated" in render(d, "md", "en")
+
+
+def test_the_logarithmic_distribution_is_positive_definite_from_its_support_points():
+    d = __import__("symfisher").derive(user_model(*[ISOLATION["logarithmic"][k] for k in (0, 1, 3)]),
+                                       results=False)
+    assert d.hypotheses.positive_definite is True
+    for point in d.model.sample_points(3):
+        assert complex(sp.N(d.fisher[0][0].subs(point))).real > 0
+
+
+def test_the_maximum_check_rejects_roots_outside_the_domains_and_minima():
+    """Normal: σ̂ = −√(…) is outside σ > 0; a point where L is at a minimum in μ is no maximum."""
+    from symfisher.derive.results import _maximum
+    d = __import__("symfisher").derive(build_model(catalog()["normal"]), results=False)
+    mu, sigma = d.theta
+    n = d.sample_size
+    x = sp.IndexedBase("x")
+    i = sp.Symbol("i", integer=True)
+    s1, s2 = sp.Sum(x[i], (i, 1, n)), sp.Sum(x[i] ** 2, (i, 1, n))
+    T1, T2 = sp.Symbol("T_0", real=True), sp.Symbol("T_1", real=True)
+    root = sp.sqrt(n * T2 - T1 ** 2) / n
+    good = {mu: T1 / n, sigma: root}
+    assert _maximum(d.model, [good], [s1, s2], [T1, T2], n, d.theta) == good
+    assert _maximum(d.model, [{mu: T1 / n, sigma: -root}], [s1, s2], [T1, T2], n, d.theta) is None
+    # μ̂ moved away from the root is inside the domains but not a critical point of L: no maximum
+    assert _maximum(d.model, [{mu: T1 / n + 50, sigma: root}], [s1, s2], [T1, T2], n, d.theta) is None

@@ -68,8 +68,9 @@ def positive_definite(model, fisher: tuple[tuple[sp.Expr | None, ...], ...], sco
                       seconds: float) -> bool | None:
     """F positive definite for every θ in the declared domains, decided symbolically.
 
-    First Sylvester's criterion on the leading minors. Failing that, for a continuous
-    support: F = E[s sᵀ] and cᵀFc = E[(cᵀs)²], so F is positive definite when no
+    First Sylvester's criterion on the leading minors. Failing that, for a discrete
+    support: the score vectors at m + 1 support points span ℝᵐ (each point has positive
+    probability, so cᵀFc = Σ p(x) (cᵀs(x))² > 0). For a continuous support: F = E[s sᵀ] and cᵀFc = E[(cᵀs)²], so F is positive definite when no
     c ≠ 0 makes cᵀs vanish on the support; if it did, its x-derivatives of orders
     1..m would vanish too, which the determinant of those derivatives forbids
     wherever it is not zero (a Wronskian argument).
@@ -92,11 +93,29 @@ def positive_definite(model, fisher: tuple[tuple[sp.Expr | None, ...], ...], sco
         return True
     if any(v is False for v in verdicts):
         return False
-    if model.support.discrete:
-        return None
     score = tuple(s.subs(unit) for s in score)
+    if model.support.discrete:
+        return True if _scores_independent_on_points(score, model.variable, model.support, seconds) else None
     bounds = (model.support.lower.subs(unit), model.support.upper.subs(unit))
     return True if _scores_independent(score, model.variable, bounds, seconds) else None
+
+
+def _scores_independent_on_points(score: tuple[sp.Expr, ...], variable: sp.Symbol, support, seconds: float) -> bool:
+    """For a discrete support: the differences s(x_{k+1}) − s(x_1) at the first m + 1 support points are
+    independent (their determinant is decided nonzero), so no c ≠ 0 has cᵀs(x) = 0 at every point."""
+    m = len(score)
+    if support.values is not None:
+        points = [sp.Integer(v) for v in support.values[:m + 1]]
+    elif support.lower.is_finite and support.lower.is_number:
+        points = [support.lower + k for k in range(m + 1)]
+    else:
+        return False
+    if len(points) < m + 1 or not (support.upper - points[-1]).is_extended_nonnegative:
+        return False
+    first = [s.subs(variable, points[0]) for s in score]
+    rows = [[s.subs(variable, x) - f for s, f in zip(score, first)] for x in points[1:]]
+    det = _within(lambda: sp.simplify(sp.Matrix(rows).det()), seconds)
+    return det is not None and det.is_finite is True and bool(det.is_nonzero)
 
 
 def _within(fn, seconds: float):

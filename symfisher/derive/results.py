@@ -279,11 +279,18 @@ def _strict_maximum(model: Model, solution: dict, statistics: dict, fixed: dict,
         return False
     with np.errstate(all="ignore"):
         try:
+            gradient = np.array([float(np.sum(np.real(numeric.function_of(
+                sp.diff(log_p, a).subs(real), x, {})(sample)))) for a in free])
             hessian = np.array([[float(np.sum(np.real(numeric.function_of(
                 sp.diff(log_p, a, b).subs(real), x, {})(sample)))) for b in free] for a in free])
         except (TypeError, ValueError, KeyError):
             return False
-    return bool(np.all(np.isfinite(hessian)) and np.all(np.linalg.eigvalsh(hessian) < 0))
+    if not (np.all(np.isfinite(hessian)) and np.all(np.isfinite(gradient))):
+        return False
+    # a critical point (the solve should guarantee it: this catches a wrong root) with a negative definite Hessian
+    scale = 1.0 + max(abs(v) for v in real.values())
+    critical = np.all(np.abs(gradient) <= 1e-6 * scale * (1.0 + np.abs(np.diag(hessian))))
+    return bool(critical and np.all(np.linalg.eigvalsh(hessian) < 0))
 
 
 def _in_domain(d: Declared, value: float) -> bool:
