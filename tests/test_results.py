@@ -247,6 +247,7 @@ def test_cramer_rao_is_stated_exactly_when_its_hypotheses_hold(name, derived):
     words = yaml.safe_load((ROOT / "templates" / "wording" / "en.yaml").read_text(encoding="utf-8"))
     assert (r"\succeq \frac{1}{n}" in text) == stated
     assert (words["relation"]["closing"] in text) == d.hypotheses.holds("fisher_for_hessian")
+    assert "for this model: ." not in text and "for this model, because" not in text   # a reason is always given
 
 
 def test_positive_definiteness_is_decided_where_sympy_alone_cannot(derived):

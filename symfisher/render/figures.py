@@ -13,6 +13,7 @@ fine grid (any density symfisher accepts, discrete or continuous).
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,20 @@ def sample_model(model, point: dict, size: int, rng: np.random.Generator) -> np.
 
 
 def draw(derivation, directory: str | Path, stem: str) -> dict[str, str]:
-    """Write the figures of ``derivation`` as ``directory/stem.NAME.png``; {name: file name}."""
+    """Write the figures of ``derivation`` as ``directory/stem.NAME.png``; {name: file name}.
+
+    The figures are optional: if drawing fails, none is returned (the document is
+    written without them) and a one-line warning says why.
+    """
+    try:
+        return _draw(derivation, directory, stem)
+    except Exception as exc:    # noqa: BLE001 - an optional part never takes the document down
+        warnings.warn(f"symfisher: the figures are left out: {type(exc).__name__}: {' '.join(str(exc).split())}",
+                      RuntimeWarning, stacklevel=2)
+        return {}
+
+
+def _draw(derivation, directory: str | Path, stem: str) -> dict[str, str]:
     model = derivation.model
     if any(e is None for row in derivation.fisher for e in row) or not derivation.regular:
         return {}
