@@ -247,7 +247,7 @@ def test_cramer_rao_is_stated_exactly_when_its_hypotheses_hold(name, derived):
     words = yaml.safe_load((ROOT / "templates" / "wording" / "en.yaml").read_text(encoding="utf-8"))
     assert (r"\succeq \frac{1}{n}" in text) == stated
     assert (words["relation"]["closing"] in text) == d.hypotheses.holds("fisher_for_hessian")
-    assert "for this model: ." not in text and "for this model, because" not in text   # a reason is always given
+    assert "for this model: ." not in text and "were not established: ." not in text   # a reason is always given
 
 
 def test_positive_definiteness_is_decided_where_sympy_alone_cannot(derived):
@@ -317,3 +317,10 @@ def test_the_maximum_check_rejects_roots_outside_the_domains_and_minima():
     assert _maximum(d.model, [{mu: T1 / n, sigma: -root}], [s1, s2], [T1, T2], n, d.theta) is None
     # μ̂ moved away from the root is inside the domains but not a critical point of L: no maximum
     assert _maximum(d.model, [{mu: T1 / n + 50, sigma: root}], [s1, s2], [T1, T2], n, d.theta) is None
+
+
+def test_the_facts_are_in_the_json_output(derived):
+    uniform, normal = derived("uniform").as_dict()["hypotheses"], derived("normal").as_dict()["hypotheses"]
+    assert uniform["support_free"] is False and uniform["score_mean_zero"] is False
+    assert uniform["cramer_rao"] is False and uniform["fisher_for_hessian"] is False
+    assert all(normal[k] is True for k in ("cramer_rao", "asymptotic_normality", "fisher_for_hessian", "kl_quadratic"))

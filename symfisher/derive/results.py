@@ -132,8 +132,8 @@ def _order_statistic_mle(model: Model, sample_score, n: sp.Symbol, i: sp.Symbol
         at_least = (side == "upper") == rising
         if sign != (-1 if at_least else 1):
             return None
-        solutions = sp.solve(sp.Eq(b, statistic), t)
-        if len(solutions) != 1:
+        solutions = budget.run_or_none(lambda: sp.solve(sp.Eq(b, statistic), t), label="solve b(θ) = x_(k)")
+        if solutions is None or len(solutions) != 1:
             return None
         estimate = solutions[0]
         hat = rf"\hat{{{sp.latex(t)}}}"
@@ -173,10 +173,11 @@ def _order_statistic_rate(model: Model, t: sp.Symbol, side: str, bound: sp.Expr)
         return None
     x = model.variable
     try:
-        rho = sp.simplify(sp.limit(model.density, x, bound, "-" if side == "upper" else "+"))
+        rho = budget.run_or_none(lambda: sp.simplify(sp.limit(model.density, x, bound, "-" if side == "upper" else "+")),
+                                 label="density at the support bound")
     except (NotImplementedError, ValueError, TypeError):
         return None
-    return rho if rho.is_positive and rho.is_finite else None
+    return rho if rho is not None and rho.is_positive and rho.is_finite else None
 
 
 def _tidy(e: sp.Expr) -> sp.Expr:
