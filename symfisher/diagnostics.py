@@ -18,6 +18,8 @@ CODES: dict[str, str] = {
     "hessian-route-invalid": "log p is not twice differentiable in θ, so F = −E[H] fails",
     "fisher-entry-numeric": "a Fisher entry was not derived symbolically; numeric values are given",
     "routes-disagree": "E[s sᵀ] and −E[H] differ for a model that looks regular",
+    "point-mass-rejected": "the point mass of a kink disagreed with the numeric gap between the routes; left out",
+    "result-omitted": "an optional result (MLE, Cramér–Rao, reparametrization, KL, figures) failed and is left out",
 }
 
 

@@ -23,6 +23,7 @@ import sympy as sp
 from scipy import optimize
 
 from symfisher.derive import Derivation
+from symfisher.derive.results import ORDER_STATISTICS
 from symfisher.errors import InputFileError, ModelError
 from symfisher.numeric import _compiled
 
@@ -174,7 +175,9 @@ def _mle(derivation: Derivation, sample: np.ndarray, fixed: dict, log_p, scores)
         values = []
         for t in model.theta:
             expr = closed[f"mle:{t.name}"].result.replace(lambda a: isinstance(a, sp.Sum), total)
-            values.append(float(sp.N(expr.subs({derivation.sample_size: sample.size, **fixed}))))
+            # an MLE at the support bound is an order statistic (x_(1), x_(n)) of the sample
+            order = {o: float(f(sample)) for o, f in ORDER_STATISTICS.items()}
+            values.append(float(sp.N(expr.subs({derivation.sample_size: sample.size, **fixed, **order}))))
         return np.array(values), "closed form"
     start = np.array([float(v) for v in (model.sample_points(1)[0][t] for t in model.theta)])
     bounds = [{"positive": (1e-9, None), "nonnegative": (0, None), "unit": (1e-9, 1 - 1e-9)}.get(p.domain.name,

@@ -286,3 +286,27 @@ def test_an_unused_constant_is_mentioned(lang):
     words = yaml.safe_load((WORDING / f"{lang}.yaml").read_text(encoding="utf-8"))
     assert words["model"]["unused_constants"].split("$")[0] in text and "$c$" in text
     assert not katex_failures(math_of_markdown(text))
+
+
+def test_a_failing_optional_part_is_left_out_with_a_diagnostic_and_the_rest_is_written(monkeypatch, tmp_path):
+    """The KL part raising (as the logarithmic distribution's exact KL once did) leaves the rest intact."""
+    from symfisher.derive import results
+    from symfisher.render import figures
+
+    def broken(*args, **kwargs):
+        raise ArithmeticError("the sum does not converge within 200,000 terms")
+    monkeypatch.setattr(results, "kl_divergence", broken)
+    d = derive(build_model(catalog()["poisson"]))
+    omitted = [x for x in d.diagnostics if x.code == "result-omitted"]
+    assert [x.message for x in omitted] == ["KL: ArithmeticError: the sum does not converge within 200,000 terms"]
+    assert not [s for s in d.sections if s.key == "results:kl"]
+    assert [s for s in d.sections if s.key == "results:cramer-rao"]        # the other parts are still there
+    text = render(d, "md", "en", date="2025-08-18")
+    assert "These optional results failed and are left out:" in text and "200,000 terms" in text
+    zh = render(d, "md", "zh", date="2025-08-18")
+    assert "以下可选结果计算失败" in zh
+    monkeypatch.setattr(figures, "_draw", broken)
+    with pytest.warns(RuntimeWarning, match="figures are left out"):
+        assert figures.draw(d, tmp_path, "poisson") == {}
+    assert "were not established for this model: ." not in text and "KL divergence" not in text.split(
+        "What follows from the Fisher matrix")[1]

@@ -13,21 +13,24 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
-from symfisher.derive import calculus, evidence, general
+from symfisher.derive import calculus, evidence, general, hypotheses
 from symfisher.derive.expectation import ExpectationEngine, Outcome
+from symfisher.derive.hypotheses import Hypotheses
 from symfisher.derive.steps import RULES, Chain, NumericCheck, Section, Status, Step, Tex
 from symfisher import budget
 from symfisher.diagnostics import Diagnostic
-from symfisher.errors import BudgetExceeded
+from symfisher.errors import BudgetExceeded, SymfisherError
 from symfisher.model import Model
 from symfisher.printing import expression_json
 
 #: The note's expectation symbol.
 E = r"\mathbb{E}_{p(x|\theta)}"
 
-__all__ = ["RULES", "Chain", "Derivation", "NumericCheck", "Section", "Status", "Step", "Tex", "derive"]
+__all__ = ["RULES", "Chain", "Derivation", "Hypotheses", "NumericCheck", "Section", "Status", "Step", "Tex",
+           "derive"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class Derivation:
     sections: tuple[Section, ...]
     diagnostics: tuple[Diagnostic, ...]
     seconds: float
+    hypotheses: Hypotheses | None = None          # what was established: selects the theorems stated
+    hessian_classical: tuple[tuple[sp.Expr, ...], ...] = ()   # the Hessian almost everywhere (no δ terms)
 
     @property
     def theta(self) -> tuple[sp.Symbol, ...]:
@@ -80,6 +85,7 @@ class Derivation:
             "fisher": [[js(f) for f in row] for row in self.fisher],
             "regular": self.regular,
             "hessian_route_valid": self.hessian_route_valid,
+            "hypotheses": None if self.hypotheses is None else self.hypotheses.as_dict(),
             "diagnostics": [d.as_dict() for d in self.diagnostics],
         }
 
@@ -184,6 +190,8 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
             f"log p is not twice differentiable in θ (at {', '.join(k + ' = 0' for k in kinks)}): the classical "
             "Hessian misses a point mass, so F = −E[H] does not hold with it; F comes from E[s sᵀ]"))
     hess_classical = tuple(tuple(h.replace(sp.DiracDelta, lambda *a: sp.S.Zero) for h in row) for row in hess)
+    if not smooth:
+        hess_chains = _classical_hessian_chains(hess_chains, hess, hess_classical, theta)
 
     # Fisher: by definition E[s sᵀ], and by −E[H]
     score_route = [[None] * m for _ in range(m)]
@@ -236,9 +244,13 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
                     diagnostics.append(Diagnostic("routes-disagree", f"F[{label}]: E[s sᵀ] = {s_out.value} but "
                                                                      f"−E[H] = {h_out.value}"))
                 mass = _point_mass(model, hess[j][k] - hess_classical[j][k], engine.seconds)
+                if mass is not None and not _mass_matches(mass, s_out, h_out, engine.points):
+                    diagnostics.append(Diagnostic("point-mass-rejected", f"F[{label}]: the point mass {mass} "
+                                                  "disagrees with the numeric gap between the routes; left out"))
+                    mass = None
                 if mass is not None:
                     # the distributional Hessian carries δ terms; their expectation closes the gap
-                    restored = sp.simplify(h_out.value + mass - s_out.value) == 0
+                    restored = evidence.is_zero(h_out.value + mass - s_out.value, engine.seconds)
                     total = sp.Add(h_out.value, mass, evaluate=False)
                     agreement_chains.append(Chain(f"point-mass:{label}", (
                         Step(Tex(rf"-{E}[\mathbf{{H}}^{{\delta}}_{{{pair}}}]"), total, "point-mass"),
@@ -259,8 +271,17 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
         Section("fisher:agreement", tuple(agreement_chains)),
     )
     fisher_matrix = tuple(tuple(row) for row in fisher)
+    facts = Hypotheses(
+        support_free=regular, twice_differentiable=smooth,
+        score_mean_zero=hypotheses.score_mean_fact(tuple(mean_values),
+                                                   any(d.code == "score-mean-nonzero" for d in diagnostics)),
+        fisher_established=all(e is not None for row in fisher for e in row),
+        positive_definite=hypotheses.positive_definite(model, fisher_matrix, score, engine.seconds),
+        routes_agree=_routes_agree(agreement_chains, m))
     if results:
-        sections += _results(model, sample_score, n, i, fisher_matrix, engine.seconds)
+        derived, omitted = _results(model, sample_score, n, i, fisher_matrix, facts, engine.seconds)
+        sections += derived
+        diagnostics += omitted
     return Derivation(
         model=model, log_density=log_p, log_likelihood=log_lik, sample_size=n, score=score,
         sample_score=sample_score,
@@ -269,11 +290,17 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
         fisher_score_route=tuple(tuple(row) for row in score_route),
         fisher_hessian_route=tuple(tuple(row) for row in hessian_route),
         regular=regular, hessian_route_valid=regular and smooth, sections=sections,
-        diagnostics=tuple(diagnostics), seconds=time.perf_counter() - start)
+        diagnostics=tuple(diagnostics), seconds=time.perf_counter() - start, hypotheses=facts,
+        hessian_classical=hess_classical)
 
 
-def _results(model: Model, sample_score, n, i, fisher, seconds: float) -> tuple[Section, ...]:
-    """MLE, Cramér–Rao, reparametrization and KL (see :mod:`symfisher.derive.results`)."""
+def _results(model: Model, sample_score, n, i, fisher, facts: Hypotheses, seconds: float
+             ) -> tuple[tuple[Section, ...], list[Diagnostic]]:
+    """MLE, Cramér–Rao, reparametrization and KL (see :mod:`symfisher.derive.results`).
+
+    Each part is optional: one that fails is left out with a ``result-omitted``
+    diagnostic, and the others are still derived.
+    """
     from symfisher.derive import results
 
     def engine_for(helper_model: Model, log_p: sp.Expr) -> ExpectationEngine:
@@ -282,11 +309,75 @@ def _results(model: Model, sample_score, n, i, fisher, seconds: float) -> tuple[
     def derive_directly(eta_model: Model) -> Derivation:
         return derive(eta_model, seconds, results=False)
 
-    sections = (results.mle(model, sample_score, n, i),
-                results.cramer_rao(fisher, n, seconds),
-                results.reparametrization(model, fisher, seconds, derive_directly),
-                results.kl_divergence(model, fisher, engine_for, seconds))
-    return tuple(s for s in sections if s.chains)
+    parts = (("MLE", lambda: results.mle(model, sample_score, n, i, facts)),
+             ("Cramér–Rao", lambda: results.cramer_rao(fisher, n, facts, seconds)),
+             ("reparametrization", lambda: results.reparametrization(model, fisher, seconds, derive_directly)),
+             ("KL", lambda: results.kl_divergence(model, fisher, facts, engine_for, seconds)))
+    sections, omitted = [], []
+    for name, part in parts:
+        try:
+            section = part()
+        except Exception as exc:    # noqa: BLE001 - an optional part never takes the document down
+            reason = exc.one_line() if isinstance(exc, SymfisherError) else f"{type(exc).__name__}: {exc}"
+            omitted.append(Diagnostic("result-omitted", f"{name}: {' '.join(reason.split())}"))
+            continue
+        if section.chains:
+            sections.append(section)
+    return tuple(sections), omitted
+
+
+def _routes_agree(agreement_chains: list[Chain], m: int) -> bool | None:
+    """True when every entry was compared and found equal by the identity; None when one was not."""
+    compared = [c for c in agreement_chains if c.key.startswith("agreement:")]
+    if len(compared) < m * (m + 1) // 2:
+        return None
+    rules = {(step.rule, step.status) for c in compared for step in c.steps[1:]}
+    if {rule for rule, _ in rules} & {"routes-differ"}:
+        return False
+    # agreement seen only in the numbers is not the identity: it establishes nothing
+    return True if rules == {("fisher-identity", Status.PROVED)} else None
+
+
+def _classical_hessian_chains(chains: tuple[Chain, ...], hess, classical, theta) -> tuple[Chain, ...]:
+    """For a kink: each entry with a δ term is the distributional Hessian 𝐇^δ, then the classical one.
+
+    The classical Hessian (almost everywhere in x, away from the kink) is what
+    −E[𝐇] is computed from; the δ term comes back as a point mass where the two
+    routes are compared. No line equates a δ term with 0.
+    """
+    out = []
+    for chain in chains:
+        _, a, b = chain.key.split(":")
+        j, k = (next(n for n, t in enumerate(theta) if t.name == name) for name in (a, b))
+        if not hess[j][k].has(sp.DiracDelta):
+            out.append(chain)
+            continue
+        pair = sp.latex(theta[j]) + " " + sp.latex(theta[k])
+        first = chain.steps[0]
+        out.append(Chain(chain.key, (Step(Tex(rf"\mathbf{{H}}^{{\delta}}_{{{pair}}}"), first.rhs, first.rule,
+                                          first.status, first.detail),) + chain.steps[1:]))
+        out.append(Chain(f"hessian-classical:{a}:{b}", (
+            Step(Tex(rf"\mathbf{{H}}_{{{pair}}}"), classical[j][k], "classical-hessian"),)))
+    return tuple(out)
+
+
+def _mass_matches(mass: sp.Expr, s_out: Outcome, h_out: Outcome, points) -> bool:
+    """The point mass, cross-checked: at every check point it must equal the gap between the two
+    routes' independent numbers, E[s sᵀ] − (−E[H classical])."""
+    from symfisher import numeric
+    compared = 0
+    for pt, s_value, h_value in zip(points, s_out.check.numeric, h_out.check.numeric):
+        gap = complex(s_value) - complex(h_value)
+        if not np.isfinite(gap):
+            continue
+        try:
+            value = numeric.evaluate(mass, pt) if mass.free_symbols else complex(sp.N(mass))
+        except (TypeError, ValueError, KeyError):
+            return False
+        if evidence.witness([value], [gap]) is not None:
+            return False
+        compared += 1
+    return compared > 0
 
 
 def _point_mass(model: Model, delta_part: sp.Expr, seconds: float) -> sp.Expr | None:

@@ -64,7 +64,8 @@ class Step:
     status: Status = Status.PROVED
     detail: str = ""                   # rule-specific data, e.g. the failing condition
     check: NumericCheck | None = None
-    relation: str = "="                # "=", "≈", "≠" (a comparison that fails) or "⪰" (a matrix bound)
+    relation: str = "="                # "=", "≈", "≠" (a comparison that fails), "⪰" (a matrix bound)
+    #                                    or "⇝" (convergence in law)
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
@@ -126,9 +127,18 @@ RULES: dict[str, str] = {
     "fisher-identity": "F = −E[𝐇_{log p}] (proved in general above)",
     "score-route": "the entry of F found from E[s sᵀ] above",
     "routes-differ": "E[s sᵀ] ≠ −E[𝐇]: the conditions of the identity fail for this model",
-    "mle-solve": "solve the likelihood equations Σᵢ s(xᵢ|θ) = 0 for θ (a maximum, checked on a simulated sample)",
+    "mle-solve": "solve the likelihood equations Σᵢ s(xᵢ|θ) = 0 for θ (that the solution is a strict maximum "
+                 "inside the domains is checked on samples drawn from the model at several parameter points)",
     "mle-numeric": "no closed form: θ̂ solves Σᵢ s(xᵢ|θ) = 0 numerically (Newton or Fisher scoring)",
-    "cramer-rao": "Cov(θ̂) ⪰ F⁻¹/n for unbiased θ̂ (Cramér–Rao); the MLE attains it asymptotically",
+    "mle-unknown": "the support depends on θ and θ̂ was not found: the likelihood equations do not locate it",
+    "mle-admissible": "L(X|θ) = 0 unless every xᵢ lies in the support: a condition on θ through an order statistic",
+    "mle-order-statistic": "the score of the sample has one sign on the admissible set, so L is monotone there "
+                           "and largest at its boundary",
+    "order-statistic-rate": "P(n|θ − θ̂| > y) → e^{−ρy}, ρ the density at the support bound (ρ > 0): the error "
+                            "shrinks like 1/n, not 1/√n",
+    "classical-hessian": "the Hessian in the classical sense, almost everywhere in x (away from the kink, where "
+                         "the δ term vanishes)",
+    "cramer-rao": "Cov(θ̂) ⪰ F⁻¹/n for unbiased θ̂ (Cramér–Rao: support free of θ, E[s] = 0, F positive definite)",
     "matrix-inverse": "the inverse of F",
     "reparametrization-map": "the old parameters written in the new ones, θ = h(η)",
     "reparametrization": "F_η = Jᵀ F_θ J with J = ∂θ/∂η (chain rule in the score)",

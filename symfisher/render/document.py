@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from symfisher.derive import Chain, Derivation, Status, Tex
+from symfisher.derive.hypotheses import NEEDS, Hypotheses
 from symfisher.derive.steps import NumericCheck
 from symfisher.printing import latex as print_latex
 
 #: Rules whose step is left out when it changes nothing visible (a comparison is always shown).
 SILENT_WHEN_UNCHANGED = frozenset({"simplify", "log-expand", "substitute", "linearity-derivative", "differentiate"})
 
-RELATIONS = {"=": "=", "≈": r"\approx", "≠": r"\neq", "⪰": r"\succeq"}
+RELATIONS = {"=": "=", "≈": r"\approx", "≠": r"\neq", "⪰": r"\succeq", "⇝": r"\xrightarrow{d}"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,25 @@ class ModelView:
 
 
 @dataclass(frozen=True)
+class MLEView:
+    """The MLE's blocks by kind: at an order statistic (and its 1/n rate), solved, or not found."""
+
+    order: tuple[Block, ...] = ()
+    rate: tuple[Block, ...] = ()
+    solved: tuple[Block, ...] = ()
+    none: str = ""                      # "" (found), "none" (solve numerically) or "unknown" (support depends on θ)
+
+    @classmethod
+    def of(cls, group: tuple[Block, ...]) -> MLEView:
+        first = {b.key: b.lines[0].rule for b in group}
+        return cls(order=tuple(b for b in group if first[b.key] == "mle-admissible"),
+                   rate=tuple(b for b in group if first[b.key] == "order-statistic-rate"),
+                   solved=tuple(b for b in group if first[b.key] == "mle-solve"),
+                   none={"mle-numeric": "none", "mle-unknown": "unknown"}.get(
+                       next((r for r in first.values() if r in ("mle-numeric", "mle-unknown")), ""), ""))
+
+
+@dataclass(frozen=True)
 class DocumentView:
     """Everything a template may print, already in LaTeX (math) or plain text (user text)."""
 
@@ -94,7 +114,14 @@ class DocumentView:
     smooth: bool
     score_mean_zero: bool
     routes_agree: bool
-    reparametrization_agrees: bool = True
+    reparametrization: str = "agree"          # "agree", "differ" (with a witness) or "unknown"
+    score_mean: str = "zero"                  # "zero", "nonzero" (shown) or "unknown" (not established)
+    facts: dict[str, bool | None] = field(default_factory=dict)     # Hypotheses.as_dict(): selects theorems
+    missing: dict[str, tuple[str, ...]] = field(default_factory=dict)  # per theorem: hypotheses not established
+    hessian_classical_matrix: str = ""        # for a kink: the Hessian almost everywhere
+    results: bool = False                     # the results part was derived
+    omitted: tuple[str, ...] = ()             # optional results that failed, one line each
+    mle: MLEView = field(default_factory=lambda: MLEView())
     numeric_entries: tuple[Entry, ...] = field(default_factory=tuple)   # no symbolic value
     numeric_steps: int = 0                                               # steps checked numerically only
     checked: int = 0                                                     # expectations cross-checked
@@ -150,6 +177,20 @@ class _Printer:
         return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
+def _facts_of(derivation: Derivation) -> Hypotheses:
+    """Facts for a Derivation built without them: nothing beyond what its fields say is assumed."""
+    return Hypotheses(support_free=derivation.regular, twice_differentiable=derivation.hessian_route_valid,
+                      score_mean_zero=True if all(v is not None and v == 0 for v in derivation.score_mean) else None,
+                      fisher_established=all(e is not None for row in derivation.fisher for e in row),
+                      positive_definite=None, routes_agree=None)
+
+
+def _comparison(group: tuple[Block, ...], rule: str) -> str:
+    """"agree" or "differ" as the comparison line of ``rule`` says, "unknown" when it was left out."""
+    relations = {line.relation for b in group for line in b.lines if line.rule == rule}
+    return "agree" if relations == {"="} else "differ" if r"\neq" in relations else "unknown"
+
+
 def document_view(derivation: Derivation, title: str, description: str = "",
                   tags: tuple[str, ...] = ()) -> DocumentView:
     """The view of ``derivation`` that the templates render."""
@@ -177,6 +218,8 @@ def document_view(derivation: Derivation, title: str, description: str = "",
     routes_agree = bool(agreement) and all(
         line.rule != "routes-differ" for b in agreement for line in b.lines)
     steps = [line for group in groups.values() for b in group for line in b.lines]
+    facts = derivation.hypotheses or _facts_of(derivation)
+    omitted = tuple(d.message for d in derivation.diagnostics if d.code == "result-omitted")
     return DocumentView(
         title=title, description=description, tags=tags,
         model=ModelView(
@@ -194,11 +237,17 @@ def document_view(derivation: Derivation, title: str, description: str = "",
             [[None if out is None else out.value for out in row] for row in derivation.fisher_hessian_route],
             lambda j, k: rf"-\mathbb{{E}}[\mathbf{{H}}_{{{theta[j]} {theta[k]}}}]"),
         regular=derivation.regular, smooth=not any(d.code == "hessian-route-invalid" for d in derivation.diagnostics),
-        score_mean_zero=all(v is not None and v == 0 for v in derivation.score_mean),
+        score_mean_zero=facts.score_mean_zero is True,
         routes_agree=routes_agree,
-        reparametrization_agrees=all(line.relation == "=" for b in groups.get("results:reparametrization", ())
-                                     for line in b.lines),
+        reparametrization=_comparison(groups.get("results:reparametrization", ()), "direct-derivation"),
+        score_mean={True: "zero", False: "nonzero", None: "unknown"}[facts.score_mean_zero],
+        facts=facts.as_dict(), missing={result: facts.missing(result) for result in NEEDS},
+        hessian_classical_matrix=show.matrix(derivation.hessian_classical, lambda j, k: "")
+        if derivation.hessian_classical and not facts.twice_differentiable else "",
+        results=any(k.startswith("results:") for k in groups) or bool(omitted),
+        omitted=omitted, mle=MLEView.of(groups.get("results:mle", ())),
         numeric_entries=tuple(numeric_entries),
-        numeric_steps=sum(line.status == Status.NUMERIC.value for line in steps),
+        # steps established by quadrature or summation alone (the MLE's maximum check is said where it is shown)
+        numeric_steps=sum(line.status == Status.NUMERIC.value and line.rule != "mle-solve" for line in steps),
         checked=sum(len(b.checks) > 0 for group in groups.values() for b in group),
     )

@@ -26,13 +26,11 @@ TEMPLATE_PACKAGE = "symfisher.templates"
 def _package_directory() -> str:
     """The installed templates; in a source checkout (``python -m pytest`` imports the
     ``symfisher/`` folder, beside which ``templates/`` sits), the checkout's own."""
-    try:
-        return str(resources.files(TEMPLATE_PACKAGE))
-    except ModuleNotFoundError:
-        checkout = Path(__file__).resolve().parents[2] / "templates"
-        if (checkout / "body.j2").is_file():
-            return str(checkout)
-        raise
+    # the checkout beside the imported code first: an editable install elsewhere must not supply stale templates
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if (checkout / "body.j2").is_file():
+        return str(checkout)
+    return str(resources.files(TEMPLATE_PACKAGE))
 
 
 ENV = jinja2.Environment(

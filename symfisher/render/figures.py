@@ -13,57 +13,42 @@ fine grid (any density symfisher accepts, discrete or continuous).
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
 from symfisher import numeric
+from symfisher.derive.results import simulate
 from symfisher.model.model import SEED
 from symfisher.render.output import write_atomic_bytes
 
 #: The figures a write-up can have, and the file name of each (beside the document).
 FIGURES = ("loglik", "convergence")
 SAMPLE_SIZE = 4000
-GRID = 40001
 
 
 def sample_model(model, point: dict, size: int, rng: np.random.Generator) -> np.ndarray:
-    """A sample of the model at ``point`` by inverse transform on a grid (or the pmf's values)."""
-    x = model.variable
-    f = numeric.function_of(model.density, x, point)
-    lo, hi = (float(sp.N(b.subs(point))) for b in (model.support.lower, model.support.upper))
-    if model.discrete:
-        if model.support.values is not None:
-            values = np.array(model.support.values, dtype=float)
-        else:
-            top = hi if np.isfinite(hi) else lo + 10
-            while not np.isfinite(hi) and np.real(f(np.array([top])))[0] > 1e-14 and top < lo + 1e6:
-                top = lo + 2 * (top - lo)
-            values = np.arange(lo, top + 1)
-        weights = np.clip(np.real(f(values)), 0, None)
-        return rng.choice(values, size=size, p=weights / weights.sum())
-    centre = (lo + hi) / 2 if np.isfinite(lo) and np.isfinite(hi) else lo + 1 if np.isfinite(lo) else \
-        hi - 1 if np.isfinite(hi) else 0.0
-    width = 1.0
-    while width < 1e6:
-        a = max(lo, centre - width)
-        b = min(hi, centre + width)
-        edge = np.real(f(np.array([a + 1e-12 * (b - a), b - 1e-12 * (b - a)])))
-        peak = np.max(np.real(f(np.linspace(a, b, 2001)[1:-1])))
-        if (a == lo or edge[0] < 1e-10 * peak) and (b == hi or edge[1] < 1e-10 * peak):
-            break
-        width *= 2
-    grid = np.linspace(a, b, GRID)
-    with np.errstate(all="ignore"):
-        pdf = np.nan_to_num(np.clip(np.real(f(grid)), 0, None))
-    cdf = np.concatenate([[0.0], np.cumsum((pdf[1:] + pdf[:-1]) / 2 * np.diff(grid))])
-    cdf /= cdf[-1]
-    return np.interp(rng.uniform(size=size), cdf, grid)
+    """A sample of the model at ``point`` (see :func:`symfisher.derive.results.simulate`)."""
+    return simulate(model, point, size, rng)
 
 
 def draw(derivation, directory: str | Path, stem: str) -> dict[str, str]:
-    """Write the figures of ``derivation`` as ``directory/stem.NAME.png``; {name: file name}."""
+    """Write the figures of ``derivation`` as ``directory/stem.NAME.png``; {name: file name}.
+
+    The figures are optional: if drawing fails, none is returned (the document is
+    written without them) and a one-line warning says why.
+    """
+    try:
+        return _draw(derivation, directory, stem)
+    except Exception as exc:    # noqa: BLE001 - an optional part never takes the document down
+        warnings.warn(f"symfisher: the figures are left out: {type(exc).__name__}: {' '.join(str(exc).split())}",
+                      RuntimeWarning, stacklevel=2)
+        return {}
+
+
+def _draw(derivation, directory: str | Path, stem: str) -> dict[str, str]:
     model = derivation.model
     if any(e is None for row in derivation.fisher for e in row) or not derivation.regular:
         return {}
