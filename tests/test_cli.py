@@ -169,3 +169,48 @@ def test_console_script_exit_code_and_stderr():
     good = subprocess.run([sys.executable, "-m", "symfisher", "parse", "--model", "exponential", "--format", "json"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert good.returncode == 0 and json.loads(good.stdout)["parameters"] == ["lambda"]
+
+
+# --- issue 11: refusals of the validation, exact line and exit code 2 ---------------------------
+
+@pytest.mark.parametrize("args, line", [
+    ([r"\lambda e^{-\lambda x}", "--param", r"\lambda:positive", "--support", "(0,10)"],
+     "symfisher: error: the density integrates to 0.63212056, not 1, over the support (lambda = 1/10)"),
+    ([r"\frac{1}{N}", "--param", "N:positive_integer", "--support", r"\{1,2,\dots,N\}"],
+     "symfisher: error: the parameter N has an integer domain (positive_integer): the score and Fisher "
+     "information differentiate in θ, so N must be a constant (--const) or take a continuous domain"),
+])
+@pytest.mark.parametrize("command", ["parse", "derive"])
+def test_invalid_models_are_refused_in_one_line(capsys, tmp_path, monkeypatch, command, args, line):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, command, *args)
+    assert (code, out, err) == (2, "", line + "\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- issue 11: the whole-run deadline ------------------------------------------------------------
+
+def test_a_short_deadline_ends_a_slow_derivation_cleanly(capsys):
+    """weibull takes ~10 s; with --deadline 2 every step past it is 'not established' and the run exits 0."""
+    import time
+    start = time.monotonic()
+    code, out, err = run(capsys, "--deadline", "2", "derive", "--model", "weibull", "--format", "json")
+    elapsed = time.monotonic() - start
+    assert code == 0, err
+    data = json.loads(out)
+    entries = [entry for row in data["fisher"] for entry in row]
+    assert None in entries                                  # some entry was not derived symbolically
+    assert elapsed < 8, elapsed
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc"])
+def test_a_bad_deadline_is_one_line(capsys, value):
+    code, out, err = run(capsys, "--deadline", value, "parse", "--model", "poisson")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "--deadline" in err
+
+
+def test_the_deadline_applies_to_one_run_only(capsys):
+    from symfisher import budget
+    code, _, err = run(capsys, "--deadline", "30", "parse", "--model", "poisson")
+    assert code == 0, err
+    assert budget.remaining() is None
