@@ -153,9 +153,14 @@ def test_seconds_for_is_a_fraction_of_the_budget_capped_by_the_deadline():
     try:
         budget.set_default_seconds(8)
         assert budget.seconds_for(0.25) == 2 and budget.seconds_for() == 8
+        with budget.deadline(30):
+            assert budget.seconds_for(0.25) == 2            # well before the deadline: the share itself
         with budget.deadline(1):
-            assert 0.5 < budget.seconds_for() <= 1
-            assert budget.seconds_for(0.25) == 2 or budget.seconds_for(0.25) <= 1
+            assert 0.5 < budget.seconds_for() <= 1          # the time left caps the whole budget
+            assert budget.seconds_for(0.25) <= 1
+        with budget.deadline(0.05):
+            time.sleep(0.1)
+            assert budget.seconds_for(0.5) == 0             # past the deadline nothing is left
     finally:
         budget.set_default_seconds(previous)
 
