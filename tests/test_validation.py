@@ -254,7 +254,8 @@ def test_the_numeric_check_alone_probes_the_domain_boundary(monkeypatch):
 
 
 def test_the_symbolic_total_is_searched_for_a_witness_beyond_the_numeric_probes():
-    """On (0, 10⁴) only λ ≤ 10⁻³ shows the loss, 1 − e^{−10}: the symbolic total finds it, quadrature confirms."""
+    """On (0, 10⁴) only λ ≤ 10⁻³ shows the loss, 1 − e^{−10}: the symbolic total finds it,
+    quadrature confirms."""
     with pytest.raises(ModelError) as info:
         build(r"\lambda e^{-\lambda x}", support="(0,10000)")
     match = re.fullmatch(r"the density integrates to ([\d.]+), not 1, over the support \(lambda = ([\d/]+)\)",
