@@ -258,19 +258,24 @@ def check_normalization_numeric(model: Model, points: list[dict[sp.Symbol, sp.Ex
 def _confirmed(model: Model, point: dict[sp.Symbol, sp.Expr], total: complex) -> bool:
     """A total other than 1 is evidence only when a second quadrature finds it too.
 
-    QUADPACK on one long piece can miss mass near an end and still report a small error
-    (λe^{-λx} on (0, 10⁴) at λ = 2.687 gave 0.99927): the second opinion cuts a
-    continuous support at decades from its ends, so that every scale gets its own piece.
-    A sum has no second method here and stands as found.
+    QUADPACK on one long piece can miss a narrow peak inside it and still report a small
+    error (λe^{-λx} on (0, 10⁴) at λ = 2.687 gave 0.99927; a normal with σ = 1/100 on
+    (-1000, ∞) gave 0.5). The second opinion cuts a continuous support at decades on
+    either side of every place where mass may sit: its finite ends, 0, the parameter
+    values and the highest point of the density on that grid; every scale near each gets
+    its own piece. A sum has no second method here and stands as found.
     """
     if model.discrete:
         return True
     lo, hi = numeric.bounds_at(model.support, point)
-    # (-∞, ∞) has no finite end: it is cut at decades on either side of 0 instead
-    finite_ends = ([(end, step) for end, step in ((lo, 1.0), (hi, -1.0)) if np.isfinite(end)]
-                   or [(0.0, 1.0), (0.0, -1.0)])
-    cuts = sorted({end + step * decade for end, step in finite_ends for decade in DECADES} | {0.0})
-    ends = [lo, *(c for c in cuts if lo < c < hi), hi]
+    anchors = {a for a in (lo, hi, 0.0, *(float(v) for v in point.values())) if np.isfinite(a)}
+    cuts = _decades_around(anchors, lo, hi)
+    with np.errstate(all="ignore"):
+        heights = np.abs(numeric.weighted_function(sp.S.One, model.density, model.variable, point)(cuts))
+    if len(cuts) and np.any(np.isfinite(heights)):
+        cuts = _decades_around(anchors | {float(cuts[np.nanargmax(np.where(np.isfinite(heights), heights, -1))])},
+                               lo, hi)
+    ends = [lo, *cuts, hi]
     second = 0j
     try:
         for a, b in zip(ends, ends[1:]):
@@ -279,6 +284,12 @@ def _confirmed(model: Model, point: dict[sp.Symbol, sp.Expr], total: complex) ->
     except (ArithmeticError, ValueError):
         return False
     return bool(np.isfinite(second) and abs(second - total) <= NORMALIZATION_TOLERANCE * max(1.0, abs(total)))
+
+
+def _decades_around(anchors: set[float], lo: float, hi: float) -> np.ndarray:
+    """The anchors and the points at each distance in DECADES on either side of them, inside (lo, hi)."""
+    grid = {a + side * d for a in anchors for d in (0.0, *DECADES) for side in (1.0, -1.0)}
+    return np.array(sorted(c for c in grid if lo < c < hi))
 
 
 def _bound(value: float) -> sp.Expr:
