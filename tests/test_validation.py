@@ -346,3 +346,15 @@ def test_a_narrow_peak_inside_a_long_piece_is_no_witness():
                   r" e^{-\frac{(x-\mu)^2}{2\sigma^2}}", params=[(r"\mu", "real"), (r"\sigma", "positive")],
                   support=r"(-1000,\infty)")
     assert model.normalization in ("symbolic", "numeric")
+
+
+def test_a_density_negative_only_near_the_edge_of_a_domain_is_refused():
+    """1 + θ(x − 1/2)/10 integrates to 1 for every θ but is negative near x = 0 once θ > 20:
+    random θ (0.5 to 3) do not show it, the edge value θ = 100 does."""
+    with pytest.raises(ModelError) as info:
+        build(r"1 + \frac{\theta}{10}\left(x - \frac{1}{2}\right)", params=[(r"\theta", "positive")], support="(0,1)")
+    match = re.fullmatch(r"the density is negative at x = ([\d.e-]+) \(theta = (\d+)\): value ([-\d.e]+)",
+                         info.value.one_line())
+    assert match, info.value.one_line()
+    xv, th, value = float(match[1]), int(match[2]), float(match[3])
+    assert th == 100 and value == pytest.approx(1 + th / 10 * (xv - 0.5), rel=1e-5) and value < 0

@@ -161,8 +161,10 @@ def build_model(spec: ModelSpec, *, check: bool = True, symbolic_seconds: float 
     check_sign(model, points)
     check_normalization_numeric(model, points)
     # Random points sit mid-domain, where a support that cuts off mass can look fine
-    # (1 - e^{-10λ} at λ ≈ 1): probe near the domains' edges too.
-    check_normalization_numeric(model, model.edge_points(points[0], NUMERIC_EDGES), edges=True)
+    # (1 - e^{-10λ} at λ ≈ 1) and 1 + θ(x - 1/2)/10 is positive: probe near the domains' edges too.
+    edges = model.edge_points(points[0], NUMERIC_EDGES)
+    check_sign(model, edges, edges=True)
+    check_normalization_numeric(model, edges, edges=True)
     symbolic = _symbolic_total(model, budget.default_seconds() if symbolic_seconds is None
                                else symbolic_seconds)
     # SymPy's word counts only when it is exactly 1; any other closed form is searched
@@ -186,8 +188,12 @@ def _describe_point(point: dict[sp.Symbol, sp.Expr]) -> str:
     return ", ".join(f"{s.name} = {v}" for s, v in sorted(point.items(), key=lambda kv: kv[0].name))
 
 
-def check_sign(model: Model, points: list[dict[sp.Symbol, sp.Expr]]) -> None:
+def check_sign(model: Model, points: list[dict[sp.Symbol, sp.Expr]], edges: bool = False) -> None:
     """The density must be real and non-negative on the support (probed at sample points).
+
+    Args:
+        edges: the points are near the domains' edges, where values can be huge: there a
+            negative value must exceed rounding relative to the largest value seen.
 
     Raises:
         ModelError: naming the point and the value found.
@@ -198,13 +204,15 @@ def check_sign(model: Model, points: list[dict[sp.Symbol, sp.Expr]]) -> None:
         ts = numeric.support_samples(model.support, point)
         with np.errstate(all="ignore"):
             values = np.asarray(f(ts), dtype=complex)
+            finite = np.abs(values[np.isfinite(values)])
+        scale = max(1.0, float(finite.max())) if edges and finite.size else 1.0
         for t, value in zip(ts, values):
             if np.isnan(value) and not _real_at(f, t):
                 raise ModelError(f"the density is not real at {x.name} = {t:.6g} "
                                  f"({_describe_point(point)}); is the support right?")
             if not np.isfinite(value):
                 continue   # a pole or an endpoint singularity is not a sign error
-            if value.real < NEGATIVE_TOLERANCE:
+            if value.real < NEGATIVE_TOLERANCE * scale:
                 raise ModelError(f"the density is negative at {x.name} = {t:.6g} "
                                  f"({_describe_point(point)}): value {value.real:.6g}")
 
