@@ -220,3 +220,5 @@ def test_the_deadline_applies_to_one_run_only(capsys):
     code, _, err = run(capsys, "--deadline", "30", "parse", "--model", "poisson")
     assert code == 0, err
     assert budget.remaining() is None
+    code, _, _ = run(capsys, "--deadline", "30", "parse", r"\frac{1}{", "--param", "a:real")   # a failed run too
+    assert code == 2 and budget.remaining() is None
