@@ -10,6 +10,13 @@ process that is killed when its budget runs out. Either way the caller gets
 
 Where neither is available the call runs inline without a limit, and
 :func:`enforced` says so.
+
+Over all operations sits the run's deadline (:func:`deadline`, the CLI's
+``--deadline``): each operation gets the smaller of its own budget and the time
+left, and once the deadline has passed every operation raises at once, so that
+a derivation of many steps ends with the rest "not established" instead of
+running on. Callers that want a share of the user's budget ask
+:func:`seconds_for` rather than hard-coding seconds.
 """
 
 from __future__ import annotations
@@ -22,16 +29,30 @@ import sys
 import threading
 import time
 import warnings
-from typing import Any, Callable, TypeVar
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, TypeVar
 
-from symfisher.errors import BudgetExceeded
+from symfisher.errors import BudgetExceeded, DeadlineExceeded
 
 T = TypeVar("T")
 
 #: Default seconds for one symbolic operation; the CLI's --timeout changes it.
 DEFAULT_SECONDS = 10.0
+#: Default seconds for a whole run of the CLI (--deadline); the Python API has no deadline unless asked.
+DEFAULT_DEADLINE = 120.0
 
 _state = {"seconds": DEFAULT_SECONDS}
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    end: float          # time.monotonic() when the run must stop
+    seconds: float      # the limit as the user gave it, for messages
+
+
+# One deadline for the process, read by every thread: the run's limit is the run's, whoever computes.
+_run: list[_Deadline | None] = [None]
 
 
 def default_seconds() -> float:
@@ -44,6 +65,68 @@ def set_default_seconds(seconds: float) -> None:
     if not seconds > 0:
         raise ValueError("a time budget must be positive")
     _state["seconds"] = float(seconds)
+
+
+def set_deadline(seconds: float | None) -> None:
+    """Start the run's deadline, ``seconds`` from now (None lifts it).
+
+    Raises:
+        ValueError: a limit that is not positive.
+    """
+    if seconds is not None and not seconds > 0:
+        raise ValueError("a deadline must be positive")
+    _run[0] = None if seconds is None else _Deadline(time.monotonic() + seconds, float(seconds))
+
+
+@contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """A deadline for the block (None: none added); the previous one comes back afterwards.
+
+    An inner deadline can shorten an outer one, never extend it.
+
+    Raises:
+        ValueError: a limit that is not positive.
+    """
+    previous = _run[0]
+    if seconds is not None:
+        set_deadline(seconds)
+        if previous is not None and previous.end < _run[0].end:
+            _run[0] = previous
+    try:
+        yield
+    finally:
+        _run[0] = previous
+
+
+def remaining() -> float | None:
+    """Seconds left before the run's deadline (negative once passed), or None without one."""
+    run_deadline = _run[0]
+    return None if run_deadline is None else run_deadline.end - time.monotonic()
+
+
+def seconds_for(fraction: float = 1.0) -> float:
+    """A share of the user's per-operation budget, capped by the time left before the deadline.
+
+    Use it instead of fixed seconds: ``budget.run(f, seconds=budget.seconds_for(0.5))``.
+    Once the deadline has passed it is 0, and :func:`run` raises at once.
+    """
+    share = default_seconds() * fraction
+    left = remaining()
+    return share if left is None else max(0.0, min(share, left))
+
+
+def _limit(seconds: float, label: str) -> tuple[float, BudgetExceeded]:
+    """The seconds an operation may take, and the error it raises when they run out.
+
+    Raises:
+        DeadlineExceeded: the run's deadline has already passed.
+    """
+    run_deadline, left = _run[0], remaining()
+    if run_deadline is None or seconds <= left:
+        return seconds, BudgetExceeded(label, seconds)
+    if left <= 0:
+        raise DeadlineExceeded(label, run_deadline.seconds, passed=True)
+    return left, DeadlineExceeded(label, run_deadline.seconds)
 
 
 def enforced() -> bool:
@@ -77,8 +160,8 @@ _deadlines: list[tuple[float, object]] = []   # (monotonic deadline, token), inn
 
 def _on_alarm(signum, frame) -> None:  # pragma: no cover - timing dependent
     now = time.monotonic()
-    for deadline, token in _deadlines:         # the outermost expired budget wins
-        if now >= deadline - 1e-4:
+    for end, token in _deadlines:              # the outermost expired budget wins
+        if now >= end - 1e-4:
             # fire again soon: code with a bare ``except:`` may swallow this one
             signal.setitimer(signal.ITIMER_REAL, 0.05)
             raise _Expired(token)
@@ -104,7 +187,7 @@ def _forget(token: object) -> None:
     _arm()
 
 
-def _run_with_alarm(fn: Callable[..., T], args, kwargs, seconds: float, label: str) -> T:
+def _run_with_alarm(fn: Callable[..., T], args, kwargs, seconds: float, expired: BudgetExceeded) -> T:
     token = object()
     signal.signal(signal.SIGALRM, _on_alarm)
     _deadlines.append((time.monotonic() + seconds, token))
@@ -118,12 +201,12 @@ def _run_with_alarm(fn: Callable[..., T], args, kwargs, seconds: float, label: s
         _forget(token)
         if exc.token is not token:
             raise                     # an outer budget ran out: let it reach its owner
-        raise BudgetExceeded(label, seconds) from None
+        raise expired from None
 
 
 def run(fn: Callable[..., T], *args: Any, seconds: float | None = None, label: str = "operation",
         **kwargs: Any) -> T:
-    """Call ``fn(*args, **kwargs)`` with a time budget.
+    """Call ``fn(*args, **kwargs)`` with a time budget, capped by the run's deadline.
 
     Args:
         fn: the function; off the main thread it and its result must be picklable.
@@ -131,11 +214,12 @@ def run(fn: Callable[..., T], *args: Any, seconds: float | None = None, label: s
         label: what the operation is, for the error message.
 
     Raises:
-        BudgetExceeded: when no answer came within the budget.
+        BudgetExceeded: when no answer came within the budget; DeadlineExceeded (a
+            BudgetExceeded) when the run's deadline came first or had already passed.
     """
-    seconds = default_seconds() if seconds is None else seconds
+    seconds, expired = _limit(default_seconds() if seconds is None else seconds, label)
     if _alarm_usable():
-        return _run_with_alarm(fn, args, kwargs, seconds, label)
+        return _run_with_alarm(fn, args, kwargs, seconds, expired)
     if not enforced():
         return fn(*args, **kwargs)
     ctx = multiprocessing.get_context("fork")
@@ -149,7 +233,7 @@ def run(fn: Callable[..., T], *args: Any, seconds: float | None = None, label: s
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise BudgetExceeded(label, seconds)
+            raise expired
         try:
             status, value = pickle.loads(receiver.recv_bytes())
         except EOFError:

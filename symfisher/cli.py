@@ -98,13 +98,18 @@ def model_text(model: Model) -> str:
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help=f"Seconds for each symbolic operation (default {budget.DEFAULT_SECONDS:g}).")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=budget.DEFAULT_DEADLINE,
+              show_default=True, help="Seconds for the whole run: past them, every symbolic step left "
+                                      "is reported as not established (booklet: not applied).")
 @click.version_option(package_name="symfisher")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, timeout: float | None) -> None:
+def cli(ctx: click.Context, debug: bool, timeout: float | None, deadline: float) -> None:
     """symfisher: score, Hessian and Fisher information of a density typed in LaTeX."""
     ctx.obj = {"debug": debug}
     if timeout is not None:
         budget.set_default_seconds(timeout)
+    # lifted again when the command's context closes, so a second run in the same process starts afresh
+    ctx.with_resource(budget.deadline(deadline))
 
 
 @cli.command()
@@ -248,6 +253,9 @@ def booklet(ctx: click.Context, lang: str, fmt: str, directory: str, date: str |
     from symfisher.render import document_date, environment
     from symfisher.render.booklet import build_booklet
 
+    # The booklet derives the whole catalogue in worker processes: one run's deadline
+    # would cut the later models short, so it has none (each operation keeps --timeout).
+    budget.set_deadline(None)
     document_date(date)
     environment(templates)
     names = [catalog_spec(name) and name for name in only] or None      # unknown names fail with a suggestion

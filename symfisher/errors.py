@@ -103,6 +103,16 @@ class BudgetExceeded(SymfisherError):
         super().__init__(f"{label}: no answer within the time budget of {seconds:g} s")
 
 
+class DeadlineExceeded(BudgetExceeded):
+    """An operation cut short, or not started, by the run's deadline (``--deadline``)."""
+
+    def __init__(self, label: str, seconds: float, passed: bool = False) -> None:
+        self.label = label
+        self.seconds = seconds
+        SymfisherError.__init__(self, f"{label}: not attempted: the run's deadline of {seconds:g} s has passed"
+                                if passed else f"{label}: no answer within the run's deadline of {seconds:g} s")
+
+
 class DerivationError(SymfisherError):
     """The derivation cannot proceed for this model."""
 

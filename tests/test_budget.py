@@ -92,3 +92,90 @@ def test_budget_survives_code_that_swallows_the_interrupt():
     with pytest.raises(BudgetExceeded):
         budget.run(swallowing, 30, seconds=0.3)
     assert time.monotonic() - start < 5
+
+
+# --- the whole-run deadline -----------------------------------------------------------------------
+
+def test_an_operation_after_the_deadline_raises_at_once():
+    with budget.deadline(0.2):
+        time.sleep(0.3)
+        start = time.monotonic()
+        with pytest.raises(BudgetExceeded, match="integral: not attempted: the run's deadline of 0.2 s has passed"):
+            budget.run(slow, 0, seconds=10, label="integral")
+        assert time.monotonic() - start < 0.05
+    assert budget.remaining() is None
+
+
+def test_the_deadline_caps_every_budget():
+    start = time.monotonic()
+    with budget.deadline(0.5):
+        with pytest.raises(BudgetExceeded, match="sleeping: no answer within the run's deadline of 0.5 s"):
+            budget.run(slow, 30, seconds=20, label="sleeping")
+    assert time.monotonic() - start < 3
+
+
+def test_an_operation_within_the_deadline_keeps_its_own_budget():
+    with budget.deadline(30):
+        with pytest.raises(BudgetExceeded, match="inner: no answer within the time budget of 0.3 s"):
+            budget.run(slow, 30, seconds=0.3, label="inner")
+        assert budget.run(slow, 0.01, seconds=5) == "done"
+
+
+def test_nested_budgets_work_under_a_deadline():
+    def inner_then_outer():
+        with pytest.raises(BudgetExceeded, match="inner"):
+            budget.run(slow, 30, seconds=0.3, label="inner")
+        return budget.run(slow, 0.05, seconds=5, label="inner-ok")
+
+    with budget.deadline(20):
+        assert budget.run(inner_then_outer, seconds=10, label="outer") == "done"
+
+
+def test_the_deadline_works_outside_the_main_thread():
+    outcome = {}
+
+    def worker():
+        try:
+            budget.run(slow, 30, seconds=20, label="sleeping")
+        except BudgetExceeded as exc:
+            outcome["error"] = exc
+
+    start = time.monotonic()
+    with budget.deadline(0.5):
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(20)
+    assert "run's deadline" in str(outcome.get("error")) and time.monotonic() - start < 5
+
+
+def test_seconds_for_is_a_fraction_of_the_budget_capped_by_the_deadline():
+    previous = budget.default_seconds()
+    try:
+        budget.set_default_seconds(8)
+        assert budget.seconds_for(0.25) == 2 and budget.seconds_for() == 8
+        with budget.deadline(30):
+            assert budget.seconds_for(0.25) == 2            # well before the deadline: the share itself
+        with budget.deadline(1):
+            assert 0.5 < budget.seconds_for() <= 1          # the time left caps the whole budget
+            assert budget.seconds_for(0.25) <= 1
+        with budget.deadline(0.05):
+            time.sleep(0.1)
+            assert budget.seconds_for(0.5) == 0             # past the deadline nothing is left
+    finally:
+        budget.set_default_seconds(previous)
+
+
+def test_deadlines_nest_and_restore():
+    with budget.deadline(100):
+        outer = budget.remaining()
+        with budget.deadline(1):
+            assert budget.remaining() <= 1
+        assert abs(budget.remaining() - outer) < 1
+        with budget.deadline(1000):        # an inner run cannot extend the outer deadline
+            assert budget.remaining() <= 100
+    assert budget.remaining() is None
+
+
+def test_set_deadline_refuses_a_non_positive_limit():
+    with pytest.raises(ValueError):
+        budget.set_deadline(0)

@@ -169,3 +169,56 @@ def test_console_script_exit_code_and_stderr():
     good = subprocess.run([sys.executable, "-m", "symfisher", "parse", "--model", "exponential", "--format", "json"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert good.returncode == 0 and json.loads(good.stdout)["parameters"] == ["lambda"]
+
+
+# --- issue 11: refusals of the validation, exact line and exit code 2 ---------------------------
+
+@pytest.mark.parametrize("args, line", [
+    ([r"\lambda e^{-\lambda x}", "--param", r"\lambda:positive", "--support", "(0,10)"],
+     "symfisher: error: the density integrates to 0.63212056, not 1, over the support (lambda = 1/10)"),
+    ([r"\frac{1}{N}", "--param", "N:positive_integer", "--support", r"\{1,2,\dots,N\}"],
+     "symfisher: error: the parameter N has an integer domain (positive_integer): the score and Fisher "
+     "information differentiate in θ, so N must be a constant (--const) or take a continuous domain"),
+])
+@pytest.mark.parametrize("command", ["parse", "derive"])
+def test_invalid_models_are_refused_in_one_line(capsys, tmp_path, monkeypatch, command, args, line):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, command, *args)
+    assert (code, out, err) == (2, "", line + "\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- issue 11: the whole-run deadline ------------------------------------------------------------
+
+SKEW_LOGISTIC = [r"\frac{\alpha e^{-(x-\mu)/s}}{s(1+e^{-(x-\mu)/s})^{\alpha+1}}", "--param", r"\mu:real",
+                 "--param", "s:positive", "--param", r"\alpha:positive", "--support", r"(-\infty,\infty)"]
+
+
+def test_a_short_deadline_ends_a_slow_derivation_cleanly(capsys):
+    """A 3-parameter skew logistic takes ~20 s here; with --deadline 2 what is left is 'not established', exit 0."""
+    import time
+    start = time.monotonic()
+    code, out, err = run(capsys, "--deadline", "2", "derive", *SKEW_LOGISTIC, "--format", "json")
+    elapsed = time.monotonic() - start
+    assert code == 0, err
+    data = json.loads(out)
+    entries = [entry for row in data["fisher"] for entry in row]
+    assert None in entries                                  # some entry was not derived symbolically
+    reasons = [d["message"] for d in data["diagnostics"] if d["code"] == "fisher-entry-numeric"]
+    assert reasons and all("the run's deadline of 2 s" in m for m in reasons)
+    assert elapsed < 12, elapsed                            # the numeric cross-checks still run
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc"])
+def test_a_bad_deadline_is_one_line(capsys, value):
+    code, out, err = run(capsys, "--deadline", value, "parse", "--model", "poisson")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "--deadline" in err
+
+
+def test_the_deadline_applies_to_one_run_only(capsys):
+    from symfisher import budget
+    code, _, err = run(capsys, "--deadline", "30", "parse", "--model", "poisson")
+    assert code == 0, err
+    assert budget.remaining() is None
+    code, _, _ = run(capsys, "--deadline", "30", "parse", r"\frac{1}{", "--param", "a:real")   # a failed run too
+    assert code == 2 and budget.remaining() is None

@@ -229,3 +229,132 @@ def test_bad_supports(text, fragment):
         parse_support(text, {**DECLARED, "a": sp.Symbol("a"), "b": sp.Symbol("b")})
     assert fragment in info.value.one_line()
     assert isinstance(info.value, LocatedError)
+
+
+# --- normalization that cannot be fooled (issue 11, found 6) ----------------------------------
+
+CUT_OFF = "the density integrates to 0.63212056, not 1, over the support (lambda = 1/10)"
+
+
+def test_a_support_that_cuts_off_mass_is_refused():
+    """λe^{-λx} on (0, 10) integrates to 1 − e^{−10λ}: the witness λ = 1/10 gives 1 − 1/e."""
+    with pytest.raises(ModelError) as info:
+        build(r"\lambda e^{-\lambda x}", support="(0,10)")
+    assert info.value.one_line() == CUT_OFF
+    assert 0.63212056 == pytest.approx(float(1 - sp.exp(-1)), abs=5e-9)
+
+
+def test_the_numeric_check_alone_probes_the_domain_boundary(monkeypatch):
+    """Without any symbolic total, points near the edge of λ > 0 still find the cut-off mass."""
+    from symfisher.model import build as build_module
+    monkeypatch.setattr(build_module, "_symbolic_total", lambda model, seconds: None)
+    with pytest.raises(ModelError) as info:
+        build(r"\lambda e^{-\lambda x}", support="(0,10)")
+    assert info.value.one_line() == CUT_OFF
+
+
+def test_the_symbolic_total_is_searched_for_a_witness_beyond_the_numeric_probes():
+    """On (0, 10⁴) only λ ≤ 10⁻³ shows the loss, 1 − e^{−10}: the symbolic total finds it,
+    quadrature confirms."""
+    with pytest.raises(ModelError) as info:
+        build(r"\lambda e^{-\lambda x}", support="(0,10000)")
+    match = re.fullmatch(r"the density integrates to ([\d.]+), not 1, over the support \(lambda = ([\d/]+)\)",
+                         info.value.one_line())
+    assert match, info.value.one_line()
+    lam = sp.Rational(match[2])
+    assert lam <= sp.Rational(1, 1000)
+    assert float(match[1]) == pytest.approx(float(1 - sp.exp(-10000 * lam)), rel=1e-7)
+
+
+def test_a_symbolic_total_that_numerics_contradict_is_no_witness(monkeypatch):
+    """A wrong symbolic total (SymPy's answer is not evidence) must not refuse a valid model."""
+    from symfisher.model import build as build_module
+    lam = sp.Symbol("lambda", positive=True)
+    monkeypatch.setattr(build_module, "_total", lambda density, x, support: 1 - sp.exp(-10 * lam))
+    model = build(r"\lambda e^{-\lambda x}")
+    assert model.normalization == "numeric"
+
+
+@pytest.mark.parametrize("density, params, support, discrete", [
+    (r"\frac{\lambda^x e^{-\lambda}}{x!}", [(r"\lambda", "positive")], r"\{0,1,\dots,20\}", True),
+    (r"\frac{1}{\sigma\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}", [(r"\mu", "real"), (r"\sigma", "positive")],
+     r"(-10,\infty)", False),
+    (r"p(1-p)^x", [("p", "unit")], r"\{0,1,\dots,30\}", True),
+    # the loss shows only far out (μ near -1000 or σ near 1000): SymPy's total guides the search
+    (r"\frac{1}{\sigma\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}", [(r"\mu", "real"), (r"\sigma", "positive")],
+     r"(-1000,\infty)", False),
+])
+def test_truncated_supports_are_refused_with_a_true_witness(density, params, support, discrete):
+    """Each refusal names a point inside the domains where the reported total is the true total."""
+    with pytest.raises(ModelError) as info:
+        build(density, params=params, support=support)
+    line = info.value.one_line()
+    match = re.fullmatch(r"the density (integrates|sums) to ([-\d.e]+), not 1, over the support \((.*)\)", line)
+    assert match, line
+    assert match[1] == ("sums" if discrete else "integrates")
+    point = {name: sp.Rational(value) for name, value in
+             (item.split(" = ") for item in match[3].split(", "))}
+    assert abs(float(match[2]) - 1) > 1e-6
+    assert float(match[2]) == pytest.approx(_true_total(density, point, support), rel=1e-6)
+
+
+def _true_total(density: str, point: dict[str, sp.Rational], support: str) -> float:
+    """The total mass, by hand with mpmath (independent of symfisher's numerics)."""
+    import mpmath
+    if "lambda" in point:
+        lam = point["lambda"]
+        return float(sum(sp.exp(-lam) * lam ** k / sp.factorial(k) for k in range(21)))
+    if "p" in point:
+        p = point["p"]
+        return float(sum(p * (1 - p) ** k for k in range(31)))
+    mu, sigma = (mpmath.mpf(sp.Rational(point[k]).p) / sp.Rational(point[k]).q for k in ("mu", "sigma"))
+    lower = int(support[1:support.index(",")])
+    return float(mpmath.quad(lambda t: mpmath.npdf(t, mu, sigma), [lower, mu, mpmath.inf]))
+
+
+# --- parameters with an integer domain have no derivative (issue 11, found 7) ------------------
+
+INTEGER_PARAMETER = ("the parameter N has an integer domain (positive_integer): the score and Fisher information "
+                     "differentiate in θ, so N must be a constant (--const) or take a continuous domain")
+
+
+def test_an_integer_parameter_is_refused():
+    with pytest.raises(ModelError) as info:
+        build(r"\frac{1}{N}", params=[("N", "positive_integer")], support=r"\{1,2,\dots,N\}")
+    assert info.value.one_line() == INTEGER_PARAMETER
+
+
+def test_an_integer_domain_is_refused_for_every_parameter_but_not_for_constants():
+    with pytest.raises(ModelError, match=r"the parameter k has an integer domain \(integer\)"):
+        build(r"\lambda e^{-\lambda x} + 0 k", params=[(r"\lambda", "positive"), ("k", "integer")])
+    model = build(r"\binom{n}{x} p^x (1-p)^{n-x}", params=[("p", "unit")], constants=(("n", "positive_integer"),),
+                  support=r"\{0,1,\dots,n\}")
+    assert model.constants[0].domain.integer
+
+
+def test_a_quadrature_that_misses_mass_is_no_witness():
+    """A valid truncated exponential on (0, 10⁴): one QUADPACK call over the long piece gives
+    0.99927 at λ = 2.687 with a small error estimate; a refusal needs a second quadrature to agree."""
+    model = build(r"\frac{\lambda e^{-\lambda x}}{1-e^{-10000\lambda}}", support="(0,10000)")
+    assert model.normalization in ("symbolic", "numeric")
+
+
+def test_a_narrow_peak_inside_a_long_piece_is_no_witness():
+    """A valid truncated normal on (-1000, ∞): at σ = 1/100 one quadrature over (-1000, μ) misses
+    the left half of the peak and finds 0.5; the second opinion, cut around μ, finds 1."""
+    model = build(r"\frac{2}{\sigma\sqrt{2\pi}\left(1+\mathrm{erf}\left(\frac{\mu+1000}{\sqrt{2}\sigma}\right)\right)}"
+                  r" e^{-\frac{(x-\mu)^2}{2\sigma^2}}", params=[(r"\mu", "real"), (r"\sigma", "positive")],
+                  support=r"(-1000,\infty)")
+    assert model.normalization in ("symbolic", "numeric")
+
+
+def test_a_density_negative_only_near_the_edge_of_a_domain_is_refused():
+    """1 + θ(x − 1/2)/10 integrates to 1 for every θ but is negative near x = 0 once θ > 20:
+    random θ (0.5 to 3) do not show it, the edge value θ = 100 does."""
+    with pytest.raises(ModelError) as info:
+        build(r"1 + \frac{\theta}{10}\left(x - \frac{1}{2}\right)", params=[(r"\theta", "positive")], support="(0,1)")
+    match = re.fullmatch(r"the density is negative at x = ([\d.e-]+) \(theta = (\d+)\): value ([-\d.e]+)",
+                         info.value.one_line())
+    assert match, info.value.one_line()
+    xv, th, value = float(match[1]), int(match[2]), float(match[3])
+    assert th == 100 and value == pytest.approx(1 + th / 10 * (xv - 0.5), rel=1e-5) and value < 0

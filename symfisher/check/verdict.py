@@ -156,8 +156,14 @@ class Rewriter:
         return value.applyfunc(entry) if _is_matrix(value) else entry(sp.sympify(value))
 
 
-def is_zero(e: sp.Expr, seconds: float = 5.0) -> bool:
-    """True when e simplifies to 0 (within a time budget)."""
+#: Shares of the user's per-operation budget (--timeout): deciding a step is zero gets half,
+#: the simplified difference printed beside a refutation (a courtesy) a fifth.
+ZERO_SHARE = 0.5
+DIFFERENCE_SHARE = 0.2
+
+
+def is_zero(e: sp.Expr, seconds: float | None = None) -> bool:
+    """True when e simplifies to 0 (within a time budget: default half the user's, capped by the deadline)."""
     if e == 0:
         return True
     try:
@@ -168,7 +174,8 @@ def is_zero(e: sp.Expr, seconds: float = 5.0) -> bool:
         return True
     try:
         # doit=False: evaluating derivatives or integrals is a rule of its own, never silent algebra
-        return budget.run(lambda: sp.simplify(expanded, doit=False) == 0, seconds=seconds, label="simplify")
+        return budget.run(lambda: sp.simplify(expanded, doit=False) == 0,
+                          seconds=budget.seconds_for(ZERO_SHARE) if seconds is None else seconds, label="simplify")
     except BudgetExceeded:
         return False
 
@@ -233,7 +240,8 @@ def _difference(left, right) -> str:
     if isinstance(left, Zero) or isinstance(right, Zero) or _is_matrix(left):
         return ""
     try:
-        text = str(budget.run(lambda: sp.simplify(left - right), seconds=2, label="difference"))
+        text = str(budget.run(lambda: sp.simplify(left - right), seconds=budget.seconds_for(DIFFERENCE_SHARE),
+                               label="difference"))
     except BudgetExceeded:
         return ""
     return text if len(text) <= 120 and "Integral" not in text else ""

@@ -2,6 +2,11 @@
 
 ``unit`` is 0 < p < 1; SymPy's assumptions cannot say "< 1", so ``upper``
 records it for sampling and for the support checks.
+
+Random points stay away from a domain's edges; ``edges`` are the values near
+them (small and large, near 0 and 1), where a wrong support shows itself
+(λe^{-λx} on (0, 10) loses e^{-10λ}: nothing at λ ≈ 1, a third at λ = 1/10).
+They go from moderate to extreme: checks read the first few, witness searches all.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class Domain:
     sample_high: float
     integer: bool = False
     notation: str = "# \\in \\mathbb{R}"   # the condition in LaTeX, "#" standing for the symbol
+    edges: tuple[sp.Rational, ...] = ()      # values near the domain's edges, moderate first
 
     def latex(self, symbol_latex: str) -> str:
         """The domain as a LaTeX condition on a symbol, e.g. ``\\sigma > 0``."""
@@ -45,15 +51,23 @@ class Domain:
         return DOMAIN_CONDITIONS[self.name](symbol)
 
 
+def _edges(*values: str) -> tuple[sp.Rational, ...]:
+    return tuple(sp.Rational(v) for v in values)
+
+
 DOMAINS: dict[str, Domain] = {d.name: d for d in [
-    Domain("real", "a real number", (("real", True),), -2.0, 2.0),
-    Domain("positive", "a positive real number", (("positive", True),), 0.5, 3.0, notation="# > 0"),
+    Domain("real", "a real number", (("real", True),), -2.0, 2.0,
+           edges=_edges("-10", "10", "-100", "100", "-1000", "1000")),
+    Domain("positive", "a positive real number", (("positive", True),), 0.5, 3.0, notation="# > 0",
+           edges=_edges("1/10", "10", "1/100", "100", "1/1000", "1000")),
     Domain("nonnegative", "a non-negative real number", (("nonnegative", True),), 0.2, 3.0,
-           notation="# \\geq 0"),
-    Domain("unit", "a number in (0, 1)", (("positive", True),), 0.15, 0.85, notation="0 < # < 1"),
-    Domain("integer", "an integer", (("integer", True),), -3, 3, integer=True, notation="# \\in \\mathbb{Z}"),
+           notation="# \\geq 0", edges=_edges("1/10", "10", "1/100", "100", "1/1000", "1000")),
+    Domain("unit", "a number in (0, 1)", (("positive", True),), 0.15, 0.85, notation="0 < # < 1",
+           edges=_edges("1/10", "9/10", "1/100", "99/100", "1/1000", "999/1000")),
+    Domain("integer", "an integer", (("integer", True),), -3, 3, integer=True, notation="# \\in \\mathbb{Z}",
+           edges=_edges("-10", "10", "-100", "100")),
     Domain("positive_integer", "a positive integer", (("positive", True), ("integer", True)), 2, 8,
-           integer=True, notation="# \\in \\{1, 2, \\dots\\}"),
+           integer=True, notation="# \\in \\{1, 2, \\dots\\}", edges=_edges("1", "10", "100")),
 ]}
 
 DOMAIN_CONDITIONS = {

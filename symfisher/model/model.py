@@ -85,13 +85,31 @@ class Model:
         points: list[dict[sp.Symbol, sp.Expr]] = []
         for _ in range(200 * count):
             point = {d.symbol: d.domain.sample(rng) for d in self.declared}
-            lo, hi = self.support.lower.subs(point), self.support.upper.subs(point)
-            if (hi - lo).is_extended_positive or (self.discrete and (hi - lo).is_extended_nonnegative):
+            if self._support_is_nonempty(point):
                 points.append(point)
             if len(points) == count:
                 return points
         raise ModelError(f"the support {self.support.latex()} is empty at every parameter point tried: "
                          "is it the right way round?")
+
+    def edge_points(self, base: dict[sp.Symbol, sp.Expr], depth: int | None = None) -> list[dict[sp.Symbol, sp.Expr]]:
+        """Points near the edges of the domains: one declared symbol at a time moved to its
+        domain's edge values (the first ``depth`` of them; all for None), the others kept at ``base``.
+
+        Points where the support is empty are left out. The order is fixed: parameters, then
+        constants, in the declared order; each symbol's edges from moderate to extreme.
+        """
+        points = []
+        for declared in self.declared:
+            for value in declared.domain.edges[:depth]:
+                point = {**base, declared.symbol: value}
+                if self._support_is_nonempty(point):
+                    points.append(point)
+        return points
+
+    def _support_is_nonempty(self, point: dict[sp.Symbol, sp.Expr]) -> bool:
+        lo, hi = self.support.lower.subs(point), self.support.upper.subs(point)
+        return bool((hi - lo).is_extended_positive or (self.discrete and (hi - lo).is_extended_nonnegative))
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form printed by ``symfisher parse --format json``."""
