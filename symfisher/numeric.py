@@ -257,6 +257,46 @@ def _one_side(f: Callable, start: int, direction: int) -> complex:
     raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
 
 
+#: Distances from each place where mass may sit at which the second opinion cuts the support.
+DECADES = tuple(10.0 ** k for k in range(-4, 7))
+
+
+def _decades_around(anchors: set[float], lo: float, hi: float) -> np.ndarray:
+    """The anchors and the points at each distance in DECADES on either side of them, inside (lo, hi)."""
+    grid = {a + side * d for a in anchors for d in (0.0, *DECADES) for side in (1.0, -1.0)}
+    return np.array(sorted(c for c in grid if lo < c < hi))
+
+
+def second_opinion(g: sp.Expr, density: sp.Expr, variable: sp.Symbol, support: Support, values: Point) -> complex:
+    """E[g] again, by a quadrature that cannot miss a narrow peak: nan when it fails.
+
+    QUADPACK on one long piece can miss a narrow peak inside it and still report a small
+    error (λe^{-λx} on (0, 10⁴) at λ = 2.687 gave 0.99927; a normal with σ = 1/100 on
+    (-1000, ∞) gave 0.5). The second opinion cuts a continuous support at decades on
+    either side of every place where mass may sit: its finite ends, 0, the parameter
+    values and the highest point of g·p on that grid; every scale near each gets its own
+    piece. A claim that two numbers differ stands only when both opinions agree on them.
+    Sums are exact enough term by term: they are summed as by :func:`expectation`.
+    """
+    try:
+        if support.discrete:
+            return expectation(g, density, variable, support, values)
+        f = weighted_function(g, density, variable, values)
+        lo, hi = bounds_at(support, values)
+        check_convergence(f, lo, hi)
+        anchors = {a for a in (lo, hi, 0.0, *(_float(v) for v in values.values())) if np.isfinite(a)}
+        cuts = _decades_around(anchors, lo, hi)
+        with np.errstate(all="ignore"):
+            heights = np.abs(np.asarray(f(cuts), dtype=complex)) if len(cuts) else np.array([])
+        if len(cuts) and np.any(np.isfinite(heights)):
+            peak = float(cuts[np.nanargmax(np.where(np.isfinite(heights), heights, -1))])
+            cuts = _decades_around(anchors | {peak}, lo, hi)
+        ends = [lo, *cuts, hi]
+        return sum((_quad(lambda t: f(np.asarray(t, dtype=float)), a, b) for a, b in zip(ends, ends[1:])), 0j)
+    except (ArithmeticError, ValueError, TypeError, OverflowError):
+        return complex(np.nan)
+
+
 def support_samples(support: Support, values: Point) -> np.ndarray:
     """Points of the support where a density is probed (for its sign)."""
     lo, hi = bounds_at(support, values)

@@ -174,6 +174,8 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
     mean_values = [_established(out) for out in means]
     # "not zero" needs a witness: independent quadrature clearly away from 0 at a point of the domains
     witnesses = [evidence.nonzero_witness(out.check.numeric) for out in means]
+    witnesses = [w if w is not None and evidence.confirmed(s, model, engine.points[w], out.check.numeric[w]) else None
+                 for s, out, w in zip(score, means, witnesses)]
     nonzero = [f"{t.name} (numerically {complex(out.check.numeric[w]).real:.6g} at {_at(out.check, w)})"
                for t, out, w in zip(theta, means, witnesses) if w is not None and mean_values[theta.index(t)] != 0]
     if nonzero:
@@ -226,6 +228,12 @@ def derive(model: Model, seconds: float | None = None, results: bool = True) -> 
                 same = evidence.is_zero(s_out.value - h_out.value, engine.seconds)
                 # "≠" needs a witness: the two routes' independent numbers differ at a point of the domains
                 differs = None if same else evidence.witness(s_out.check.numeric, h_out.check.numeric)
+                if differs is not None and not (
+                        evidence.confirmed(score[j] * score[k], model, engine.points[differs],
+                                           s_out.check.numeric[differs])
+                        and evidence.confirmed(-hess_classical[j][k], model, engine.points[differs],
+                                               h_out.check.numeric[differs])):
+                    differs = None
                 if same:
                     rule, relation, status, detail = "fisher-identity", "=", Status.PROVED, ""
                 elif differs is not None:

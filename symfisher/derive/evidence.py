@@ -74,6 +74,14 @@ def witness(left: Iterable[complex], right: Iterable[complex]) -> int | None:
     return None
 
 
+def confirmed(g: sp.Expr, model, point, value: complex) -> bool:
+    """A number used as a witness, found again by the second-opinion quadrature (which cannot miss a
+    narrow peak): only then does it stand as evidence."""
+    from symfisher import numeric
+    again = numeric.second_opinion(g, model.density, model.variable, model.support, point)
+    return bool(np.isfinite(again) and witness([again], [value]) is None)
+
+
 def nonzero_witness(values: Iterable[complex]) -> int | None:
     """The index of the first value clearly away from zero, or None."""
     values = list(values)

@@ -14,8 +14,6 @@ differently, or SymPy's total and a quadrature).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import sympy as sp
 
@@ -36,7 +34,6 @@ NUMERIC_EDGES = 4
 #: Below this a total says the quadrature saw no mass (it looked in the wrong place), not that there is none.
 NO_MASS = 1e-9
 #: Where the second quadrature cuts a continuous support: these distances from each finite end.
-DECADES = tuple(10.0 ** k for k in range(-4, 7))
 #: The declarations that θ is made of: each is differentiated, so none may range over the integers.
 DIFFERENTIATED = ("parameter", "new parameter")
 
@@ -265,44 +262,12 @@ def check_normalization_numeric(model: Model, points: list[dict[sp.Symbol, sp.Ex
 
 
 def _confirmed(model: Model, point: dict[sp.Symbol, sp.Expr], total: complex) -> bool:
-    """A total other than 1 is evidence only when a second quadrature finds it too.
-
-    QUADPACK on one long piece can miss a narrow peak inside it and still report a small
-    error (λe^{-λx} on (0, 10⁴) at λ = 2.687 gave 0.99927; a normal with σ = 1/100 on
-    (-1000, ∞) gave 0.5). The second opinion cuts a continuous support at decades on
-    either side of every place where mass may sit: its finite ends, 0, the parameter
-    values and the highest point of the density on that grid; every scale near each gets
-    its own piece. A sum has no second method here and stands as found.
-    """
+    """A total other than 1 is evidence only when a second quadrature finds it too (see
+    :func:`symfisher.numeric.second_opinion`). A sum has no second method here and stands as found."""
     if model.discrete:
         return True
-    lo, hi = numeric.bounds_at(model.support, point)
-    anchors = {a for a in (lo, hi, 0.0, *(float(v) for v in point.values())) if np.isfinite(a)}
-    cuts = _decades_around(anchors, lo, hi)
-    with np.errstate(all="ignore"):
-        heights = np.abs(numeric.weighted_function(sp.S.One, model.density, model.variable, point)(cuts))
-    if len(cuts) and np.any(np.isfinite(heights)):
-        cuts = _decades_around(anchors | {float(cuts[np.nanargmax(np.where(np.isfinite(heights), heights, -1))])},
-                               lo, hi)
-    ends = [lo, *cuts, hi]
-    second = 0j
-    try:
-        for a, b in zip(ends, ends[1:]):
-            piece = replace(model.support, lower=_bound(a), upper=_bound(b))
-            second += numeric.expectation(sp.S.One, model.density, model.variable, piece, point)
-    except (ArithmeticError, ValueError):
-        return False
+    second = numeric.second_opinion(sp.S.One, model.density, model.variable, model.support, point)
     return bool(np.isfinite(second) and abs(second - total) <= NORMALIZATION_TOLERANCE * max(1.0, abs(total)))
-
-
-def _decades_around(anchors: set[float], lo: float, hi: float) -> np.ndarray:
-    """The anchors and the points at each distance in DECADES on either side of them, inside (lo, hi)."""
-    grid = {a + side * d for a in anchors for d in (0.0, *DECADES) for side in (1.0, -1.0)}
-    return np.array(sorted(c for c in grid if lo < c < hi))
-
-
-def _bound(value: float) -> sp.Expr:
-    return sp.oo if value == np.inf else -sp.oo if value == -np.inf else sp.Float(value, 17)
 
 
 def refute_with_total(model: Model, total: sp.Expr, points: list[dict[sp.Symbol, sp.Expr]]) -> None:
