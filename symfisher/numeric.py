@@ -198,7 +198,9 @@ def check_convergence(f: Callable, lo: float, hi: float) -> None:
                             + ("diverges" if q < -1 - EXPONENT_MARGIN else "diverges or is too close to diverging "
                                "to be evaluated"))
         if not np.isfinite(end) and q >= -1 - EXPONENT_MARGIN:
-            raise Divergent(f"the integrand decays like |x|^{q:.3g} at {end:g}: the integral "
+            behaviour = ("is not finite far out" if not np.isfinite(q) else
+                         f"grows like |x|^{q:.3g}" if q > 0 else f"decays like |x|^{q:.3g}")
+            raise Divergent(f"the integrand {behaviour} towards {end:g}: the integral "
                             + ("diverges" if q > -1 + EXPONENT_MARGIN else "diverges or is too close to diverging "
                                "to be evaluated"))
 
