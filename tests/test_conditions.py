@@ -227,3 +227,23 @@ def test_nonzero_mean_is_claimed_with_a_witness(derived):
     d = derived("uniform")
     notes = [g.message for g in d.diagnostics if g.code == "score-mean-nonzero"]
     assert notes and "numerically" in notes[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_conditional_step_is_written_with_its_condition(derived, lang):
+    """A value that holds only for α > 1 is printed with that condition, never as a plain fact."""
+    import dataclasses
+
+    from symfisher.derive import Chain, Section, Step
+    from symfisher.render import render
+
+    d = derived("gamma")
+    engine, x, (alpha, beta) = engine_for("gamma")
+    outcome = engine.expect(1 / x)
+    step = Step(sp.Integral(d.model.density / x, (d.model.variable, 0, sp.oo)), outcome.value, "expectation-computed",
+                outcome.status, outcome.condition_latex(), outcome.check)
+    extra = Section("score-mean:model", (Chain("score-mean:alpha", (step,)),))
+    sections = tuple(extra if s.key == "score-mean:model" else s for s in d.sections)
+    text = render(dataclasses.replace(d, sections=sections), "md", lang)
+    assert r"\alpha > 1" in text
+    assert ("do not guarantee" in text) if lang == "en" else ("并不保证" in text)

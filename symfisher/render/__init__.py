@@ -110,7 +110,7 @@ def render(derivation: Derivation, fmt: str = "md", lang: str = "en", *, date: s
     def reason(line) -> str:
         """The reason printed after a step: the rule's wording and, if any, its status."""
         text = say(f"rules.{line.rule}")
-        return text if line.status == "proved" else text + say(f"status.{line.status}")
+        return text if line.status == "proved" else text + say(f"status.{line.status}", condition=line.condition)
 
     context.update(say=say, reason=reason, words=wording.lookup)
     try:

@@ -32,6 +32,7 @@ class Line:
     rhs: str
     rule: str
     status: str
+    condition: str = ""          # for a conditional step: where it holds (LaTeX)
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,13 @@ class _Printer:
             if rhs == previous and step.rule in SILENT_WHEN_UNCHANGED:
                 continue
             lines.append(Line("" if lines else self(step.lhs), RELATIONS[step.relation], rhs, step.rule,
-                              step.status.value))
+                              step.status.value, _condition(step)))
             checks += _checks(step.check, self.names)
             previous = rhs
         if not lines:                      # keep at least the statement itself
             step = chain.steps[-1]
             lines.append(Line(self(step.lhs), RELATIONS[step.relation], self(step.rhs), step.rule,
-                              step.status.value))
+                              step.status.value, _condition(step)))
         return Block(chain.key, tuple(lines), checks)
 
     def matrix(self, rows, placeholder) -> str:
@@ -251,3 +252,8 @@ def document_view(derivation: Derivation, title: str, description: str = "",
         numeric_steps=sum(line.status == Status.NUMERIC.value and line.rule != "mle-solve" for line in steps),
         checked=sum(len(b.checks) > 0 for group in groups.values() for b in group),
     )
+
+
+def _condition(step) -> str:
+    """The condition a conditional step holds under (its detail, in LaTeX)."""
+    return step.detail if step.status is Status.CONDITIONAL else ""
