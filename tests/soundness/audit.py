@@ -67,6 +67,17 @@ def _tail_diverges(fn, a: mpmath.mpf, b: mpmath.mpf, c: mpmath.mpf) -> bool:
     return first > 1e-12 and second >= 0.95 * first
 
 
+def _kinks(integrand: sp.Expr, var: sp.Symbol) -> list[mpmath.mpf]:
+    """Where |·|, sign or a step switches (|x − μ| at x = μ): quadrature must split there."""
+    points = []
+    for atom in integrand.atoms(sp.Abs, sp.sign, sp.Heaviside):
+        arg = atom.args[0]
+        if var in arg.free_symbols and sp.degree(arg, var) == 1 if arg.is_polynomial(var) else False:
+            root = sp.solve(arg, var)
+            points += [mpmath.mpf(sp.N(r, 30)) for r in root if r.is_real]
+    return points
+
+
 def numeric_integral(integrand: sp.Expr, var: sp.Symbol, lower: sp.Expr, upper: sp.Expr,
                      discrete: bool) -> mpmath.mpf | str:
     """∫ or Σ of a function of ``var`` alone; DIVERGES when the guard sees no decay.
@@ -93,10 +104,10 @@ def numeric_integral(integrand: sp.Expr, var: sp.Symbol, lower: sp.Expr, upper: 
             if end not in (mpmath.inf, -mpmath.inf) and _tail_diverges(fn, end + sign * 1e-6, end + sign * 1e-7,
                                                                       end + sign * 1e-8):
                 return DIVERGES
-        cuts = [lo, hi]
+        cuts = [lo, hi] + [k for k in _kinks(integrand, var) if lo < k < hi]
         if lo == -mpmath.inf or hi == mpmath.inf:
-            centre = 0 if lo == -mpmath.inf else lo
-            cuts += [t for d in (1, 10, 100) for t in (centre - d, centre + d) if lo < t < hi]
+            centres = [0 if lo == -mpmath.inf else lo] + [k for k in cuts[2:]]
+            cuts += [t for c in centres for d in (1, 10, 100) for t in (c - d, c + d) if lo < t < hi]
             if lo == -mpmath.inf and hi == mpmath.inf:
                 cuts.append(mpmath.mpf(0))
         else:
@@ -136,6 +147,9 @@ class Evaluator:
                 point[s] = self._draw("positive_integer" if s.is_positive else "integer")
             else:
                 point[s] = self._draw("positive" if s.is_positive or s.is_nonnegative else "real")
+        # one value of x, and one sample x_1..x_n, shared by both sides of the step
+        point[self.x] = self.support_value(point)
+        self.sample = [self.support_value(point) for _ in range(SAMPLE_SIZE)]
         return point
 
     def _draw(self, domain: str) -> sp.Expr:
@@ -171,9 +185,11 @@ class Evaluator:
         e = e.subs({s: v for s, v in point.items() if s == self.n})
         # sums over a sample x_1..x_n: expand, then give each x_i a value in the support
         e = e.replace(lambda a: isinstance(a, sp.Sum) and self.x not in a.variables, lambda a: a.doit())
-        indexed = sorted(e.atoms(sp.Indexed), key=sp.default_sort_key)
-        params = {s: v for s, v in point.items() if s != self.n}
-        e = e.subs({i: self.support_value(params) for i in indexed})
+        try:
+            e = e.subs({i: self.sample[int(i.indices[0]) - 1] for i in e.atoms(sp.Indexed)})
+        except (TypeError, IndexError) as exc:
+            raise Undecided(f"a sample term without a numeric index: {exc}") from None
+        params = {s: v for s, v in point.items() if s not in (self.n, self.x)}
         e = e.subs(params)
         diverged = []
 
@@ -188,7 +204,7 @@ class Evaluator:
         if diverged:
             return [DIVERGES]
         if self.x in e.free_symbols:
-            e = e.subs(self.x, self.support_value(params))
+            e = e.subs(self.x, point[self.x])
         try:
             z = complex(sp.N(e, 30))
         except (TypeError, ValueError) as exc:
@@ -244,7 +260,8 @@ def audit(derivation, label: str) -> tuple[list[Violation], int, int]:
                 for _ in range(TRIALS):
                     point = ev.point(symbols)
                     try:
-                        key = (step.lhs, step.rhs, tuple(sorted(point.items(), key=lambda kv: kv[0].name)))
+                        key = (step.lhs, step.rhs, tuple(sorted(point.items(), key=lambda kv: kv[0].name)),
+                               tuple(ev.sample))
                         if key not in cache:
                             cache[key] = (ev.value(step.lhs, point), ev.value(step.rhs, point))
                         a, b = cache[key]
