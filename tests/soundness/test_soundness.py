@@ -340,3 +340,33 @@ def test_checker_proves_no_divergent_or_conditional_moment(name):
     missing = [i for i in entry.get("true_steps", []) if verdicts[i].verdict != "proved"]
     assert not missing, f"{name}: the control step(s) {missing} are not proved: " + \
         "; ".join(verdicts[i].reason for i in missing)
+
+
+@pytest.mark.parametrize("perturbation", ["fisher", "score_mean", "score-mean-nonzero", "routes-disagree"])
+def test_the_harness_rejects_a_perturbed_derivation(perturbation):
+    """Break the derivation on purpose (0.1 % off, a tiny nonzero E[s], an unfounded claim): the check fails."""
+    from dataclasses import replace
+
+    from symfisher.diagnostics import Diagnostic
+
+    name = "rayleigh_rate"
+    d = derivation(name)
+    theta = d.model.theta[0]
+    planted = {
+        "fisher": lambda: (replace(d, fisher=((d.fisher[0][0] * sp.Rational(1001, 1000),),)),
+                           test_fisher_is_the_reference_or_not_established),
+        "score_mean": lambda: (replace(d, score_mean=(1 / (1000 * theta),)),
+                               test_score_mean_is_the_reference_or_not_established),
+        "score-mean-nonzero": lambda: (replace(d, diagnostics=d.diagnostics + (Diagnostic(perturbation, "planted"),)),
+                                       test_nonzero_and_disagreement_only_with_a_witness),
+        "routes-disagree": lambda: (replace(d, diagnostics=d.diagnostics + (Diagnostic(perturbation, "planted"),)),
+                                    test_nonzero_and_disagreement_only_with_a_witness),
+    }
+    broken, check = planted[perturbation]()
+    _OUTCOMES[name] = Outcome(derivation=broken)
+    try:
+        with pytest.raises(AssertionError):
+            check(name)
+    finally:
+        _OUTCOMES[name] = Outcome(derivation=d)
+    check(name)
