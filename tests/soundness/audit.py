@@ -241,6 +241,17 @@ def _where(point: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in point.items())
 
 
+def _text(side) -> str:
+    return side.latex if hasattr(side, "latex") and isinstance(getattr(side, "latex"), str) else str(side)
+
+
+def _has_remainder(side) -> bool:
+    """A side that carries an O(·) term (LaTeX text or a SymPy Order)."""
+    if isinstance(side, sp.Basic):
+        return side.has(sp.Order)
+    return "O(" in _text(side)
+
+
 def audit(derivation, label: str) -> tuple[list[Violation], int, int]:
     """Check every auditable step of a derivation.
 
@@ -256,7 +267,15 @@ def audit(derivation, label: str) -> tuple[list[Violation], int, int]:
     cache: dict = {}
     for section in derivation.sections:
         for chain in section.chains:
+            remainder = False
             for step in chain.steps:
+                # an approximation chain keeps its remainder to the end: ... = ½dᵀFd + O(‖d‖³) = <no O> is false
+                if remainder and step.relation == "=" and not _has_remainder(step.rhs):
+                    violations.append(Violation(label, section.key, chain.key, step.rule, step.relation,
+                                                _text(step.lhs), _text(step.rhs),
+                                                "the remainder O(·) of an earlier step is dropped in an equality"))
+                    remainder = False
+                remainder = remainder or _has_remainder(step.rhs)
                 if isinstance(step.lhs, Tex) or isinstance(step.rhs, Tex):
                     continue
                 claims_equal = step.relation == "=" and step.status == Status.PROVED

@@ -235,6 +235,19 @@ def test_no_cramer_rao_where_the_support_depends_on_theta(name):
     assert not stated, f"{name}: the Cramér–Rao bound is stated although the support depends on θ"
 
 
+#: Results that rest on the regularity a θ-dependent support breaks: the likelihood equations Σ s = 0
+#: (the MLE is an order statistic there), and KL ≈ ½ dᵀ F d.
+REGULAR_ONLY_RULES = ("mle-numeric", "mle-solve", "kl-quadratic")
+
+
+@pytest.mark.parametrize("name", IRREGULAR)
+def test_no_likelihood_equation_or_kl_expansion_where_the_support_depends_on_theta(name):
+    d = derivation(name)
+    stated = sorted({f"{s.key}: {step.rule}" for s in d.sections for chain in s.chains for step in chain.steps
+                     if step.rule in REGULAR_ONLY_RULES})
+    assert not stated, f"{name}: stated although the support depends on θ: {stated}"
+
+
 # --------------------------------------------------------------------------------------------------- refusals
 
 @pytest.mark.parametrize("name", REFUSED)
