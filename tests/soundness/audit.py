@@ -52,6 +52,7 @@ class Violation:
     lhs: str
     rhs: str
     values: str
+    kind: str = "numeric"          # "numeric" (a false =), "witness" (≠ without one), "remainder" (O(·) dropped)
 
     def __str__(self) -> str:
         return (f"{self.model} / {self.section} / {self.chain}: rule {self.rule} states "
@@ -273,7 +274,8 @@ def audit(derivation, label: str) -> tuple[list[Violation], int, int]:
                 if remainder and step.relation == "=" and not _has_remainder(step.rhs):
                     violations.append(Violation(label, section.key, chain.key, step.rule, step.relation,
                                                 _text(step.lhs), _text(step.rhs),
-                                                "the remainder O(·) of an earlier step is dropped in an equality"))
+                                                "the remainder O(·) of an earlier step is dropped in an equality",
+                                                kind="remainder"))
                     remainder = False
                 remainder = remainder or _has_remainder(step.rhs)
                 if isinstance(step.lhs, Tex) or isinstance(step.rhs, Tex):
@@ -311,5 +313,6 @@ def audit(derivation, label: str) -> tuple[list[Violation], int, int]:
                 if claims_differ and not witnessed:
                     violations.append(Violation(label, section.key, chain.key, step.rule, step.relation,
                                                 str(step.lhs), str(step.rhs),
-                                                "no witness: the sides agree at every point tried"))
+                                                "no witness: the sides agree at every point tried",
+                                                kind="witness"))
     return violations, audited, undecided
