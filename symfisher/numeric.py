@@ -36,6 +36,10 @@ QUAD_OPTIONS = {"epsabs": 1e-13, "epsrel": 1e-10, "limit": 400}
 
 Point = Mapping[sp.Symbol, sp.Expr]
 
+#: Where p is below this, a non-finite g·p is an overflow of g (inf/inf in a ratio of exponentials), not
+#: mass: g would have to exceed 1e40 there to matter.
+NEGLIGIBLE_DENSITY = 1e-40
+
 #: A power law this close to the borderline exponent −1 counts as divergent: a log factor cannot be told
 #: apart numerically, and calling a convergent integral divergent only costs a value, never a false claim.
 EXPONENT_MARGIN = 0.02
@@ -139,7 +143,7 @@ def weighted_function(g: sp.Expr, density: sp.Expr, variable: sp.Symbol,
             out = gv * p
             # Far in a tail p underflows while g overflows (e^{x}/(1+e^{x}) is inf/inf there):
             # where p is negligible, a non-finite g p contributes nothing.
-            return np.where((p == 0) | ((p < 1e-100) & ~np.isfinite(out)), 0.0, out)
+            return np.where((p == 0) | ((p < NEGLIGIBLE_DENSITY) & ~np.isfinite(out)), 0.0, out)
     return f
 
 
@@ -245,18 +249,72 @@ def _sum(f: Callable, lo: float, hi: float) -> complex:
 
 def _one_side(f: Callable, start: int, direction: int) -> complex:
     total = 0j
+    partial: dict[int, complex] = {}      # the partial sums at powers of two, for a power-law tail
     for offset in range(0, MAX_TERMS, CHUNK):
         k = start + direction * np.arange(offset, offset + CHUNK, dtype=float)
         terms = np.asarray(f(k), dtype=complex)
         if not np.all(np.isfinite(terms)):
             raise ArithmeticError(f"a term of the sum is not a number (at k = {k[~np.isfinite(terms)][0]:g})")
-        total += terms.sum()
+        cumulative = total + np.cumsum(terms)
+        for count in (2 ** j for j in range(1, 40) if offset < 2 ** j <= offset + CHUNK):
+            partial[count] = cumulative[count - offset - 1]
+        total = cumulative[-1]
         if offset and np.all(np.abs(terms[-CHUNK // 4:]) <= RELATIVE_TAIL * max(abs(total), 1.0)):
             return total
+    return _power_law_limit(partial, terms, np.abs(k))
+
+
+def _power_law_limit(partial: dict[int, complex], terms: np.ndarray, index: np.ndarray) -> complex:
+    """The value of a sum whose terms decay like a power k^q, q < −1, from its partial sums.
+
+    With S(N) = S − A N^p − B N^{p−1} (p = q + 1 < 0, the second term the first correction of an
+    asymptotic power law), the increments of the partial sums over the last four doublings fix
+    A, B and p, and the tail T(N) = A N^p + B N^{p−1} is added.
+
+    Raises:
+        Divergent: the terms decay no faster than 1/k.
+        ArithmeticError: the terms follow no clean power law.
+    """
     far = np.abs(terms[-CHUNK // 4:])
-    if np.all(far > 0) and np.log(far[-1] / far[0]) / np.log(abs(k[-1]) / abs(k[-CHUNK // 4])) >= -1 - EXPONENT_MARGIN:
-        raise Divergent(f"the terms decay no faster than 1/k up to k = {k[-1]:g}: the sum diverges")
-    raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
+    if not np.all(far > 0):
+        raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
+    ks = index[-CHUNK // 4:]
+    slope = np.log(far[-1] / far[0]) / np.log(ks[-1] / ks[0])
+    if slope >= -1 - EXPONENT_MARGIN:
+        raise Divergent(f"the terms decay no faster than 1/k up to k = {ks[-1]:g}: the sum diverges")
+    counts = sorted(partial)[-5:]
+    if len(counts) < 5:
+        raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
+    sums = np.array([partial[c] for c in counts], dtype=complex)
+    diffs = np.diff(sums)                          # S(2N) − S(N) = T(N) − T(2N) for N = counts[:-1]
+    base = np.array(counts[:-1], dtype=float)
+    if np.any(diffs == 0):
+        return complex(sums[-1])
+
+    def fit(p: float) -> tuple[float, np.ndarray]:
+        """A, B for T(N) = A N^p + B N^{p−1} from the last two increments; the misfit of the others."""
+        columns = np.column_stack([base ** p * (1 - 2.0 ** p), base ** (p - 1) * (1 - 2.0 ** (p - 1))])
+        coeffs = np.linalg.solve(columns[-2:].astype(complex), diffs[-2:])
+        misfit = columns[:-2] @ coeffs - diffs[:-2]
+        return float(np.real(misfit[-1] / diffs[-3])), coeffs
+
+    p0 = slope + 1
+    grid = np.linspace(p0 - 0.2 * abs(p0) - 0.02, min(p0 + 0.2 * abs(p0) + 0.02, -1e-4), 41)
+    values = [fit(p)[0] for p in grid]
+    crossings = [i for i in range(len(grid) - 1) if np.sign(values[i]) != np.sign(values[i + 1])]
+    if not crossings:
+        raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
+    a, b = grid[crossings[0]], grid[crossings[0] + 1]
+    for _ in range(60):                            # bisection: the exponent that fits every increment
+        middle = (a + b) / 2
+        if np.sign(fit(middle)[0]) == np.sign(fit(a)[0]):
+            a = middle
+        else:
+            b = middle
+    p = (a + b) / 2
+    _, (big_a, big_b) = fit(p)
+    last = float(counts[-1])
+    return complex(sums[-1] + big_a * last ** p + big_b * last ** (p - 1))
 
 
 #: Distances from each place where mass may sit at which the second opinion cuts the support.

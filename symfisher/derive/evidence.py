@@ -4,8 +4,9 @@ A derivation says "E[s] is not zero" or "the two routes differ" only with a
 numeric witness: a point inside the declared domains where independent
 quadrature or summation gives values that differ beyond tolerance. It says
 they are equal only when a symbolic identity shows it: plain simplification
-first, then the special-function recurrences simplification misses
-(ψ(1 + z) = ψ(z) + 1/z, Γ(1 + z) = z Γ(z), ψ⁽ⁿ⁾ shifts, Beta as Γ ratios).
+first, then the special-function identities simplification misses
+(ψ(1 + z) = ψ(z) + 1/z, Γ(1 + z) = z Γ(z), ψ⁽ⁿ⁾ shifts, Beta as Γ ratios, and
+the reflection ψ(1 − z) − ψ(z) = π cot(πz)).
 Neither: "not established".
 """
 
@@ -30,9 +31,17 @@ def expanded_arguments(expr: sp.Expr) -> sp.Expr:
                         lambda a: a.func(*(sp.expand(arg) for arg in a.args)))
 
 
+def reflected(expr: sp.Expr) -> sp.Expr:
+    """ψ(w) with a negative-looking argument by the reflection ψ(w) = ψ(1 − w) − π cot(πw):
+    ψ(−a) = ψ(1 + a) + π cot(πa), which the recurrence then takes to ψ(a) + 1/a + π cot(πa)."""
+    return expr.replace(
+        lambda a: isinstance(a, sp.polygamma) and a.args[0] == 0 and sp.expand(a.args[1]).could_extract_minus_sign(),
+        lambda a: sp.polygamma(0, sp.expand(1 - a.args[1])) - sp.pi * sp.cot(sp.pi * a.args[1]))
+
+
 def _forms(expr: sp.Expr) -> Iterable[sp.Expr]:
     yield sp.expand(expr)
-    shifted = sp.expand_func(expanded_arguments(expr))
+    shifted = sp.expand_func(expanded_arguments(reflected(expr)))
     yield sp.expand(shifted)
     yield sp.gammasimp(shifted)
     yield sp.combsimp(shifted)

@@ -122,7 +122,8 @@ RULES: dict[str, str] = {
     "normalization": "∫ p(x|θ) dx = 1",
     "derivative-of-constant": "the derivative of a constant is 0",
     "expectation-computed": "the expectation evaluated over the support",
-    "special-function-identity": "the recurrences ψ(1+z) = ψ(z) + 1/z and Γ(1+z) = zΓ(z) show the value is 0",
+    "special-function-identity": "the recurrences ψ(1+z) = ψ(z) + 1/z, Γ(1+z) = zΓ(z) and the reflection "
+                                 "ψ(1−z) − ψ(z) = π cot(πz) show the value is 0",
     "symmetry": "∂²f/∂θᵢ∂θⱼ = ∂²f/∂θⱼ∂θᵢ",
     "fisher-identity": "F = −E[𝐇_{log p}] (proved in general above)",
     "score-route": "the entry of F found from E[s sᵀ] above",
