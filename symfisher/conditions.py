@@ -2,8 +2,8 @@
 
 A rule (a kernel, a series, a substitution) returns the conditions under which
 its identity holds, as SymPy relations in the parameters and constants, whose
-symbols carry the assumptions of their declared domains (α positive, p in
-(0, 1) as positive with 1 − p checked below). :func:`decide` says whether a
+symbols carry the assumptions of their declared domains (α positive; a
+parameter in (0, 1) is positive to SymPy, and is decided as v/(1 + v) with v > 0). :func:`decide` says whether a
 condition holds on the whole declared domain (True), nowhere in it (False), or
 only on part of it / cannot be told (None). Only a True lets a value be stated
 without its condition.
@@ -49,20 +49,31 @@ def _sign(d: sp.Expr, strict: bool) -> bool | None:
     return None
 
 
-def decide(condition: sp.Basic) -> bool | None:
-    """True when the condition holds on the whole declared domain, False when nowhere, else None."""
+def decide(condition: sp.Basic, units: tuple[sp.Symbol, ...] = ()) -> bool | None:
+    """True when the condition holds on the whole declared domain, False when nowhere, else None.
+
+    ``units`` are the symbols declared in (0, 1): SymPy's assumptions know them only as
+    positive, so they are written as v/(1 + v) with v > 0 before deciding (p < 1 is then
+    v/(1 + v) < 1, which holds).
+    """
+    if units:
+        condition = condition.subs({u: (v := sp.Dummy(f"{u.name}_v", positive=True)) / (1 + v) for u in units})
+    return _decide(condition)
+
+
+def _decide(condition: sp.Basic) -> bool | None:
     if condition is sp.true or condition == True:  # noqa: E712 - SymPy booleans
         return True
     if condition is sp.false or condition == False:  # noqa: E712
         return False
     if isinstance(condition, sp.And):
-        answers = [decide(c) for c in condition.args]
+        answers = [_decide(c) for c in condition.args]
         return False if False in answers else True if all(answers) else None
     if isinstance(condition, sp.Or):
-        answers = [decide(c) for c in condition.args]
+        answers = [_decide(c) for c in condition.args]
         return True if True in answers else False if all(a is False for a in answers) else None
     if isinstance(condition, sp.Not):
-        inner = decide(condition.args[0])
+        inner = _decide(condition.args[0])
         return None if inner is None else not inner
     split = _difference(condition)
     if split is None:
@@ -70,11 +81,11 @@ def decide(condition: sp.Basic) -> bool | None:
     return _sign(*split)
 
 
-def conjunction(conditions: Iterable[sp.Basic]) -> sp.Basic:
+def conjunction(conditions: Iterable[sp.Basic], units: tuple[sp.Symbol, ...] = ()) -> sp.Basic:
     """The conditions as one And, the ones decided true dropped (sp.true when none is left)."""
     kept = []
     for c in conditions:
-        if decide(c) is True or c in kept:
+        if decide(c, units) is True or c in kept:
             continue
         kept.append(c)
     return sp.And(*kept) if kept else sp.true

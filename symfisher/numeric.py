@@ -281,9 +281,11 @@ def _power_law_limit(partial: dict[int, complex], terms: np.ndarray, index: np.n
     ks = index[-CHUNK // 4:]
     slope = np.log(far[-1] / far[0]) / np.log(ks[-1] / ks[0])
     if slope >= -1 - EXPONENT_MARGIN:
-        raise Divergent(f"the terms decay no faster than 1/k up to k = {ks[-1]:g}: the sum diverges")
-    counts = sorted(partial)[-5:]
-    if len(counts) < 5:
+        raise Divergent(f"the terms decay like k^{slope:.3g} up to k = {ks[-1]:g}: the sum "
+                        + ("diverges" if slope > -1 + EXPONENT_MARGIN else
+                           "diverges or is too close to diverging to be evaluated"))
+    counts = sorted(partial)[-6:]
+    if len(counts) < 6:
         raise ArithmeticError(f"the sum does not converge within {MAX_TERMS:,} terms")
     sums = np.array([partial[c] for c in counts], dtype=complex)
     diffs = np.diff(sums)                          # S(2N) − S(N) = T(N) − T(2N) for N = counts[:-1]
@@ -313,6 +315,12 @@ def _power_law_limit(partial: dict[int, complex], terms: np.ndarray, index: np.n
             b = middle
     p = (a + b) / 2
     _, (big_a, big_b) = fit(p)
+    # the oldest increment was not fitted: it must agree too, or the tail is no clean power law
+    # (a log factor, as in Σ log k · k^q, is not one)
+    columns = np.array([base[0] ** p * (1 - 2.0 ** p), base[0] ** (p - 1) * (1 - 2.0 ** (p - 1))])
+    if abs(columns @ np.array([big_a, big_b]) - diffs[0]) > 1e-4 * abs(diffs[0]):
+        raise ArithmeticError(f"the sum converges too slowly to be summed (its terms follow no clean power law "
+                              f"up to {MAX_TERMS:,} terms)")
     last = float(counts[-1])
     return complex(sums[-1] + big_a * last ** p + big_b * last ** (p - 1))
 

@@ -281,7 +281,8 @@ def _concrete(data: Any):
                                      f"{outcome.reason}" + ("; it diverges otherwise" if outcome.otherwise ==
                                                             "diverges" else ""))
             elif outcome.otherwise == "diverges" or any(np.isinf(v) for v in outcome.check.numeric):
-                evaluate.notes[g] = "the expectation diverges at a point of the declared domains"
+                evaluate.notes[g] = ("numerically, the expectation diverges (or is too close to diverging to be "
+                                     "evaluated) at a point of the declared domains")
         return cache[g]
     evaluate.notes = {}
 

@@ -153,6 +153,7 @@ class ExpectationEngine:
         self.seconds = budget.default_seconds() if seconds is None else seconds
         self.points = model.sample_points(CHECK_POINTS, seed=SEED + 1)
         self.frame = standardize(model, log_density)
+        self.units = tuple(d.symbol for d in model.declared if d.domain.name == "unit")
         self._parts: dict[sp.Expr, integrals.Closed | None] = {}
         self._numeric_cache: dict[tuple, list[complex]] = {}
 
@@ -168,8 +169,8 @@ class ExpectationEngine:
             return self._numeric_only(numeric_values, "no symbolic method succeeded: " + found)
         found, conditional_parts = found
         methods = found.rules
-        condition = conjunction(found.conditions)
-        verdict = decide(condition)
+        condition = conjunction(found.conditions, self.units)
+        verdict = decide(condition, self.units)
         if verdict is False:
             return self._numeric_only(numeric_values, f"the rules' conditions ({describe(condition)}) fail on the "
                                                       "whole declared domain: the expectation diverges there",
@@ -265,7 +266,7 @@ class ExpectationEngine:
             if found is None:
                 return f"no method for E[{part}]"
             total = total + found.scaled(coeff)
-            conditional_parts += decide(conjunction(found.conditions)) is not True
+            conditional_parts += decide(conjunction(found.conditions, self.units), self.units) is not True
         units = tuple(d.symbol for d in self.model.declared if d.domain.name == "unit")
         value, conditions = tidy(total.value, self.seconds / 2, units)
         return (integrals.Closed(value, total.conditions + conditions, tuple(sorted(total.rules))),
@@ -293,7 +294,7 @@ class ExpectationEngine:
                 continue
             if not isinstance(found, integrals.Closed):
                 found = integrals.Closed(found, (), (name,))
-            value, conditions = resolve_piecewise(found.value)
+            value, conditions = resolve_piecewise(found.value, self.units)
             if value is None or value.has(sp.Integral, sp.Sum, sp.nan, sp.zoo, sp.oo, -sp.oo):
                 continue
             found = integrals.Closed(value, found.conditions + conditions, found.rules)
@@ -301,7 +302,7 @@ class ExpectationEngine:
                 return found      # table methods are exact under their conditions; the entry's check still applies
             if frame.var in value.free_symbols:
                 continue
-            condition = conjunction(found.conditions)
+            condition = conjunction(found.conditions, self.units)
             if targets is None:
                 targets = [_numeric_at(part, dataclasses.replace(self.model, density=frame.density,
                                                                  variable=frame.var, support=support), pt)
@@ -392,11 +393,11 @@ def tidy(expr: sp.Expr, seconds: float, units: tuple[sp.Symbol, ...] = ()) -> tu
         value = budget.run(work, seconds=seconds, label="simplify")
     except BudgetExceeded:
         value = expr
-    resolved, conditions = resolve_piecewise(value)
+    resolved, conditions = resolve_piecewise(value, units)
     return (expr, ()) if resolved is None else (resolved, conditions)
 
 
-def resolve_piecewise(expr: sp.Expr) -> tuple[sp.Expr | None, tuple]:
+def resolve_piecewise(expr: sp.Expr, units: tuple[sp.Symbol, ...] = ()) -> tuple[sp.Expr | None, tuple]:
     """Replace each Piecewise by a branch, and say under which condition.
 
     A branch whose condition the declared domains decide true is taken as it is;
@@ -411,7 +412,7 @@ def resolve_piecewise(expr: sp.Expr) -> tuple[sp.Expr | None, tuple]:
 
     def choose(pw: sp.Piecewise):
         for branch, cond in pw.args:
-            verdict = decide(cond)
+            verdict = decide(cond, units)
             if verdict is True:
                 return branch
             if verdict is None:

@@ -302,12 +302,12 @@ def refute_with_total(model: Model, total: sp.Expr, points: list[dict[sp.Symbol,
                              f"support ({_describe_point(point)})")
 
 
-def _total(density: sp.Expr, x: sp.Symbol, support: Support) -> sp.Expr:
+def _total(density: sp.Expr, x: sp.Symbol, support: Support, units: tuple[sp.Symbol, ...] = ()) -> sp.Expr:
     if support.values is not None:
         return sp.simplify(sum(density.subs(x, v) for v in support.values))
     table = integrals.closed_form(density.rewrite(sp.gamma) if density.has(sp.beta) else density,
                                   x, support.lower, support.upper, support.discrete)
-    if (table is not None and decide(conjunction(table.conditions)) is True
+    if (table is not None and decide(conjunction(table.conditions, units), units) is True
             and sp.simplify(sp.gammasimp(table.value)) == 1):
         return sp.S.One
     if support.discrete:
@@ -320,7 +320,8 @@ def _total(density: sp.Expr, x: sp.Symbol, support: Support) -> sp.Expr:
 def _symbolic_total(model: Model, seconds: float) -> sp.Expr | None:
     """∫ p dx or Σ p, symbolically, or None when SymPy gives no answer in time."""
     try:
-        return budget.run_or_none(_total, model.density, model.variable, model.support,
+        units = tuple(d.symbol for d in model.declared if d.domain.name == "unit")
+        return budget.run_or_none(_total, model.density, model.variable, model.support, units,
                                   seconds=seconds, label="normalization")
     except (LocatedError, ValueError, TypeError, NotImplementedError, RecursionError,
             AttributeError, ZeroDivisionError):
