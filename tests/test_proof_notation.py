@@ -1,0 +1,132 @@
+"""The proof reader reads the notation people write (issue 12): application, not products; scalar θ.
+
+Each row is a reproducer named after the phenomenon; seeded variants show that a reading never turns a
+false equation into ✓ nor a true one into ✗.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symfisher.check import check
+
+EXPONENTIAL = "---\nmodel:\n  density: \\lambda e^{-\\lambda x}\n  parameters: [\\lambda: positive]\n" \
+              "  support: (0, \\infty)\n---\n"
+POISSON = "---\nmodel:\n  density: \\frac{\\lambda^x e^{-\\lambda}}{x!}\n  parameters: [\\lambda: positive]\n" \
+          "  support: \\{0, 1, 2, \\dots\\}\n---\n"
+BERNOULLI = "---\nmodel:\n  density: p^x (1-p)^{1-x}\n  parameters: [p: unit]\n  support: \\{0, 1\\}\n---\n"
+THETA = "---\nmodel:\n  density: \\theta e^{-\\theta x}\n  parameters: [\\theta: positive]\n" \
+        "  support: (0, \\infty)\n---\n"
+NORMAL = "---\nmodel:\n  density: \\frac{1}{\\sqrt{2\\pi\\sigma^2}} e^{-\\frac{(x-\\mu)^2}{2\\sigma^2}}\n" \
+         "  parameters: [\\mu: real, \\sigma: positive]\n---\n"
+
+
+def verdicts(head: str, body: str) -> list[str]:
+    report = check(head + "$$\n\\begin{aligned}\n" + body + "\n\\end{aligned}\n$$\n")
+    return [s.verdict.verdict for s in report.steps]
+
+
+def reasons(head: str, body: str) -> list[str]:
+    report = check(head + "$$\n\\begin{aligned}\n" + body + "\n\\end{aligned}\n$$\n")
+    return [s.verdict.reason for s in report.steps]
+
+
+# (id, model, body, expected verdicts)
+CASES = [
+    # the Fisher information applied to its parameter: application, never F·λ
+    ("F-of-lambda", EXPONENTIAL, r"F(\lambda) = \frac{1}{\lambda^2}", ["proved"]),
+    ("bold-F-of-lambda", EXPONENTIAL, r"\mathbf{F}(\lambda) = \frac{1}{\lambda^2}", ["proved"]),
+    ("F-of-lambda-false", EXPONENTIAL, r"F(\lambda) = \frac{1}{\lambda}", ["refuted"]),
+    ("I-of-lambda", EXPONENTIAL, r"I(\lambda) = \frac{1}{\lambda^2}", ["proved"]),
+    ("mathcal-I", EXPONENTIAL, r"\mathcal{I}(\lambda) = \lambda^{-2}", ["proved"]),
+    ("I-sub-X", BERNOULLI, r"I_X(p) = \frac{1}{p(1-p)}", ["proved"]),
+    ("I-sub-n", EXPONENTIAL, r"I_n(\lambda) = n I(\lambda)", ["proved"]),
+    ("I-sub-n-value", EXPONENTIAL, r"I_n(\lambda) = \frac{n}{\lambda^2}", ["proved"]),
+    ("I-sub-n-missing-n", EXPONENTIAL, r"I_n(\lambda) = \frac{1}{\lambda^2}", ["refuted"]),
+    ("slash-division", POISSON, r"I_n(\lambda) = n/\lambda", ["proved"]),
+    ("slash-ambiguous", POISSON, r"\frac{1}{2\lambda} = 1/2\lambda", ["unknown"]),
+    # the correct Poisson and Bernoulli proofs of the issue
+    ("poisson-proof", POISSON, r"F(\lambda) &= -\mathbb{E}[\frac{\partial^2}{\partial\lambda^2}\log p(x|\lambda)] \\"
+     r" &= \mathbb{E}[\frac{x}{\lambda^2}] \\ &= \frac{\lambda}{\lambda^2} \\ &= \frac{1}{\lambda}", ["proved"] * 4),
+    ("bernoulli-proof", BERNOULLI, r"F(p) &= \mathbb{E}[(\frac{x}{p}-\frac{1-x}{1-p})^2] \\"
+     r" &= p\cdot\frac{1}{p^2} + (1-p)\cdot\frac{1}{(1-p)^2} \\ &= \frac{1}{p(1-p)}", ["proved"] * 3),
+    ("bernoulli-seeded", BERNOULLI, r"F(p) &= \mathbb{E}[(\frac{x}{p}-\frac{1-x}{1-p})^2] \\"
+     r" &= p\cdot\frac{1}{p^2} + (1-p)\cdot\frac{1}{(1-p)} \\ &= \frac{1}{p(1-p)}", ["proved", "refuted", "refuted"]),
+    # a declared θ is a scalar of a one-parameter model
+    ("theta-scalar-moment", THETA, r"\mathbb{E}[x] = 1/\theta", ["proved"]),
+    ("theta-scalar-power", THETA, r"\theta^2 = \theta\cdot\theta", ["proved"]),
+    ("theta-scalar-sum", THETA, r"-\frac{1}{2\theta^2} + \frac{1}{\theta^2} = \frac{1}{2\theta^2}", ["proved"]),
+    ("theta-scalar-seeded", THETA, r"-\frac{1}{2\theta^2} + \frac{1}{\theta^2} = \frac{1}{\theta^2}", ["refuted"]),
+    ("theta-fisher", THETA, r"I(\theta) = \frac{1}{\theta^2}", ["proved"]),
+    # expectations as people write them
+    ("E-brackets", POISSON, r"E[x] = \lambda", ["proved"]),
+    ("E-parentheses", POISSON, r"E(X) = \lambda", ["proved"]),
+    ("operatorname-E", POISSON, r"\operatorname{E}[X^2] = \lambda + \lambda^2", ["proved"]),
+    ("mathrm-E-sub", POISSON, r"\mathrm{E}_\lambda[X] = \lambda", ["proved"]),
+    ("mathbb-E-sub", POISSON, r"\mathbb{E}_\lambda[X] = 2\lambda", ["refuted"]),
+    ("E-sub-p", BERNOULLI, r"E_p[X] = p", ["proved"]),
+    ("variance", POISSON, r"\operatorname{Var}(X) = \lambda", ["proved"]),
+    ("variance-rule", POISSON, r"\mathrm{Var}(X) = E[X^2] - E[X]^2", ["proved"]),
+    ("variance-seeded", POISSON, r"\mathrm{Var}(X) = E[X^2] + E[X]^2", ["refuted"]),
+    ("variance-of-score", POISSON, r"I(\lambda) = \mathrm{Var}(\frac{x}{\lambda} - 1)", ["proved"]),
+    # densities and log-likelihoods
+    ("f-semicolon", EXPONENTIAL, r"\log f(x;\lambda) = \log\lambda - \lambda x", ["proved"]),
+    ("f-bar", EXPONENTIAL, r"f(x|\lambda) = \lambda e^{-\lambda x}", ["proved"]),
+    ("f-sub-theta", THETA, r"f_\theta(x) = \theta e^{-\theta x}", ["proved"]),
+    ("f-sub-X", THETA, r"f_X(x) = \theta e^{-\theta x}", ["proved"]),
+    ("f-seeded", THETA, r"f_\theta(x) = e^{-\theta x}", ["refuted"]),
+    ("likelihood", EXPONENTIAL, r"L(\lambda; x) = \lambda e^{-\lambda x}", ["proved"]),
+    ("log-likelihood", EXPONENTIAL, r"\ell(\lambda; x) = \ln\lambda - \lambda x", ["proved"]),
+    ("log-without-backslash", EXPONENTIAL, r"\ell(\lambda; x) = log(\lambda) - \lambda x", ["proved"]),
+    ("ell-prime", EXPONENTIAL, r"\ell'(\lambda) = \frac{d}{d\lambda}\ell(\lambda)", ["proved"]),
+    ("l-double-prime", EXPONENTIAL, r"l^{\prime\prime}(\lambda) = \frac{d^2}{d\lambda^2} l(\lambda)", ["proved"]),
+    ("ell-opaque", EXPONENTIAL, r"\ell(\lambda) = \log\lambda", ["unknown"]),
+    # derivatives
+    ("d-over-d-lambda", EXPONENTIAL, r"\frac{d}{d\lambda}\log p(x|\lambda) = \frac{1}{\lambda} - x", ["proved"]),
+    ("partial-sub", EXPONENTIAL, r"\partial_\lambda \log p(x|\lambda) = \frac{1}{\lambda} - x", ["proved"]),
+    ("pdv", EXPONENTIAL, r"\pdv{\lambda}\log p(x|\lambda) = \frac{1}{\lambda} - x", ["proved"]),
+    ("pdv-two", EXPONENTIAL, r"\pdv[2]{\log p(x|\lambda)}{\lambda} = -\frac{1}{\lambda^2}", ["proved"]),
+    ("dv", EXPONENTIAL, r"\dv{\log p(x|\lambda)}{\lambda} = \frac{1}{\lambda} + x", ["refuted"]),
+    ("mathbb-R-integral", EXPONENTIAL, r"\int_{\mathbb{R}} p(x|\lambda) \dd{x} = 1", ["proved"]),
+    # a parameter named p beside the density p
+    ("parameter-p", BERNOULLI, r"\frac{1}{p} + \frac{1}{1-p} = \frac{1}{p(1-p)}", ["proved"]),
+    ("parameter-p-seeded", BERNOULLI, r"\frac{1}{p} + \frac{1}{1-p} = \frac{2}{p(1-p)}", ["refuted"]),
+    ("density-p-with-parameter-p", BERNOULLI, r"p(x|p) = p^x (1-p)^{1-x}", ["proved"]),
+    # abstract setting: θ is a scalar unless the text makes it a vector
+    ("abstract-normalization", "", r"\frac{\partial}{\partial\theta}\int p(x|\theta)\,dx = 0", ["proved"]),
+    ("abstract-d-normalization", "", r"\frac{d}{d\theta}\int f(x;\theta)\,dx = 0", ["proved"]),
+    ("abstract-generic-symbols", "", r"\frac{\sigma^2}{\sigma^4} = \frac{1}{\sigma^2}", ["proved"]),
+    ("abstract-generic-seeded", "", r"\frac{\sigma^2}{\sigma^4} = \frac{2}{\sigma^2}", ["unknown"]),
+    ("abstract-fisher-forms", "", r"I(\theta) = E[(\frac{\partial}{\partial\theta}\log f(x;\theta))^2]", ["proved"]),
+    ("abstract-vector-shape", "", r"\nabla_\theta \int p(x|\theta)\,dx = 0", ["proved"]),
+]
+
+
+@pytest.mark.parametrize("model, body, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_notation_as_people_write_it(model, body, expected):
+    assert verdicts(model, body) == expected, reasons(model, body)
+
+
+def test_a_wrong_claim_read_as_a_product_is_never_proved():
+    # F(λ) = 1/λ was ✓ when F(λ) was read as F·λ = λ/λ²
+    assert "proved" not in verdicts(EXPONENTIAL, r"F(\lambda) = \frac{1}{\lambda}")
+    assert "proved" not in verdicts(EXPONENTIAL, r"\mathbf{F}(\lambda) = \frac{1}{\lambda}")
+
+
+def test_an_ambiguous_application_is_unknown_with_its_reason():
+    # F applied to something that is not the parameter: no reading is certain
+    (reason,) = reasons(EXPONENTIAL, r"F(2) = \frac{1}{4}")
+    assert "F" in reason and verdicts(EXPONENTIAL, r"F(2) = \frac{1}{4}") == ["unknown"]
+    # p(x) beside a parameter p: the density or p·x
+    assert verdicts(BERNOULLI, r"p(x) = p^x (1-p)^{1-x}") == ["unknown"]
+
+
+def test_messages_show_latex_with_single_backslashes():
+    (reason,) = reasons("", r"\mathcal{Q}(\theta) = 1")
+    assert r"\mathcal" in reason and r"\\mathcal" not in reason
+
+
+def test_vector_theta_keeps_its_shape_errors():
+    text = "$$\n\\nabla_\\theta \\log p(x|\\theta) = \\log p(x|\\theta)\n$$\n"
+    report = check(text)
+    assert report.steps[0].verdict.verdict == "refuted" and "shape" in report.steps[0].verdict.reason
