@@ -24,7 +24,8 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, links
-from symfisher.check.notation import Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read
+from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
+                                      vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
 
@@ -124,7 +125,8 @@ def check(text: str) -> Report:
         setting, rewriter, numeric = _concrete(model_data)
         kind = "concrete"
     else:
-        setting = abstract_setting()
+        # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
+        setting = abstract_setting(2 if vector_parameter(text) else 1)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     return Report(tuple(StepResult(link, _judge(link, setting, rewriter, numeric)) for link in steps), kind, text)
@@ -170,12 +172,19 @@ def _hessian_notation(text: str) -> bool:
 # ---------------------------------------------------------------------------- abstract setting
 
 def _abstract_numeric(setting: Setting):
-    """Refute by example: p = N(θ₁, θ₂²) at two parameter points."""
-    x, (t1, t2) = setting.x, setting.theta[:2]
-    normal = sp.exp(-(x - t1) ** 2 / (2 * t2 ** 2)) / sp.sqrt(2 * sp.pi * t2 ** 2)
-    # parameter points, and values of x for the sides that are functions of x (no integral)
-    points = ({t1: sp.Rational(3, 10), t2: sp.Rational(13, 10), x: sp.Rational(2, 5)},
-              {t1: sp.Rational(-7, 10), t2: sp.Rational(4, 5), x: sp.Rational(-11, 10)})
+    """Refute by example: p = N(θ₁, θ₂²) at two parameter points (N(θ, 1) for a scalar θ)."""
+    x, n = setting.x, setting.sample_size
+    if setting.m == 1:
+        (t1,) = setting.theta
+        normal = sp.exp(-(x - t1) ** 2 / 2) / sp.sqrt(2 * sp.pi)
+        points = ({t1: sp.Rational(3, 10), x: sp.Rational(2, 5), n: 3},
+                  {t1: sp.Rational(-7, 10), x: sp.Rational(-11, 10), n: 5})
+    else:
+        t1, t2 = setting.theta[:2]
+        normal = sp.exp(-(x - t1) ** 2 / (2 * t2 ** 2)) / sp.sqrt(2 * sp.pi * t2 ** 2)
+        # parameter points, and values of x for the sides that are functions of x (no integral)
+        points = ({t1: sp.Rational(3, 10), t2: sp.Rational(13, 10), x: sp.Rational(2, 5), n: 3},
+                  {t1: sp.Rational(-7, 10), t2: sp.Rational(4, 5), x: sp.Rational(-11, 10), n: 5})
 
     def value(e, point):
         e = e.replace(lambda a: isinstance(a, AppliedUndef) and a.func.__name__ == "p",
@@ -302,7 +311,8 @@ def _concrete(data: Any):
             e = e.subs(x, sp.Rational(round(1000 * at), 1000))
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
-        return complex(sp.N(e.subs(point)))
+        # the sample size is a positive integer: any value is inside its domain
+        return complex(sp.N(e.subs(point).subs(setting.sample_size, 3)))
 
     refute = _refuter(points, value, "at ")
     rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta)
