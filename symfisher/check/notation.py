@@ -674,7 +674,11 @@ class _Parser:
     def expectation(self):
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
         self.measure()
+        parenthesized = self.at("(") or (self.at(r"\left") and self.peek(1) is not None and self.peek(1).text == "(")
         value = self.bracketed()
+        if parenthesized and self.at("^"):
+            # E(X − μ)² is E[(X − μ)²] in many textbooks and (E[X − μ])² in others
+            raise NotationError("E(g)^k is ambiguous (E[g^k] or E[g]^k): write brackets")
         if isinstance(value, Zero):
             return value
         return elementwise(value, Expect)
