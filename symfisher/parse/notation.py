@@ -154,6 +154,13 @@ KNOWN_OBJECTS: dict[str, KnownObject] = {
     "Cov": KnownObject("covariance", "Cov(g, h) = E[gh] − E[g]E[h]"),
 }
 
+#: What each kind of known object is, in messages.
+KIND_NAMES: dict[str, str] = {
+    "density": "density", "score": "score", "fisher": "Fisher information", "hessian": "Hessian",
+    "likelihood": "likelihood", "log-likelihood": "log-likelihood", "expectation": "expectation",
+    "variance": "variance", "covariance": "covariance",
+}
+
 #: Style commands and the prefix of the canonical spelling they give.
 STYLE_PREFIX: dict[str, str] = {
     r"\mathrm": "rm:", r"\operatorname": "rm:", r"\text": "rm:", r"\textrm": "rm:", r"\mathit": "",
