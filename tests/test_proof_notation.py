@@ -118,6 +118,13 @@ CASES = [
     ("abstract-second-derivative-form-seeded", "",
      r"I(\theta) = E[\frac{\partial^2}{\partial\theta^2}\log f(x;\theta)]", ["refuted"]),
     ("abstract-I-n", "", r"I_n(\theta) = n E[(\partial_\theta \log p(x|\theta))^2]", ["proved"]),
+    # without a model, a step that writes x or θ outside p may be true of the author's (undeclared) model
+    ("abstract-bernoulli-not-refuted", "", r"I(\theta) &= -E\left[\frac{\partial^2}{\partial\theta^2}"
+     r"\log\left(\theta^X(1-\theta)^{1-X}\right)\right] \\ &= \frac{1}{\theta(1-\theta)}", ["unknown", "unknown"]),
+    ("abstract-model-score-not-refuted", "",
+     r"\frac{\partial}{\partial\theta}\log f(x;\theta) = \frac{x}{\theta} - \frac{1-x}{1-\theta}", ["unknown"]),
+    ("abstract-pure-calculus-refuted", "", r"\frac{d}{d\theta}\log\theta = \frac{1}{\theta^2}", ["refuted"]),
+    ("abstract-outside-domain-not-refuted", "", r"\log\theta^2 = 2\log\theta", ["unknown"]),
     ("abstract-I-n-seeded", "", r"I_n(\theta) = E[(\partial_\theta \log p(x|\theta))^2]", ["refuted"]),
 ]
 
