@@ -219,7 +219,8 @@ def _abstract_numeric(setting: Setting):
 def _entries(v) -> list:
     if isinstance(v, Zero):
         return []
-    return list(v) if isinstance(v, sp.MatrixBase) else [sp.sympify(v)]
+    entries = list(v) if isinstance(v, sp.MatrixBase) else [v]
+    return [e for e in entries if isinstance(e, sp.Basic)]
 
 
 def _has_density(e: sp.Basic) -> bool:

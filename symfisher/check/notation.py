@@ -193,11 +193,6 @@ SKIP = {r"\,", r"\;", r"\!", r"\:", r"\quad", r"\qquad", r"\displaystyle", r"\bi
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrack": r"\rbrack", r"\langle": r"\rangle"}
 GREEK_CONSTANTS = {r"\pi": sp.pi, r"\infty": sp.oo}
 TRANSPOSE = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}", r"\text{T}"}
-STYLE = {r"\mathbf", r"\boldsymbol", r"\mathrm", r"\mathit", r"\bm", r"\mathsf", r"\operatorname"}
-#: Commands read by a method of the parser (the commands WORDS gives included): command -> method.
-OPERATORS: dict[str, str] = {r"\Var": "variance", r"\Cov": "covariance", r"\pdv": "physics_derivative",
-                             r"\dv": "physics_derivative", r"\log": "logarithm", r"\ln": "logarithm",
-                             r"\exp": "exponential"}
 #: Known objects (symfisher.parse.notation.KNOWN_OBJECTS) by kind: the method that reads an application.
 APPLICATIONS: dict[str, str] = {"density": "density_application", "score": "score_application",
                                 "fisher": "fisher_application", "hessian": "hessian_application",
@@ -394,76 +389,86 @@ class _Parser:
         text = tok.text
         if tok.kind == "digits":
             return sp.Rational(text)
-        if text == "{":
-            self.i -= 1
-            inner = self.group()
-            if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
-                return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
-            return self.sub(inner)
-        if text == r"\begin":
-            return self.matrix()
         if text in OPEN:
             return self.delimited(OPEN[text])
-        if text == r"\left":
-            opener = self.take().text
-            value = self.expr()
-            self.take(r"\right")
-            self.take()
-            return value if opener != "|" else elementwise(value, sp.Abs)
-        if text == "|":
-            value = self.expr()
-            self.take("|")
-            return elementwise(value, sp.Abs)
-        if text in (r"\frac", r"\dfrac", r"\tfrac"):
-            return self.fraction()
-        if text == r"\sqrt":
-            return sp.sqrt(scalar(self.sub(self.group()), "a square root"))
-        if text == r"\nabla":
-            variables = self.gradient_variables()
-            pending = self.pending_transpose
-            value = self.gradient(self.postfix(), variables)
-            if self.pending_transpose > pending and _is_matrix(value):
-                self.pending_transpose -= 1
-                value = sp.ImmutableMatrix(value.T)
-            return value
-        if text == r"\int":
-            return self.integral()
-        if text == r"\sum":
-            return self.summation()
-        if text == r"\mathbb":
-            letter = self.text(self.group())
-            if letter != "E":
-                raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
-            return self.expectation()
-        if text in STYLE or text == r"\mathcal":
-            inner = self.group()
-            if len(inner) == 1 and inner[0].kind == "command" and inner[0].text in OPERATORS:
-                self.i -= 1                                # \operatorname{Var}: the operator itself
-                self.t[self.i] = inner[0]
-                return self.atom()
-            return self.named(self.text(inner), STYLE_PREFIX.get(text, "rm:"))
-        if text in OPERATORS:
-            return getattr(self, OPERATORS[text])()
-        if text == r"\partial" and self.at("_"):         # ∂_θ f
-            self.take("_")
-            groups = [self.variables(self.group())]
-            if self.at("^"):
-                self.take("^")
-                groups *= self._order(self.group())
-            return self.derivative(self.product(), groups)
-        if text in GREEK_CONSTANTS and text not in self.s.names:
-            return GREEK_CONSTANTS[text]
-        if text == r"\Gamma" and self.at("(", r"\left") and "Gamma" not in self.s.names:
-            return sp.gamma(scalar(self.function_argument(), "Γ"))
-        if text == r"\psi" and "psi" not in self.s.names:
-            order = 0
-            while self.at("'"):
-                self.take("'")
-                order += 1
-            return sp.polygamma(order, scalar(self.function_argument(), "ψ"))
+        handler = COMMANDS.get(text) or (STYLED if text in STYLE_PREFIX else None)
+        if handler is not None:
+            return handler(self, text)
         if tok.kind in ("letter", "command"):
             return self.named(text)
         raise NotationError(f"cannot read {_quote(text)} here")
+
+    # -- handlers of COMMANDS
+    def braced(self, _: str):
+        self.i -= 1
+        inner = self.group()
+        if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
+            return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
+        return self.sub(inner)
+
+    def sized(self, _: str):
+        opener = self.take().text
+        value = self.expr()
+        self.take(r"\right")
+        self.take()
+        return value if opener != "|" else elementwise(value, sp.Abs)
+
+    def absolute(self, _: str):
+        value = self.expr()
+        self.take("|")
+        return elementwise(value, sp.Abs)
+
+    def square_root(self, _: str):
+        return sp.sqrt(scalar(self.sub(self.group()), "a square root"))
+
+    def nabla(self, _: str):
+        variables = self.gradient_variables()
+        pending = self.pending_transpose
+        value = self.gradient(self.postfix(), variables)
+        if self.pending_transpose > pending and _is_matrix(value):
+            self.pending_transpose -= 1
+            value = sp.ImmutableMatrix(value.T)
+        return value
+
+    def blackboard(self, _: str):
+        letter = self.text(self.group())
+        if letter != "E":
+            raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
+        return self.expectation()
+
+    def styled(self, command: str):
+        inner = self.group()
+        if len(inner) == 1 and inner[0].kind == "command" and inner[0].text in COMMANDS:
+            self.i -= 1                                # \operatorname{Var}, \mathrm{E}: the command itself
+            self.t[self.i] = inner[0]
+            return self.atom()
+        return self.named(self.text(inner), STYLE_PREFIX[command])
+
+    def partial(self, command: str):
+        if not self.at("_"):
+            return self.named(command)                 # a lone ∂: not read (named says so)
+        self.take("_")                                 # ∂_θ f
+        groups = [self.variables(self.group())]
+        if self.at("^"):
+            self.take("^")
+            groups *= self._order(self.group())
+        return self.derivative(self.product(), groups)
+
+    def constant_or_function(self, command: str):
+        """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
+        if key(command) in self.s.names:
+            return self.named(command)
+        if command in GREEK_CONSTANTS:
+            return GREEK_CONSTANTS[command]
+        if command == r"\Gamma":
+            if not self.at("(", r"\left"):
+                return self.named(command)
+            return sp.gamma(scalar(self.function_argument(), "Γ"))
+        order = 0
+        while self.at("'"):
+            self.take("'")
+            order += 1
+        return sp.polygamma(order, scalar(self.function_argument(), "ψ"))
 
     # -- pieces of the note's notation
     def matrix(self):
@@ -518,7 +523,7 @@ class _Parser:
         value = self.s.names.get(key(name))
         if isinstance(value, sp.Symbol) and value in self.s.theta:
             return (value,)
-        raise NotationError(f"differentiation by {name!r}: not a parameter")
+        raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
         """∇ of a scalar: a column; ∂/∂θ of a column: the matrix ∂vᵢ/∂θⱼ."""
@@ -669,7 +674,7 @@ class _Parser:
         variable = below.split("\\in")[0].split("=")[0].strip()
         if variable == self.s.x.name:
             return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
-        raise NotationError(f"a sum over {below!r} is not checked")
+        raise NotationError(f"a sum over {_quote(below)} is not checked")
 
     def expectation(self):
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
@@ -1014,3 +1019,19 @@ def _generic(name: str) -> bool:
     if base in ("d", "e", "i", "\\theta", "\\pi", "\\partial", "\\infty") or base.lstrip("\\") in KNOWN_OBJECTS:
         return False
     return (len(base) == 1 and base.isalpha()) or (base.startswith("\\") and base[1:] in GREEK)
+
+
+#: Command -> handler: how the proof reader reads each command it knows (a table, not an if-chain).
+COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
+    "{": _Parser.braced, r"\begin": lambda p, _: p.matrix(), r"\left": _Parser.sized, "|": _Parser.absolute,
+    r"\frac": lambda p, _: p.fraction(), r"\dfrac": lambda p, _: p.fraction(), r"\tfrac": lambda p, _: p.fraction(),
+    r"\sqrt": _Parser.square_root, r"\nabla": _Parser.nabla, r"\int": lambda p, _: p.integral(),
+    r"\sum": lambda p, _: p.summation(), r"\mathbb": _Parser.blackboard, r"\partial": _Parser.partial,
+    r"\pi": _Parser.constant_or_function, r"\infty": _Parser.constant_or_function,
+    r"\Gamma": _Parser.constant_or_function, r"\psi": _Parser.constant_or_function,
+    r"\log": lambda p, _: p.logarithm(), r"\ln": lambda p, _: p.logarithm(), r"\exp": lambda p, _: p.exponential(),
+    r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
+    r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
+}
+#: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
+STYLED: Callable[[_Parser, str], object] = _Parser.styled
