@@ -794,6 +794,9 @@ class _Parser:
             return self.s.x                                  # the random variable of the density's x
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
         if self.s.generic and not styled and obj is None and _generic(full):
+            if not full.startswith("\\") and self.at("(", r"\left"):
+                # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
+                raise NotationError(f"{_quote(full)}(…): a function of its argument or a product? not read")
             return sp.Symbol(key(full), real=True)
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
