@@ -159,3 +159,91 @@ def test_vector_theta_keeps_its_shape_errors():
     text = "$$\n\\nabla_\\theta \\log p(x|\\theta) = \\log p(x|\\theta)\n$$\n"
     report = check(text)
     assert report.steps[0].verdict.verdict == "refuted" and "shape" in report.steps[0].verdict.reason
+
+
+# --------------------------------------------------------------------------- whole derivations, as published
+
+LECTURE_POISSON = POISSON + r"""
+The log-likelihood of one observation and its derivatives:
+
+$$
+\begin{aligned}
+\ell(\lambda; x) &= x\log\lambda - \lambda - \log x! \\
+\ell'(\lambda; x) &= \frac{x}{\lambda} - 1 \\
+\ell''(\lambda; x) &= -\frac{x}{\lambda^2}
+\end{aligned}
+$$
+
+so that
+
+$$
+\begin{aligned}
+\mathcal{I}(\lambda) &= -\mathbb{E}_\lambda\left[\ell''(\lambda; X)\right] \\
+&= \frac{E[X]}{\lambda^2} \\
+&= \frac{1}{\lambda}
+\end{aligned}
+$$
+
+and for a sample of n, $$ I_n(\lambda) = n I(\lambda) = n/\lambda $$
+"""
+
+
+def test_a_lecture_note_derivation_is_proved_step_by_step():
+    report = check(LECTURE_POISSON)
+    assert [s.verdict.verdict for s in report.steps] == ["proved"] * 8, \
+        [(s.link.index, s.verdict) for s in report.steps]
+    assert report.valid is True
+
+
+@pytest.mark.parametrize("old, new, first", [
+    (r"&= \frac{x}{\lambda} - 1", r"&= \frac{x}{\lambda} + 1", 2),          # a sign
+    (r"&= \frac{E[X]}{\lambda^2}", r"&= \frac{E[X^2]}{\lambda^2}", 5),      # a wrong moment
+    (r"n I(\lambda) = n/\lambda", r"n I(\lambda) = 1/\lambda", 8),          # a missing n
+    (r"&= -\frac{x}{\lambda^2}", r"&= -\frac{2x}{\lambda^2}", 3),           # a factor 2
+])
+def test_a_seeded_error_in_a_lecture_note_is_found_at_its_step(old, new, first):
+    assert old in LECTURE_POISSON
+    report = check(LECTURE_POISSON.replace(old, new))
+    assert report.first_error == first, [(s.link.index, s.verdict) for s in report.steps]
+    # the seeded step is never proved, and no step before it is refuted
+    assert all(s.verdict.verdict != "refuted" for s in report.steps if s.link.index < first)
+
+
+TEXTBOOK_SCORE_MEAN = r"""
+For a scalar parameter,
+
+$$
+\begin{aligned}
+E\left[\frac{\partial}{\partial\theta}\log f(X;\theta)\right]
+&= \int \left(\frac{\partial}{\partial\theta}\log f(x;\theta)\right) f(x;\theta)\,dx \\
+&= \int \frac{\frac{\partial}{\partial\theta} f(x;\theta)}{f(x;\theta)} f(x;\theta)\,dx \\
+&= \int \frac{d}{d\theta} f(x;\theta)\,dx \\
+&= \frac{d}{d\theta}\int_{\mathbb{R}} f(x;\theta)\,dx \\
+&= 0
+\end{aligned}
+$$
+"""
+
+
+def test_a_textbook_score_mean_with_scalar_theta_is_proved():
+    report = check(TEXTBOOK_SCORE_MEAN)
+    assert [s.verdict.verdict for s in report.steps] == ["proved"] * 5, \
+        [(s.link.index, s.verdict) for s in report.steps]
+    assert "regularity condition" in report.steps[3].verdict.reason
+
+
+def test_a_dropped_factor_in_a_textbook_score_mean_is_refuted_at_its_step():
+    report = check(TEXTBOOK_SCORE_MEAN.replace(r"{f(x;\theta)} f(x;\theta)\,dx", r"{f(x;\theta)}\,dx"))
+    assert report.first_error == 2, [(s.link.index, s.verdict) for s in report.steps]
+
+
+def test_the_reach_of_a_derivative_before_a_product_is_not_guessed():
+    # ∂/∂θ log f · f: log f alone (what the author means) or the product? read as the product, the true
+    # step was refuted; now it is unknown with the reason
+    text = TEXTBOOK_SCORE_MEAN.replace(r"\left(\frac{\partial}{\partial\theta}\log f(x;\theta)\right) f",
+                                       r"\frac{\partial}{\partial\theta}\log f(x;\theta)\, f")
+    report = check(text)
+    assert [s.verdict.verdict for s in report.steps][:2] == ["unknown", "unknown"]
+    assert "reach" in report.steps[0].verdict.reason and report.first_error is None
+    # one factor that depends on θ: the operator takes the whole product, as in the note
+    assert verdicts("", r"\frac{\partial}{\partial\theta} 3 \log\theta = \frac{3}{\theta}") == ["proved"]

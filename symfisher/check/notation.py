@@ -452,7 +452,7 @@ class _Parser:
         if self.at("^"):
             self.take("^")
             groups *= self._order(self.group())
-        return self.derivative(self.product(), groups)
+        return self.derivative(self.operand(groups), groups)
 
     def constant_or_function(self, command: str):
         """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
@@ -560,9 +560,39 @@ class _Parser:
             if len(variables) != order:
                 raise NotationError("the order on top and the variables below do not match")
             # ∂/∂β α log β: the operator takes the whole product that follows (up to + or −)
-            operand = self.product() if not rest else self.sub(rest)
+            operand = self.operand(variables) if not rest else self.sub(rest)
             return self.derivative(operand, variables)
         return div(self.sub(top), self.sub(bottom))
+
+    def operand(self, variables: list[tuple[sp.Symbol, ...]]):
+        """What ∂/∂θ written before a product acts on: the whole product (∂/∂β α log β) when only one of its
+        factors depends on θ, else not read (∂/∂θ log f · f: log f alone, or the product?)."""
+        wrt = {v for group in variables for v in group}
+
+        def depends(v) -> bool:
+            entries = list(v) if _is_matrix(v) else [v]
+            return any(isinstance(e, sp.Basic) and (e.has(*wrt) or e.has(Score, Fisher, Expect)) for e in entries)
+
+        factors = [self.postfix()]
+        while True:
+            if self.at(r"\cdot", r"\times", "*"):
+                self.take()
+                factors.append(self.postfix())
+            elif self.at("/"):
+                self.take("/")
+                factors.append(div(sp.S.One, self.postfix()))
+            elif self.starts_factor():
+                factors.append(self.postfix())
+            else:
+                break
+        dependent = [k for k, f in enumerate(factors) if not isinstance(f, Zero) and depends(f)]
+        if len(dependent) > 1:
+            raise NotationError("the reach of ∂/∂θ is ambiguous: it is followed by a product of factors that "
+                                "depend on θ (write brackets around what it acts on)")
+        value = factors[0]
+        for factor in factors[1:]:
+            value = mul(value, factor)
+        return value
 
     def _order(self, tokens: list[Token]) -> int:
         text = self.text(tokens)
@@ -592,7 +622,8 @@ class _Parser:
             order = self._order(tokens)
         first = self.group()
         if not self.at("{"):
-            return self.derivative(self.product(), [self.variables(first)] * order)
+            groups = [self.variables(first)] * order
+            return self.derivative(self.operand(groups), groups)
         operand = self.sub(first)
         groups = [self.variables(self.group())] * order
         if self.at("{"):
@@ -748,8 +779,8 @@ class _Parser:
             while self.take().text != ")":
                 pass
         name = self.text(tokens)
-        if name == self.s.x.name:
-            return self.s.x
+        if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x"):
+            return self.s.x                      # p(X|θ) inside 𝔼: the random variable at its value x
         if name in (f"{self.s.x.name}_i", f"{self.s.x.name}_{{i}}"):
             return self.s.sample()
         raise NotationError(f"p({name}|θ): the point must be {self.s.x.name} or {self.s.x.name}_i")
