@@ -107,6 +107,8 @@ CASES = [
     ("density-p-with-parameter-p", BERNOULLI, r"p(x|p) = p^x (1-p)^{1-x}", ["proved"]),
     # abstract setting: θ is a scalar unless the text makes it a vector
     ("abstract-normalization", "", r"\frac{\partial}{\partial\theta}\int p(x|\theta)\,dx = 0", ["proved"]),
+    ("abstract-bare-p-normalization", "", r"\frac{\partial}{\partial\theta}\int p\,dx = 0", ["proved"]),
+    ("abstract-bare-p-seeded", "", r"\frac{\partial}{\partial\theta}\int p\,dx = 1", ["refuted"]),
     ("abstract-d-normalization", "", r"\frac{d}{d\theta}\int f(x;\theta)\,dx = 0", ["proved"]),
     ("abstract-generic-symbols", "", r"\frac{\sigma^2}{\sigma^4} = \frac{1}{\sigma^2}", ["proved"]),
     ("abstract-function-or-product", "", r"T(2X) = 2T(X)", ["unknown"]),

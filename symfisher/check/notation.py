@@ -897,6 +897,9 @@ class _Parser:
             return None
         inside = self._parenthesized()
         if inside is None:
+            if name == "p" and self.s.generic and not self._declared(name) and not self.at("_", "^"):
+                # ∫ p dx, ∂p/∂θ in the abstract setting: the density, written without its arguments
+                return self.s.density(self.s.x)
             return None
         conditional = len(self._split(inside, ("|", r"\mid", ";"))) > 1
         if self._declared(name) and not conditional:
