@@ -20,8 +20,8 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.parse.lexer import Token, tokenize
-from symfisher.parse.notation import (DIFFERENTIALS, GREEK, KNOWN_OBJECTS, STYLE_PREFIX, VECTOR_MARKERS,
-                                      WHOLE_SUPPORT, WORDS, known_object)
+from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KNOWN_OBJECTS, SIZING, STYLE_PREFIX,
+                                      VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
 
 
 class NotationError(Exception):
@@ -188,8 +188,8 @@ class Zero:
 
 # ---------------------------------------------------------------------------- parser
 
-SKIP = {r"\,", r"\;", r"\!", r"\:", r"\quad", r"\qquad", r"\displaystyle", r"\big", r"\Big", r"\bigg", r"\Bigg",
-        r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", "\\ ", r"\limits"}
+#: Spacing, style and delimiter sizes are dropped (the shared tables); \left … \right pair a delimiter here.
+SKIP = IGNORED | (SIZING - {r"\left", r"\right"})
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrack": r"\rbrack", r"\langle": r"\rangle"}
 GREEK_CONSTANTS = {r"\pi": sp.pi, r"\infty": sp.oo}
 TRANSPOSE = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}", r"\text{T}"}
