@@ -161,6 +161,9 @@ REFUSED = [
     ("prime", r"x'", ["x"], "primes"),
     ("two-equals", r"a = b = x", ["a", "b", "x"], "only one '='"),
     ("pm", r"\pm x", ["x"], r"unknown command \pm"),
+    # the known objects of a derivation, shared with the proof reader's table
+    ("known-object-fisher", r"I(\alpha) x", ["x", r"\alpha"], "Fisher information I(θ)"),
+    ("known-object-expectation", r"E(x)", ["x"], "expectation E[g]"),
 ]
 
 

@@ -24,7 +24,8 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, links
-from symfisher.check.notation import Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read
+from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
+                                      vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
 
@@ -124,7 +125,8 @@ def check(text: str) -> Report:
         setting, rewriter, numeric = _concrete(model_data)
         kind = "concrete"
     else:
-        setting = abstract_setting()
+        # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
+        setting = abstract_setting(2 if vector_parameter(text) else 1)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     return Report(tuple(StepResult(link, _judge(link, setting, rewriter, numeric)) for link in steps), kind, text)
@@ -170,12 +172,19 @@ def _hessian_notation(text: str) -> bool:
 # ---------------------------------------------------------------------------- abstract setting
 
 def _abstract_numeric(setting: Setting):
-    """Refute by example: p = N(θ₁, θ₂²) at two parameter points."""
-    x, (t1, t2) = setting.x, setting.theta[:2]
-    normal = sp.exp(-(x - t1) ** 2 / (2 * t2 ** 2)) / sp.sqrt(2 * sp.pi * t2 ** 2)
-    # parameter points, and values of x for the sides that are functions of x (no integral)
-    points = ({t1: sp.Rational(3, 10), t2: sp.Rational(13, 10), x: sp.Rational(2, 5)},
-              {t1: sp.Rational(-7, 10), t2: sp.Rational(4, 5), x: sp.Rational(-11, 10)})
+    """Refute by example: p = N(θ₁, θ₂²) at two parameter points (N(θ, 1) for a scalar θ)."""
+    x, n = setting.x, setting.sample_size
+    if setting.m == 1:
+        (t1,) = setting.theta
+        normal = sp.exp(-(x - t1) ** 2 / 2) / sp.sqrt(2 * sp.pi)
+        points = ({t1: sp.Rational(3, 10), x: sp.Rational(2, 5), n: 3},
+                  {t1: sp.Rational(-7, 10), x: sp.Rational(-11, 10), n: 5})
+    else:
+        t1, t2 = setting.theta[:2]
+        normal = sp.exp(-(x - t1) ** 2 / (2 * t2 ** 2)) / sp.sqrt(2 * sp.pi * t2 ** 2)
+        # parameter points, and values of x for the sides that are functions of x (no integral)
+        points = ({t1: sp.Rational(3, 10), t2: sp.Rational(13, 10), x: sp.Rational(2, 5), n: 3},
+                  {t1: sp.Rational(-7, 10), t2: sp.Rational(4, 5), x: sp.Rational(-11, 10), n: 5})
 
     def value(e, point):
         e = e.replace(lambda a: isinstance(a, AppliedUndef) and a.func.__name__ == "p",
@@ -186,9 +195,49 @@ def _abstract_numeric(setting: Setting):
         parameters = {k: v for k, v in point.items() if k != x}
         e = e.subs(parameters)
         e = e.replace(lambda a: isinstance(a, sp.Integral), lambda a: sp.Float(_quad(a.function, x)))
-        return complex(sp.N(e.subs(point)))
+        z = complex(sp.N(e.subs(point)))
+        if abs(z.imag) > 1e-12:
+            # log θ at θ < 0: the point may lie outside the domain the author meant, which is not declared
+            raise ValueError("a side is not real at the test point")
+        return z
 
-    return _refuter(points, value, "with p = N(θ₁, θ₂²) at ")
+    refute = _refuter(points, value, "with p = N(θ, 1) at " if setting.m == 1 else "with p = N(θ₁, θ₂²) at ")
+
+    def refute_for_every_p(left, right) -> str:
+        # the stand-in density refutes only a claim meant for every p: one that also writes x or θ outside p
+        # (θ^x(1−θ)^(1−x), 1/(θ(1−θ))) may be true of the author's model, which the text does not declare
+        sides = [e for side in (left, right) for e in _entries(side)]
+        if any(e.has(sp.Function("p")) or _has_density(e) for e in sides) and \
+                any(_outside_density(e, (x, *setting.theta)) for e in sides):
+            raise ValueError("the step writes x or θ outside p, so it may hold for a model the text does not "
+                             "declare (a model: front matter checks it)")
+        return refute(left, right)
+
+    return refute_for_every_p
+
+
+def _entries(v) -> list:
+    if isinstance(v, Zero):
+        return []
+    entries = list(v) if isinstance(v, sp.MatrixBase) else [v]
+    return [e for e in entries if isinstance(e, sp.Basic)]
+
+
+def _has_density(e: sp.Basic) -> bool:
+    return any(a.func.__name__ == "p" for a in e.atoms(AppliedUndef))
+
+
+def _outside_density(e: sp.Basic, names: tuple[sp.Symbol, ...]) -> bool:
+    """True when x or a parameter occurs outside the unknown density p (integration variables aside)."""
+    if isinstance(e, AppliedUndef) and e.func.__name__ == "p":
+        return False
+    if isinstance(e, sp.Integral):
+        return _outside_density(e.function, names)
+    if isinstance(e, sp.Derivative):
+        return _outside_density(e.expr, names)
+    if e in names:
+        return True
+    return any(_outside_density(a, names) for a in e.args)
 
 
 def _refuter(points, value, where: str):
@@ -302,7 +351,8 @@ def _concrete(data: Any):
             e = e.subs(x, sp.Rational(round(1000 * at), 1000))
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
-        return complex(sp.N(e.subs(point)))
+        # the sample size is a positive integer: any value is inside its domain
+        return complex(sp.N(e.subs(point).subs(setting.sample_size, 3)))
 
     refute = _refuter(points, value, "at ")
     rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta)

@@ -13,12 +13,15 @@ error (an inner product where an outer one is meant) that length 1 would hide.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 import sympy as sp
 
 from symfisher.parse.lexer import Token, tokenize
+from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KNOWN_OBJECTS, SIZING, STYLE_PREFIX,
+                                      VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
 
 
 class NotationError(Exception):
@@ -47,6 +50,28 @@ class Fisher(sp.Function):
     nargs = 2
 
 
+class Variance(sp.Function):
+    """Var[g], unevaluated (removed by the rule Var[g] = 𝔼[g²] − 𝔼[g]²)."""
+
+    nargs = 1
+
+
+class Covariance(sp.Function):
+    """Cov[g, h], unevaluated (removed by the rule Cov[g, h] = 𝔼[gh] − 𝔼[g]𝔼[h])."""
+
+    nargs = 2
+
+
+def _quote(text: str) -> str:
+    """LaTeX as the author wrote it, in quotes (``repr`` would double every backslash)."""
+    return f"'{text}'"
+
+
+def vector_parameter(text: str) -> bool:
+    """True when the text makes θ a vector (∇, ᵀ, bold θ, m×1, θ₁, a matrix); else θ is a scalar."""
+    return any(re.search(pattern, text) for pattern in VECTOR_MARKERS.values())
+
+
 def key(name: str) -> str:
     """A name as the settings store it: ``\\sigma`` -> ``sigma``, ``x_{m}`` -> ``x_m``."""
     return name.replace("\\", "").replace("{", "").replace("}", "").replace(" ", "")
@@ -65,6 +90,8 @@ class Setting:
     discrete: bool = False
     sample_size: sp.Symbol = sp.Symbol("n", positive=True, integer=True)
     index: sp.Symbol = sp.Symbol("i", integer=True)
+    # abstract setting: an undeclared Greek or Latin letter is a generic parameter (never refuted on)
+    generic: bool = False
 
     @property
     def m(self) -> int:
@@ -75,12 +102,17 @@ class Setting:
 
 
 def abstract_setting(m: int = 2) -> Setting:
-    """p(x|θ) unknown, θ = (θ₁, …, θ_m)."""
+    """p(x|θ) unknown, θ = (θ₁, …, θ_m); with m = 1, θ is a scalar."""
     x = sp.Symbol("x", real=True)
-    theta = tuple(sp.Symbol(f"theta_{j + 1}", real=True) for j in range(m))
+    if m == 1:
+        theta: tuple[sp.Symbol, ...] = (sp.Symbol("theta", real=True),)
+        named = {"theta": theta[0]}
+    else:
+        theta = tuple(sp.Symbol(f"theta_{j + 1}", real=True) for j in range(m))
+        named = {f"theta_{j + 1}": t for j, t in enumerate(theta)}
     p = sp.Function("p")
-    setting = Setting(x=x, theta=theta, density=lambda point: p(point, *theta))
-    setting.names = {"x": x, "n": setting.sample_size, **{f"theta_{j + 1}": t for j, t in enumerate(theta)}}
+    setting = Setting(x=x, theta=theta, density=lambda point: p(point, *theta), generic=True)
+    setting.names = {"x": x, "n": setting.sample_size, **named}
     return setting
 
 
@@ -156,12 +188,18 @@ class Zero:
 
 # ---------------------------------------------------------------------------- parser
 
-SKIP = {r"\,", r"\;", r"\!", r"\:", r"\quad", r"\qquad", r"\displaystyle", r"\big", r"\Big", r"\bigg", r"\Bigg",
-        r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", "\\ ", r"\limits"}
+#: Spacing, style and delimiter sizes are dropped (the shared tables); \left … \right pair a delimiter here.
+SKIP = IGNORED | (SIZING - {r"\left", r"\right"})
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrack": r"\rbrack", r"\langle": r"\rangle"}
 GREEK_CONSTANTS = {r"\pi": sp.pi, r"\infty": sp.oo}
 TRANSPOSE = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}", r"\text{T}"}
-STYLE = {r"\mathbf", r"\boldsymbol", r"\mathrm", r"\mathit", r"\bm", r"\mathsf", r"\operatorname"}
+#: Known objects (symfisher.parse.notation.KNOWN_OBJECTS) by kind: the method that reads an application.
+APPLICATIONS: dict[str, str] = {"density": "density_application", "score": "score_application",
+                                "fisher": "fisher_application", "hessian": "hessian_application",
+                                "likelihood": "likelihood_application",
+                                "log-likelihood": "log_likelihood_application",
+                                "expectation": "expectation_application"}
+STYLE_COMMAND = {"cal:": r"\mathcal", "rm:": r"\mathrm", "bf:": r"\mathbf", "bb:": r"\mathbb"}
 
 
 def read(source: str, setting: Setting):
@@ -172,7 +210,8 @@ def read(source: str, setting: Setting):
         ShapeError: a shape mismatch inside the expression.
     """
     try:
-        tokens = [t for t in tokenize(source, "step") if t.kind != "space" and t.text not in SKIP]
+        tokens = [t for t in _normalize(tokenize(source, "step"), setting)
+                  if t.kind != "space" and t.text not in SKIP]
     except Exception as exc:  # ParseError from the lexer: stray characters
         raise NotationError(" ".join(str(exc).split())) from None
     if not tokens:
@@ -180,8 +219,45 @@ def read(source: str, setting: Setting):
     parser = _Parser(tokens, setting)
     value = parser.expr()
     if parser.i < len(tokens):
-        raise NotationError(f"cannot read {tokens[parser.i].text!r} here")
+        raise NotationError(f"cannot read {_quote(tokens[parser.i].text)} here")
     return value
+
+
+def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
+    """Spellings made canonical before parsing: the differential (``\\dd{x}``, ``\\mathrm{d}``) becomes
+    ``d``; a word in letters standing alone (``log``, ``ln``, ``Var``) becomes its command."""
+    out: list[Token] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        texts = [t.text for t in tokens[i:i + 4]]
+        if tok.kind == "command" and "".join(texts) in DIFFERENTIALS:
+            out.append(Token("letter", "d", tok.pos))
+            i += 4
+            continue
+        if tok.text == r"\dd":
+            out.append(Token("letter", "d", tok.pos))
+            if texts[1:2] == ["{"] and texts[3:4] == ["}"]:      # \dd{x}: d x
+                out.append(tokens[i + 2])
+                i += 4
+            else:
+                i += 1
+            continue
+        if tok.kind == "letter":
+            j = i
+            while j < n and tokens[j].kind == "letter":
+                j += 1
+            word = "".join(t.text for t in tokens[i:j])
+            after_subscript = i > 0 and tokens[i - 1].text in ("_", "^")
+            if word in WORDS and key(word) not in setting.names and not after_subscript:
+                out.append(Token("command", WORDS[word], tok.pos))
+            else:
+                out.extend(tokens[i:j])
+            i = j
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 class _Parser:
@@ -221,7 +297,7 @@ class _Parser:
         parser = _Parser(tokens, self.s)
         value = parser.expr()
         if parser.i < len(tokens):
-            raise NotationError(f"cannot read {tokens[parser.i].text!r} here")
+            raise NotationError(f"cannot read {_quote(tokens[parser.i].text)} here")
         return value
 
     @staticmethod
@@ -242,7 +318,8 @@ class _Parser:
         tok = self.peek()
         if tok is None:
             return False
-        if tok.text in ("+", "-", ")", "]", "}", r"\right", "|", "=", ",", "&", r"\}", r"\rangle", r"\rbrack"):
+        if tok.text in ("+", "-", ")", "]", "}", r"\right", "|", "=", ",", "&", r"\}", r"\rangle", r"\rbrack", "/",
+                        ";", r"\mid"):
             return False
         return not (tok.kind == "letter" and tok.text == "d" and self._is_differential())
 
@@ -259,6 +336,13 @@ class _Parser:
             if self.at(r"\cdot", r"\times", "*"):
                 self.take()
                 value = mul(value, after_operator())
+            elif self.at("/"):
+                self.take("/")
+                divisor = self.postfix()
+                # a/bc: a/(bc) for some authors, (a/b)c for others; no reading is certain
+                if self.starts_factor() and not self.at(r"\cdot", r"\times", "*"):
+                    raise NotationError("a/bc is ambiguous (a/(bc) or (a/b)·c): write \\frac or parentheses")
+                value = div(value, divisor)
             elif self.starts_factor():
                 value = mul(value, self.postfix())
             else:
@@ -305,67 +389,86 @@ class _Parser:
         text = tok.text
         if tok.kind == "digits":
             return sp.Rational(text)
-        if text == "{":
-            self.i -= 1
-            inner = self.group()
-            if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
-                return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
-            return self.sub(inner)
-        if text == r"\begin":
-            return self.matrix()
         if text in OPEN:
             return self.delimited(OPEN[text])
-        if text == r"\left":
-            opener = self.take().text
-            value = self.expr()
-            self.take(r"\right")
-            self.take()
-            return value if opener != "|" else elementwise(value, sp.Abs)
-        if text == "|":
-            value = self.expr()
-            self.take("|")
-            return elementwise(value, sp.Abs)
-        if text in (r"\frac", r"\dfrac", r"\tfrac"):
-            return self.fraction()
-        if text == r"\sqrt":
-            return sp.sqrt(scalar(self.sub(self.group()), "a square root"))
-        if text in (r"\log", r"\ln"):
-            return elementwise(self.function_argument(), sp.log)
-        if text == r"\exp":
-            return elementwise(self.function_argument(), sp.exp)
-        if text == r"\nabla":
-            variables = self.gradient_variables()
-            pending = self.pending_transpose
-            value = self.gradient(self.postfix(), variables)
-            if self.pending_transpose > pending and _is_matrix(value):
-                self.pending_transpose -= 1
-                value = sp.ImmutableMatrix(value.T)
-            return value
-        if text == r"\int":
-            return self.integral()
-        if text == r"\sum":
-            return self.summation()
-        if text == r"\mathbb":
-            letter = self.text(self.group())
-            if letter != "E":
-                raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
-            return self.expectation()
-        if text in STYLE:
-            inner = self.group()
-            return self.named(self.text(inner), styled=True)
-        if text in GREEK_CONSTANTS and text not in self.s.names:
-            return GREEK_CONSTANTS[text]
-        if text == r"\Gamma" and self.at("(", r"\left") and "Gamma" not in self.s.names:
-            return sp.gamma(scalar(self.function_argument(), "Γ"))
-        if text == r"\psi" and "psi" not in self.s.names:
-            order = 0
-            while self.at("'"):
-                self.take("'")
-                order += 1
-            return sp.polygamma(order, scalar(self.function_argument(), "ψ"))
+        handler = COMMANDS.get(text) or (STYLED if text in STYLE_PREFIX else None)
+        if handler is not None:
+            return handler(self, text)
         if tok.kind in ("letter", "command"):
             return self.named(text)
-        raise NotationError(f"cannot read {text!r} here")
+        raise NotationError(f"cannot read {_quote(text)} here")
+
+    # -- handlers of COMMANDS
+    def braced(self, _: str):
+        self.i -= 1
+        inner = self.group()
+        if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
+            return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
+        return self.sub(inner)
+
+    def sized(self, _: str):
+        opener = self.take().text
+        value = self.expr()
+        self.take(r"\right")
+        self.take()
+        return value if opener != "|" else elementwise(value, sp.Abs)
+
+    def absolute(self, _: str):
+        value = self.expr()
+        self.take("|")
+        return elementwise(value, sp.Abs)
+
+    def square_root(self, _: str):
+        return sp.sqrt(scalar(self.sub(self.group()), "a square root"))
+
+    def nabla(self, _: str):
+        variables = self.gradient_variables()
+        pending = self.pending_transpose
+        value = self.gradient(self.postfix(), variables)
+        if self.pending_transpose > pending and _is_matrix(value):
+            self.pending_transpose -= 1
+            value = sp.ImmutableMatrix(value.T)
+        return value
+
+    def blackboard(self, _: str):
+        letter = self.text(self.group())
+        if letter != "E":
+            raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
+        return self.expectation()
+
+    def styled(self, command: str):
+        inner = self.group()
+        if len(inner) == 1 and inner[0].kind == "command" and inner[0].text in COMMANDS:
+            self.i -= 1                                # \operatorname{Var}, \mathrm{E}: the command itself
+            self.t[self.i] = inner[0]
+            return self.atom()
+        return self.named(self.text(inner), STYLE_PREFIX[command])
+
+    def partial(self, command: str):
+        if not self.at("_"):
+            return self.named(command)                 # a lone ∂: not read (named says so)
+        self.take("_")                                 # ∂_θ f
+        groups = [self.variables(self.group())]
+        if self.at("^"):
+            self.take("^")
+            groups *= self._order(self.group())
+        return self.derivative(self.operand(groups), groups)
+
+    def constant_or_function(self, command: str):
+        """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
+        if key(command) in self.s.names:
+            return self.named(command)
+        if command in GREEK_CONSTANTS:
+            return GREEK_CONSTANTS[command]
+        if command == r"\Gamma":
+            if not self.at("(", r"\left"):
+                return self.named(command)
+            return sp.gamma(scalar(self.function_argument(), "Γ"))
+        order = 0
+        while self.at("'"):
+            self.take("'")
+            order += 1
+        return sp.polygamma(order, scalar(self.function_argument(), "ψ"))
 
     # -- pieces of the note's notation
     def matrix(self):
@@ -420,7 +523,7 @@ class _Parser:
         value = self.s.names.get(key(name))
         if isinstance(value, sp.Symbol) and value in self.s.theta:
             return (value,)
-        raise NotationError(f"differentiation by {name!r}: not a parameter")
+        raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
         """∇ of a scalar: a column; ∂/∂θ of a column: the matrix ∂vᵢ/∂θⱼ."""
@@ -442,24 +545,92 @@ class _Parser:
 
     def fraction(self):
         top, bottom = self.group(), self.group()
+        if top and bottom and top[0].text == "d" and bottom[0].text == "d" and "d" not in self.s.names:
+            # d/dθ: with x held fixed it is ∂/∂θ (every function here is of x and the parameters)
+            top = [Token("command", r"\partial", top[0].pos), *top[1:]]
+            bottom = [Token("command", r"\partial", t.pos) if t.kind == "letter" and t.text == "d" else t
+                      for t in bottom]
         if top and top[0].text == r"\partial":
             rest, order = top[1:], 1
             if rest and rest[0].text == "^":
-                order, rest = int(self.text(rest[1:2]) or 0), rest[2:]
+                self_sub = _Parser(rest[1:], self.s)
+                order_tokens = self_sub.group()
+                order, rest = self._order(order_tokens), rest[1 + self_sub.i:]
             variables = self._partial_variables(bottom)
+            if len(variables) != order:
+                raise NotationError("the order on top and the variables below do not match")
             # ∂/∂β α log β: the operator takes the whole product that follows (up to + or −)
-            operand = self.product() if not rest else self.sub(rest)
-            if order == 1:
-                if len(variables) != 1:
-                    raise NotationError("∂f/∂a∂b needs ∂² on top")
-                return self.gradient(operand, variables[0])
-            if all(group == self.s.theta for group in variables) and self.s.m > 1:   # ∂²f/∂θ²: the Hessian
-                return self.hessian(operand)
-            flat = [v for group in variables for v in group]
-            if len(flat) != order or any(len(group) != 1 for group in variables):
-                raise NotationError("a second derivative must be written ∂²f/∂a∂b or ∂²f/∂a² with parameters")
-            return sp.Derivative(scalar(operand, "a partial derivative"), *flat)
+            operand = self.operand(variables) if not rest else self.sub(rest)
+            return self.derivative(operand, variables)
         return div(self.sub(top), self.sub(bottom))
+
+    def operand(self, variables: list[tuple[sp.Symbol, ...]]):
+        """What ∂/∂θ written before a product acts on: the whole product (∂/∂β α log β) when only one of its
+        factors depends on θ, else not read (∂/∂θ log f · f: log f alone, or the product?)."""
+        wrt = {v for group in variables for v in group}
+
+        def depends(v) -> bool:
+            entries = list(v) if _is_matrix(v) else [v]
+            return any(isinstance(e, sp.Basic) and (e.has(*wrt) or e.has(Score, Fisher, Expect)) for e in entries)
+
+        factors = [self.postfix()]
+        while True:
+            if self.at(r"\cdot", r"\times", "*"):
+                self.take()
+                factors.append(self.postfix())
+            elif self.at("/"):
+                self.take("/")
+                factors.append(div(sp.S.One, self.postfix()))
+            elif self.starts_factor():
+                factors.append(self.postfix())
+            else:
+                break
+        dependent = [k for k, f in enumerate(factors) if not isinstance(f, Zero) and depends(f)]
+        if len(dependent) > 1:
+            raise NotationError("the reach of ∂/∂θ is ambiguous: it is followed by a product of factors that "
+                                "depend on θ (write brackets around what it acts on)")
+        value = factors[0]
+        for factor in factors[1:]:
+            value = mul(value, factor)
+        return value
+
+    def _order(self, tokens: list[Token]) -> int:
+        text = self.text(tokens)
+        if not text.isdigit() or not 1 <= int(text) <= 4:
+            raise NotationError(f"a derivative of order {_quote(text)} is not checked")
+        return int(text)
+
+    def derivative(self, operand, variables: list[tuple[sp.Symbol, ...]]):
+        """∂ⁿ operand / ∂a ∂b …: a gradient, the Hessian (∂²/∂θ² of a vector θ), or a partial derivative."""
+        if len(variables) == 1:
+            return self.gradient(operand, variables[0])
+        if len(variables) == 2 and all(group == self.s.theta for group in variables) and self.s.m > 1:
+            return self.hessian(operand)
+        if any(len(group) != 1 for group in variables):
+            raise NotationError("a higher derivative must be written ∂²f/∂a∂b or ∂²f/∂a² with parameters")
+        return sp.Derivative(scalar(operand, "a partial derivative"), *[group[0] for group in variables])
+
+    def physics_derivative(self):
+        r"""The physics package: \pdv{f}{θ}, \pdv[2]{f}{θ}, \pdv{f}{a}{b}, \pdv{θ} f (also \dv)."""
+        order = 1
+        if self.at("["):
+            self.take("[")
+            tokens = []
+            while not self.at("]"):
+                tokens.append(self.take())
+            self.take("]")
+            order = self._order(tokens)
+        first = self.group()
+        if not self.at("{"):
+            groups = [self.variables(first)] * order
+            return self.derivative(self.operand(groups), groups)
+        operand = self.sub(first)
+        groups = [self.variables(self.group())] * order
+        if self.at("{"):
+            if order != 1:
+                raise NotationError(r"\pdv[n]{f}{a}{b} is not checked")
+            groups.append(self.variables(self.group()))
+        return self.derivative(operand, groups)
 
     def _partial_variables(self, tokens: list[Token]) -> list[tuple[sp.Symbol, ...]]:
         """∂a ∂b or ∂a^2 -> [(a,), (b,)] or [(a,), (a,)]; ∂θ -> [θ]."""
@@ -473,9 +644,10 @@ class _Parser:
                 groups[-1].append(tok)
         out: list[tuple[sp.Symbol, ...]] = []
         for group in groups:
+            group = [t for t in group if t.kind not in ("{", "}")]      # ∂λ^{2}, ∂{θ}
             power = 1
             if len(group) >= 2 and group[-2].text == "^":
-                power, group = int(group[-1].text), group[:-2]
+                power, group = self._order(group[-1:]), group[:-2]
             out += [self.variables(group)] * power
         return out
 
@@ -485,10 +657,14 @@ class _Parser:
 
     def integral(self):
         lower = upper = None
+        whole = False
         if self.at("_"):
             self.take("_")
-            lower = self.sub(self.group())
-        if self.at("^"):
+            below = self.group()
+            # ∫_ℝ, ∫_𝒳: over the whole line, where p vanishes off its support
+            whole = key(self.text(below)) in {key(w) for w in WHOLE_SUPPORT}
+            lower = None if whole else self.sub(below)
+        if self.at("^") and not whole:
             self.take("^")
             upper = self.sub(self.group())
         start, depth = self.i, 0
@@ -529,24 +705,65 @@ class _Parser:
         variable = below.split("\\in")[0].split("=")[0].strip()
         if variable == self.s.x.name:
             return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
-        raise NotationError(f"a sum over {below!r} is not checked")
+        raise NotationError(f"a sum over {_quote(below)} is not checked")
 
     def expectation(self):
-        if self.at("_"):
-            self.take("_")
-            self.group()                               # 𝔼_{p(x|θ)} or 𝔼_{x∼p(x|θ)}: the model's own
-        if self.at(r"\left"):
-            self.take(r"\left")
-            self.take("[")
-            value = self.expr()
-            self.take(r"\right")
-            self.take("]")
-        else:
-            self.take("[")
-            value = self.delimited("]")
+        """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
+        self.measure()
+        parenthesized = self.at("(") or (self.at(r"\left") and self.peek(1) is not None and self.peek(1).text == "(")
+        value = self.bracketed()
+        if parenthesized and self.at("^"):
+            # E(X − μ)² is E[(X − μ)²] in many textbooks and (E[X − μ])² in others
+            raise NotationError("E(g)^k is ambiguous (E[g^k] or E[g]^k): write brackets")
         if isinstance(value, Zero):
             return value
         return elementwise(value, Expect)
+
+    def measure(self) -> None:
+        """The subscript of 𝔼, Var or Cov: θ, a parameter, p, X, p(x|θ), x∼p(x|θ); else not read."""
+        if not self.at("_"):
+            return
+        self.take("_")
+        text = self.text(self.group())
+        name = key(text).replace("boldsymbol", "").replace("mathbf", "")
+        parameters = {key(n) for n, v in self.s.names.items() if v in self.s.theta} | {"theta"}
+        at_model = re.fullmatch(r"([xX](sim|∼))?[pf]\([xX](\||mid|;)(?P<at>.*)\)", name)
+        if name in parameters | {"p", "f", "X", "x", "P"} or (
+                at_model and set(at_model.group("at").split(",")) <= parameters):
+            return
+        raise NotationError(f"an expectation under {_quote(text)}: only the model at θ is read")
+
+    def bracketed(self):
+        r"""[g], (g), \left[g\right]: the argument of 𝔼, Var."""
+        if self.at(r"\left"):
+            self.take(r"\left")
+            opener = self.take("[", "(").text
+            value = self.expr()
+            self.take(r"\right")
+            self.take(OPEN[opener])
+            return value
+        opener = self.take("[", "(").text
+        return self.delimited(OPEN[opener])
+
+    def variance(self):
+        """Var(g): a scalar g only (a covariance matrix is not read)."""
+        self.measure()
+        return Variance(scalar(self.bracketed(), "Var"))
+
+    def covariance(self):
+        """Cov(g, h)."""
+        self.measure()
+        left = r"\left" if self.at(r"\left") else ""
+        if left:
+            self.take(left)
+        opener = self.take("[", "(").text
+        first = scalar(self.expr(), "Cov")
+        self.take(",")
+        second = scalar(self.expr(), "Cov")
+        if left:
+            self.take(r"\right")
+        self.take(OPEN[opener])
+        return Covariance(first, second)
 
     def point(self) -> sp.Expr:
         """The point of p(·|θ) or s(·|θ): x, or a sample value xᵢ; then the rest up to ')'."""
@@ -562,52 +779,21 @@ class _Parser:
             while self.take().text != ")":
                 pass
         name = self.text(tokens)
-        if name == self.s.x.name:
-            return self.s.x
+        if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x"):
+            return self.s.x                      # p(X|θ) inside 𝔼: the random variable at its value x
         if name in (f"{self.s.x.name}_i", f"{self.s.x.name}_{{i}}"):
             return self.s.sample()
         raise NotationError(f"p({name}|θ): the point must be {self.s.x.name} or {self.s.x.name}_i")
 
-    def named(self, name: str, styled: bool = False):
-        if name == "p" and self.at("(", r"\left"):
-            if self.at(r"\left"):
-                self.take(r"\left")
-            self.take("(")
-            return self.s.density(self.point())
-        if name == "s" and self.at("(", "_"):
-            entries, single = range(self.s.m), False
-            if self.at("_"):
-                single = True
-                self.take("_")
-                entries = [self.s.theta.index(self.variables(self.group())[0])]
-            self.take("(")
-            point = self.point()
-            if self.at("_"):                           # s(x|θ)_{m×1}
-                self.take("_")
-                self.group()
-            column = [Score(sp.Integer(j), point) for j in entries]
-            return column[0] if single or len(column) == 1 else sp.ImmutableMatrix(column)
-        if name == "L" and self.at("("):
-            self.take("(")
-            point = self.take().text
-            while self.take().text != ")":
-                pass
-            if point == "X":
-                return sp.Sum(sp.log(self.s.density(self.s.sample())), (self.s.index, 1, self.s.sample_size))
-            if point == self.s.x.name:
-                return sp.log(self.s.density(self.s.x))
-            raise NotationError(f"L({point}|θ) is not checked")
-        if name == "H":
-            if not self.at("_"):
-                raise NotationError("𝐇 needs the function it is the Hessian of: 𝐇_{f}")
-            self.take("_")
-            tokens = self.group()
-            entry = self._entry(tokens)
-            if entry is not None:                      # 𝐇_{μσ}: an entry of the Hessian of log p
-                return sp.Derivative(sp.log(self.s.density(self.s.x)), *entry)
-            return self.hessian(self.sub(tokens))
-        if name in ("F", "I") and (styled or name == "F"):
-            return self.fisher()
+    def named(self, name: str, prefix: str = ""):
+        """A name: a known object applied to its arguments, a declared symbol, or (abstract) a generic one."""
+        styled = bool(prefix)
+        obj = known_object(name, prefix)
+        if obj is not None:
+            # each handler returns None when the name is not used as its object here (then a symbol)
+            value = getattr(self, APPLICATIONS[obj.kind])(name, prefix)
+            if value is not None:
+                return value
         if name == "0" and styled:
             if self.at("_"):
                 self.take("_")
@@ -623,17 +809,238 @@ class _Parser:
         if name == "e" and self.at("^") and "e" not in self.s.names:
             self.take("^")
             return elementwise(self.sub(self.group()), sp.exp)
-        if name in (r"\theta", r"\boldsymbol{\theta}"):
-            return sp.ImmutableMatrix(self.s.theta)
+        if name in (r"\theta", r"\boldsymbol{\theta}", r"\theta") or (name == r"\theta" and styled):
+            if not styled and "theta" in self.s.names:
+                return self.s.names["theta"]                  # a declared θ is a scalar parameter
+            return _scalarize(sp.ImmutableMatrix(self.s.theta))
         full = name
-        if self.at("_") and name not in ("H", "F"):
+        if self.at("_"):
             self.take("_")
             full = f"{name}_{self.text(self.group())}"
         if key(full) in self.s.names:
             return self.s.names[key(full)]
         if key(full) == f"{self.s.x.name}_{self.s.index.name}":
             return self.s.sample()
-        raise NotationError(f"{full!r} is not a symbol of this setting (declare it in the front matter's model)")
+        if full == "X" and self.s.x.name == "x":
+            return self.s.x                                  # the random variable of the density's x
+        shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
+        if self.s.generic and not styled and obj is None and _generic(full):
+            if not full.startswith("\\") and self.at("(", r"\left"):
+                # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
+                raise NotationError(f"{_quote(full)}(…): a function of its argument or a product? not read")
+            return sp.Symbol(key(full), real=True)
+        if obj is not None:
+            raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
+        raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def _declared(self, name: str) -> bool:
+        return key(name) in self.s.names
+
+    def _parenthesized(self) -> list[Token] | None:
+        """The tokens inside the parentheses that follow (not consumed), or None."""
+        if not self.at("("):
+            return None
+        depth, j = 0, self.i
+        while j < len(self.t):
+            text = self.t[j].text
+            depth += {"(": 1, ")": -1}.get(text, 0)
+            if depth == 0:
+                return self.t[self.i + 1:j]
+            j += 1
+        return None
+
+    @staticmethod
+    def _split(tokens: list[Token], separators: tuple[str, ...]) -> list[list[Token]]:
+        parts: list[list[Token]] = [[]]
+        depth = 0
+        for tok in tokens:
+            depth += {"(": 1, ")": -1, "{": 1, "}": -1, "[": 1, "]": -1}.get(tok.text, 0)
+            if depth == 0 and tok.text in separators:
+                parts.append([])
+            else:
+                parts[-1].append(tok)
+        return parts
+
+    def _is_parameters(self, tokens: list[Token]) -> bool:
+        """True when the tokens name the parameters: θ, or the model's parameters in order."""
+        parts = self._split(tokens, (",",))
+        if len(parts) == 1 and key(self.text(parts[0])).replace("boldsymbol", "").replace("mathbf", "") == "theta":
+            return True
+        names = [self.s.names.get(key(self.text(part))) for part in parts]
+        return names == list(self.s.theta)
+
+    def _point(self, tokens: list[Token]) -> sp.Expr | None:
+        name = self.text(tokens)
+        if name in (self.s.x.name, "X"):
+            return self.s.x
+        if key(name) in (f"{self.s.x.name}_i", "X_i"):
+            return self.s.sample()
+        return None
+
+    # -- known objects applied to arguments (dispatched from APPLICATIONS)
+    def density_application(self, name: str, prefix: str):
+        """p(x|θ), p(x;θ), f(x|θ), f_θ(x), f_X(x); a declared p beside the density p is the parameter."""
+        if prefix:
+            return None
+        if name == "f" and self.at("_") and not self._declared("f"):
+            save = self.i
+            self.take("_")
+            below = key(self.text(self.group()))
+            if (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
+                inside = self._parenthesized()
+                point = self._point(inside) if inside is not None else None
+                if point is None:
+                    raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
+                self.i += len(inside) + 2
+                return self.s.density(point)
+            self.i = save
+            return None
+        inside = self._parenthesized()
+        if inside is None:
+            if name == "p" and self.s.generic and not self._declared(name) and not self.at("_", "^"):
+                # ∫ p dx, ∂p/∂θ in the abstract setting: the density, written without its arguments
+                return self.s.density(self.s.x)
+            return None
+        conditional = len(self._split(inside, ("|", r"\mid", ";"))) > 1
+        if self._declared(name) and not conditional:
+            if self._point(inside) is not None:
+                raise NotationError(f"{name}({self.text(inside)}): the density or {name}·{self.text(inside)}? "
+                                    f"write {name}(x|θ) for the density")
+            return None                                  # the parameter p times (1 − p)
+        if name == "f" and not conditional:
+            raise NotationError(f"f({self.text(inside)}): f is read as the density only as f(x|θ), f(x;θ) or f_θ(x)")
+        self.take("(")
+        return self.s.density(self.point())
+
+    def score_application(self, name: str, prefix: str):
+        if prefix or self._declared(name) or not self.at("(", "_"):
+            return None
+        entries, single = range(self.s.m), False
+        if self.at("_"):
+            single = True
+            self.take("_")
+            entries = [self.s.theta.index(self.variables(self.group())[0])]
+        self.take("(")
+        point = self.point()
+        if self.at("_"):                           # s(x|θ)_{m×1}
+            self.take("_")
+            self.group()
+        column = [Score(sp.Integer(j), point) for j in entries]
+        return column[0] if single or len(column) == 1 else sp.ImmutableMatrix(column)
+
+    def fisher_application(self, name: str, prefix: str):
+        """𝐅, F(θ), I(θ), 𝓘(θ), I_X(θ), I_n(θ) = n I(θ), 𝐅_{μσ}: never F times θ."""
+        if self._declared(name) and not prefix:
+            return None
+        if name == "I" and not prefix and not self.at("(", "_"):
+            return None                                  # a bare I: the identity? not read
+        m, factor = self.s.m, sp.S.One
+        if self.at("_"):
+            self.take("_")
+            tokens = self.group()
+            entry = self._entry(tokens)
+            if entry is not None:
+                j, k = sorted(self.s.theta.index(n) for n in entry)
+                return Fisher(sp.Integer(j), sp.Integer(k))
+            below = key(self.text(tokens))
+            if below == key(self.s.sample_size.name):
+                factor = self.s.sample_size                # the information of a sample of n
+            elif below not in ("X", "x", "1", "X_1", "x_1", "theta"):
+                raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
+                                    f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
+        inside = self._parenthesized()
+        if inside is not None:
+            if not self._is_parameters(inside):
+                raise NotationError(f"{name}({self.text(inside)}): the Fisher information is read at the "
+                                    f"model's parameters only")
+            self.i += len(inside) + 2
+        elif name == "I" and not prefix and factor == 1:
+            raise NotationError("I without its argument: write I(θ)")
+        matrix = _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)),
+                                                                          sp.Integer(max(j, k)))))
+        return mul(factor, matrix)
+
+    def hessian_application(self, name: str, prefix: str):
+        if self._declared(name):
+            return None
+        if not self.at("_"):
+            raise NotationError("𝐇 needs the function it is the Hessian of: 𝐇_{f}")
+        self.take("_")
+        tokens = self.group()
+        entry = self._entry(tokens)
+        if entry is not None:                      # 𝐇_{μσ}: an entry of the Hessian of log p
+            return sp.Derivative(sp.log(self.s.density(self.s.x)), *entry)
+        return self.hessian(self.sub(tokens))
+
+    def likelihood_application(self, name: str, prefix: str):
+        """The note's L(X|θ) (the sample's log-likelihood); L(θ; x) = p(x|θ); L(θ) an unknown function of θ."""
+        if self._declared(name):
+            return None
+        inside = self._parenthesized()
+        if inside is None:
+            return None
+        parts = self._split(inside, ("|", r"\mid", ";"))
+        first = self.text(parts[0])
+        if not prefix and first in ("X", self.s.x.name):     # the note's L(X|θ), L(x|θ): log-likelihoods
+            self.i += len(inside) + 2
+            if first == "X":
+                return sp.Sum(sp.log(self.s.density(self.s.sample())), (self.s.index, 1, self.s.sample_size))
+            return sp.log(self.s.density(self.s.x))
+        return self._function_of_parameters(name, parts, lambda point: self.s.density(point))
+
+    def log_likelihood_application(self, name: str, prefix: str):
+        """ℓ(θ; x) = log p(x|θ); ℓ(θ) an unknown function of θ; ℓ', ℓ'', l^{\\prime\\prime}: its derivatives."""
+        if self._declared(name) or prefix:
+            return None
+        order = 0
+        while self.at("'"):
+            self.take("'")
+            order += 1
+        if self.at("^") and self.peek(1) is not None and self.peek(1).text == "{":
+            save = self.i
+            self.take("^")
+            primes = self.group()
+            if primes and all(t.text == r"\prime" for t in primes):
+                order += len(primes)
+            else:
+                self.i = save
+        inside = self._parenthesized()
+        if inside is None:
+            if order:
+                raise NotationError(f"{name}' without its argument: write {name}'(θ)")
+            return None
+        value = self._function_of_parameters(name, self._split(inside, ("|", r"\mid", ";")),
+                                             lambda point: sp.log(self.s.density(point)))
+        if order:
+            if self.s.m != 1:
+                raise NotationError(f"{name}' of a vector θ: write the gradient")
+            value = sp.Derivative(value, (self.s.theta[0], order))
+        return value
+
+    def _function_of_parameters(self, name: str, parts: list[list[Token]], at_point):
+        """name(θ; x) = at_point(x); name(θ) an unknown function of θ (so only identities for every such
+        function are proved, and none is refuted)."""
+        if not self._is_parameters(parts[0]) or len(parts) > 2:
+            raise NotationError(f"{name}({self.text(parts[0])}…): read as a function of the parameters only")
+        inside = [t for part in parts for t in part]
+        self.i += len(inside) + len(parts) - 1 + 2
+        if len(parts) == 2:
+            point = self._point(parts[1])
+            if point is None:
+                raise NotationError(f"{name}(θ; {self.text(parts[1])}): the data must be x or x_i")
+            return at_point(point)
+        return sp.Function(name.lstrip("\\"))(*self.s.theta)
+
+    def expectation_application(self, name: str, prefix: str):
+        if self._declared(name) or not self.at("[", "(", "_", r"\left"):
+            return None
+        return self.expectation()
+
+    def logarithm(self):
+        return elementwise(self.function_argument(), sp.log)
+
+    def exponential(self):
+        return elementwise(self.function_argument(), sp.exp)
 
     def _entry(self, tokens: list[Token]) -> tuple[sp.Symbol, sp.Symbol] | None:
         """Two parameter names (``\\mu\\sigma``, ``\\mu \\mu``): the entry they name, else None."""
@@ -642,18 +1049,26 @@ class _Parser:
             return names[0], names[1]
         return None
 
-    def fisher(self):
-        m = self.s.m
-        if self.at("_"):
-            self.take("_")
-            tokens = self.group()
-            entry = self._entry(tokens)
-            if entry is not None:
-                j, k = sorted(self.s.theta.index(n) for n in entry)
-                return Fisher(sp.Integer(j), sp.Integer(k))
-            raise NotationError(f"𝐅_{{{self.text(tokens)}}}: an entry is written 𝐅_{{θᵢθⱼ}} with parameter names")
-        if self.at("(") and self.peek(1) is not None and self.peek(1).text == r"\theta":
-            self.take("(")
-            self.take(r"\theta")
-            self.take(")")
-        return _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)), sp.Integer(max(j, k)))))
+
+def _generic(name: str) -> bool:
+    """A Greek or Latin letter (with a subscript): a generic parameter of the abstract setting."""
+    base = name.split("_")[0]
+    if base in ("d", "e", "i", "\\theta", "\\pi", "\\partial", "\\infty") or base.lstrip("\\") in KNOWN_OBJECTS:
+        return False
+    return (len(base) == 1 and base.isalpha()) or (base.startswith("\\") and base[1:] in GREEK)
+
+
+#: Command -> handler: how the proof reader reads each command it knows (a table, not an if-chain).
+COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
+    "{": _Parser.braced, r"\begin": lambda p, _: p.matrix(), r"\left": _Parser.sized, "|": _Parser.absolute,
+    r"\frac": lambda p, _: p.fraction(), r"\dfrac": lambda p, _: p.fraction(), r"\tfrac": lambda p, _: p.fraction(),
+    r"\sqrt": _Parser.square_root, r"\nabla": _Parser.nabla, r"\int": lambda p, _: p.integral(),
+    r"\sum": lambda p, _: p.summation(), r"\mathbb": _Parser.blackboard, r"\partial": _Parser.partial,
+    r"\pi": _Parser.constant_or_function, r"\infty": _Parser.constant_or_function,
+    r"\Gamma": _Parser.constant_or_function, r"\psi": _Parser.constant_or_function,
+    r"\log": lambda p, _: p.logarithm(), r"\ln": lambda p, _: p.logarithm(), r"\exp": lambda p, _: p.exponential(),
+    r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
+    r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
+}
+#: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
+STYLED: Callable[[_Parser, str], object] = _Parser.styled

@@ -22,7 +22,8 @@ from typing import Callable
 import sympy as sp
 
 from symfisher import budget
-from symfisher.check.notation import Expect, Fisher, Score, Setting, ShapeError, Zero, _is_matrix, _shape
+from symfisher.check.notation import (Covariance, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
+                                      _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
 #: What each rule states, as cited in the verdicts.
@@ -31,6 +32,8 @@ RULES: dict[str, str] = {
     "definition-score": "definition of the score s(x|θ) = ∇θ log p(x|θ)",
     "definition-fisher": "definition of the Fisher matrix 𝐅 = 𝔼[s sᵀ]",
     "definition-expectation": "definition of the expectation 𝔼[g] = ∫ g p dx",
+    "definition-variance": "the variance and covariance as expectations: Var[g] = 𝔼[g²] − 𝔼[g]², "
+                           "Cov[g, h] = 𝔼[gh] − 𝔼[g]𝔼[h]",
     "definition-hessian": "definition of the Hessian 𝐇_f = ∂/∂θ (∂f/∂θ)ᵀ",
     "differentiation": "differentiation rules (chain, quotient, product; derivative of a constant)",
     "linearity": "linearity of the integral and of the expectation",
@@ -57,6 +60,7 @@ class Rewriter:
                  regular: bool = True) -> None:
         self.s, self.evaluate, self.regular = setting, evaluate, regular
         self.passes: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+            "definition-variance": self.definition_variance,
             "definition-fisher": self.definition_fisher,
             "definition-score": self.definition_score,
             "definition-expectation": self.definition_expectation,
@@ -74,6 +78,13 @@ class Rewriter:
         self._derivatives: dict[sp.Expr, sp.Expr] = {}
 
     # -- the passes
+    @staticmethod
+    def definition_variance(e):
+        e = e.replace(lambda a: isinstance(a, Variance),
+                      lambda a: Expect(a.args[0] ** 2) - Expect(a.args[0]) ** 2)
+        return e.replace(lambda a: isinstance(a, Covariance),
+                         lambda a: Expect(a.args[0] * a.args[1]) - Expect(a.args[0]) * Expect(a.args[1]))
+
     def definition_score(self, e):
         return e.replace(lambda a: isinstance(a, Score),
                          lambda a: sp.Derivative(sp.log(self.s.density(a.args[1])), self.s.theta[int(a.args[0])]))
@@ -204,6 +215,8 @@ def equal(a, b) -> bool:
 
 def judge(lhs, rhs, rewriter: Rewriter, numeric: Callable | None) -> Verdict:
     """Proved with a minimal set of rules, refuted with evidence, or unknown."""
+    # a written 0 beside a vector or matrix is its zero (authors rarely write 𝟎): no shape error
+    lhs, rhs = (Zero() if side == 0 and _is_matrix(other) else side for side, other in ((lhs, rhs), (rhs, lhs)))
     mismatch = same_shape(lhs, rhs)
     if mismatch:
         return Verdict("refuted", reason=f"shape: {mismatch}")

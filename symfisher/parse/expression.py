@@ -364,7 +364,14 @@ class _Rewriter:
             raise self.error(f"{_display(key)} ({nt.FUNCTIONS[key].description}) needs its "
                              "argument in parentheses; declare it if it is a symbol", name.pos)
         else:
-            hint = nt.HINTS.get(key, "declare it as a parameter (--param) or a constant (--const)")
+            style, _, bare = key.rpartition(":")
+            known = nt.known_object(bare, f"{style}:" if style else "") if called else None
+            if known is not None:
+                # the same table as the proof reader: F(θ), E(x), L(θ) are objects of a derivation
+                hint = (f"in a derivation it is the {nt.KIND_NAMES[known.kind]} {known.application}, which has no place in a "
+                        f"density; declare it if it is a symbol")
+            else:
+                hint = nt.HINTS.get(key, "declare it as a parameter (--param) or a constant (--const)")
             raise self.error(f"undeclared symbol {_display(key)}: {hint}", name.pos)
         return name.end
 

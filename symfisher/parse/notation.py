@@ -114,3 +114,84 @@ HINTS: dict[str, str] = {
     "E": "Euler's number is written e or \\mathrm{e}; declare E if it is a symbol",
     "gamma": "declare \\gamma if it is a parameter; Euler's constant is written \\gamma_E",
 }
+
+
+# ---------------------------------------------------------------------------- known objects
+# One table for both readers. The density parser reads none of these objects (a density has no
+# expectation or Fisher information in it) but uses the table to say why a spelling is refused; the
+# proof reader (symfisher.check.notation) dispatches from it to one handler per kind.
+
+@dataclass(frozen=True)
+class KnownObject:
+    """A name that stands for an object of the theory when applied to arguments, never for a symbol.
+
+    ``kind`` selects the proof reader's handler; ``application`` says how it is written with its
+    arguments (shown in messages when a use cannot be read with certainty).
+    """
+
+    kind: str
+    application: str
+
+
+#: Known objects by canonical spelling: a style prefix ("rm:", "bf:", "cal:", "bb:") and the name.
+#: A bare row also covers its "rm:" and "bf:" spellings (\mathrm{E}, \mathbf{F}); a declared symbol of
+#: the same name always wins, since the author said what it is.
+KNOWN_OBJECTS: dict[str, KnownObject] = {
+    "p": KnownObject("density", "p(x|θ), p(x;θ)"),
+    "f": KnownObject("density", "f(x|θ), f(x;θ), f_θ(x), f_X(x)"),
+    "s": KnownObject("score", "s(x|θ), s_μ(x|θ)"),
+    "F": KnownObject("fisher", "F, F(θ), F_{μσ}"),
+    "I": KnownObject("fisher", "I(θ), I_X(θ), I_n(θ) = n I(θ)"),
+    "cal:I": KnownObject("fisher", "\\mathcal{I}(θ)"),
+    "H": KnownObject("hessian", "H_f, H_{μσ}"),
+    "L": KnownObject("likelihood", "L(θ; x) = p(x|θ); the note's L(X|θ) is the sample log-likelihood"),
+    "cal:L": KnownObject("likelihood", "\\mathcal{L}(θ; x) = p(x|θ)"),
+    "ell": KnownObject("log-likelihood", "ℓ(θ; x) = log p(x|θ), ℓ'(θ), ℓ''(θ)"),
+    "l": KnownObject("log-likelihood", "l(θ; x) = log p(x|θ), l'(θ)"),
+    "E": KnownObject("expectation", "E[g], E(g), E_θ[g]"),
+    "bb:E": KnownObject("expectation", "\\mathbb{E}[g], \\mathbb{E}_θ[g]"),
+    "Var": KnownObject("variance", "Var(g) = E[g²] − E[g]²"),
+    "Cov": KnownObject("covariance", "Cov(g, h) = E[gh] − E[g]E[h]"),
+}
+
+#: What each kind of known object is, in messages.
+KIND_NAMES: dict[str, str] = {
+    "density": "density", "score": "score", "fisher": "Fisher information", "hessian": "Hessian",
+    "likelihood": "likelihood", "log-likelihood": "log-likelihood", "expectation": "expectation",
+    "variance": "variance", "covariance": "covariance",
+}
+
+#: Style commands and the prefix of the canonical spelling they give.
+STYLE_PREFIX: dict[str, str] = {
+    r"\mathrm": "rm:", r"\operatorname": "rm:", r"\text": "rm:", r"\textrm": "rm:", r"\mathit": "",
+    r"\mathbf": "bf:", r"\boldsymbol": "bf:", r"\bm": "bf:", r"\mathsf": "rm:",
+    r"\mathcal": "cal:", r"\mathbb": "bb:",
+}
+
+
+def known_object(name: str, prefix: str = "") -> KnownObject | None:
+    """The known object a (styled) name stands for, if any (``\\ell`` and ``ell`` alike)."""
+    bare = name.lstrip("\\")
+    return KNOWN_OBJECTS.get(prefix + bare) or (KNOWN_OBJECTS.get(bare) if prefix in ("", "rm:", "bf:") else None)
+
+
+#: Words written in letters that are functions or operators when they stand alone (``log(x)``,
+#: ``\operatorname{Var}``): the command they become.
+WORDS: dict[str, str] = {"log": r"\log", "ln": r"\ln", "exp": r"\exp", "Var": r"\Var", "Cov": r"\Cov",
+                         "var": r"\Var", "cov": r"\Cov", "Variance": r"\Var"}
+
+#: Spellings of the differential d: ``\mathrm{d}``, ``\text{d}``, the physics package's ``\dd``.
+DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r"\operatorname{d}"})
+
+#: Lower limits of an integral that mean "over the whole support".
+WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X"})
+
+#: What makes θ a vector in a text (a regular expression each): without any, θ is a scalar.
+VECTOR_MARKERS: dict[str, str] = {
+    "gradient": r"\\nabla",
+    "transpose": r"\^\s*\{?\s*(T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})\s*\}?",
+    "bold theta": r"\\(boldsymbol|mathbf|bm)\s*\{?\s*\\theta",
+    "size m×1": r"m\s*\\times",
+    "indexed theta": r"\\theta_\{?\s*[0-9ijk]",
+    "matrix": r"\\begin\{[bpvB]?matrix\}",
+}
