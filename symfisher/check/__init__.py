@@ -177,6 +177,9 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
     try:
         lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
     except ShapeError as exc:
+        if re.search(r"raises a (\d+)×\1 matrix to a power", str(exc)):
+            # a square matrix has powers and an inverse (F^{-1}): the reader's refusal is no shape mismatch
+            return Verdict("unknown", reason="not read: the power or inverse of a square matrix")
         return Verdict("refuted", reason=f"shape: the expression {exc}")
     except NotationError as exc:
         return Verdict("unknown", reason=f"not read: {exc}")

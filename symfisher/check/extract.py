@@ -364,14 +364,28 @@ def _scan(row: str) -> list[_Item]:
 
 def _math(text: str) -> str:
     """A side as the author meant it: alignment marks, empty groups, spacing and end punctuation removed."""
-    text = re.sub(r"(?<!\\)&", " ", text)
-    text = " ".join(text.split())
+    text = " ".join(_drop_alignment(text).split())
     previous = None
     while previous != text:
         previous = text
         text = re.sub(r"^(?:\{\s*\}|\\[,;:! ]|\\q?quad\b|~)\s*", "", text)
         text = re.sub(r"(?:\{\s*\}|\\[,;:! ]|\\q?quad|~|(?<!\\right)(?<!\\)[.,;])\s*$", "", text).strip()
     return text
+
+
+def _drop_alignment(row: str) -> str:
+    """Remove the alignment marks ``&`` of the display (not the column marks of a matrix)."""
+    out, depth, i = [], 0, 0
+    while i < len(row):
+        if _environment(row, i):
+            depth += _environment(row, i)
+        elif row.startswith("\\&", i):
+            out.append(row[i:i + 2])
+            i += 2
+            continue
+        out.append(" " if row[i] == "&" and depth == 0 else row[i])
+        i += 1
+    return "".join(out)
 
 
 @dataclass
@@ -473,6 +487,13 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                         out[-1] = Link(last.index, last.block, last.line, last.lhs, last.rhs, last.relation,
                                        _join(last.note, note), last.unread)
                     continue
+                if head and out and out[-1].block == display.block and out[-1].lhs and _open(out[-1].rhs):
+                    # "a &= \Big( b \\ &+ c \Big) = d": the row finishes the bracket the right side above opened
+                    last = out[-1]
+                    out[-1] = Link(last.index, last.block, last.line, last.lhs, f"{last.rhs} {head}", last.relation,
+                                   last.note, "" if last.unread == _NO_RHS else last.unread)
+                    head = ""
+                    chain_end = out[-1].rhs
                 lhs = head if head else chain_end
                 for n, (relation, at, rhs_text, relation_note) in enumerate(segment.parts):
                     rhs = _math(rhs_text)
@@ -487,6 +508,19 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                     lhs = rhs if rhs else None
                 chain_end = lhs
     return matter, out
+
+
+def _open(side: str) -> bool:
+    """Whether ``side`` leaves a parenthesis, bracket or ``\\left`` open (to be closed on a later row)."""
+    depth = 0
+    for token in re.findall(r"\\(?:left|right)\b\s*(?:\\[A-Za-z]+|\\.|.)|\\[A-Za-z]+|\\.|[()\[\]]", side):
+        if re.fullmatch(r"\\(?:left|right)\s*\.", token):
+            continue                    # \right. leaves the bracket open for the next row; \left. opens none
+        if token.startswith("\\left") or token in ("(", "[", "\\{", "\\langle"):
+            depth += 1
+        elif token.startswith("\\right") or token in (")", "]", "\\}", "\\rangle"):
+            depth -= 1
+    return depth > 0
 
 
 def _join(*notes: str) -> str:
