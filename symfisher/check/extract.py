@@ -66,6 +66,11 @@ _GAPS = ("quad", "qquad", "hspace", "hspace*")
 _UNWRAP = ("boxed", "fbox", "underline")
 _OPEN, _CLOSE = "([", ")]"
 _NO_RHS = "the right side is not written"
+_COMMAND = re.compile(r"\\([A-Za-z]+\*?|.)", re.S)
+_DELIMITER = re.compile(r"\s*(\\[A-Za-z]+|\\.|.)", re.S)
+_ROW_SPACING = re.compile(r"\s*\[[^\]\n]*\]")
+# \text{Var}(X), \text{E}[X], \text{KL}_{…}: an operator's name, mathematics rather than a remark
+_OPERATOR_FOLLOWS = re.compile(r"\s*(?:[(\[_^]|\\left|\\\{)")
 
 
 @dataclass(frozen=True)
@@ -229,9 +234,9 @@ def _rows(content: str) -> list[tuple[str, int]]:
         if content.startswith("\\\\", i) and depth == 0:
             parts.append((content[start:i], start))
             i += 2
-            spacing = re.match(r"\s*\[[^\]\n]*\]", content[i:])      # \\[2pt]
+            spacing = _ROW_SPACING.match(content, i)                # \\[2pt]
             if spacing:
-                i += spacing.end()
+                i = spacing.end()
             start = i
             continue
         if content[i] == "\\":
@@ -256,15 +261,26 @@ class _Item:
 
 def _relation_at(row: str, i: int) -> tuple[str, int] | None:
     """(meaning, end) of a plain relation symbol written at ``row[i]``."""
-    for symbol, meaning in RELATIONS.items():
+    if i >= len(row):
+        return None
+    if row[i] == "\\":
+        word = _COMMAND.match(row, i)
+        name = word.group() if word else ""
+        return (RELATIONS[name], word.end()) if name in RELATIONS else None      # \left is not \le
+    for symbol in _SYMBOLS.get(row[i], ()):
         if row.startswith(symbol, i):
             end = i + len(symbol)
-            if symbol[0] == "\\" and row[end:end + 1].isalpha():
-                continue                                    # \left is not \le, \neq not \ne…
             if symbol == "=" and row[end:end + 1] == ":":
                 continue                                    # "=:" is read whole
-            return meaning, end
+            return RELATIONS[symbol], end
     return None
+
+
+#: The relations written without a backslash, by their first character.
+_SYMBOLS: dict[str, tuple[str, ...]] = {}
+for _symbol in RELATIONS:
+    if not _symbol.startswith("\\"):
+        _SYMBOLS[_symbol[0]] = (*_SYMBOLS.get(_symbol[0], ()), _symbol)
 
 
 def _words(tex: str) -> str:
@@ -298,19 +314,21 @@ def _scan(row: str) -> list[_Item]:
             i += 2 if ch == "\\" else 1
             continue
         elif ch == "\\":
-            word = re.match(r"\\([A-Za-z]+\*?|.)", row[i:])
+            word = _COMMAND.match(row, i)
+            if word is None:                                # a lone backslash ends the row
+                break
             name = word.group(1)
             if name in ("left", "right"):
                 parens = parens + 1 if name == "left" else max(0, parens - 1)
-                delimiter = re.match(r"\s*(\\[A-Za-z]+|\\.|.)", row[i + word.end():])
-                i += word.end() + (delimiter.end() if delimiter else 0)
+                delimiter = _DELIMITER.match(row, word.end())
+                i = delimiter.end() if delimiter else word.end()
                 continue
             if name in ("{", "langle", "lbrace", "lceil", "lfloor"):
                 parens += 1
             elif name in ("}", "rangle", "rbrace", "rceil", "rfloor"):
                 parens = max(0, parens - 1)
             elif parens == 0 and name in ("stackrel", "overset", "underset"):
-                first = _skip_spaces(row, i + word.end())
+                first = _skip_spaces(row, word.end())
                 if first < len(row) and row[first] == "{":
                     second = _skip_spaces(row, _group_end(row, first))
                     end = _group_end(row, second) if second < len(row) and row[second] == "{" else second
@@ -321,15 +339,15 @@ def _scan(row: str) -> list[_Item]:
                     i = end
                     continue
             elif parens == 0 and name in _TEXT_COMMANDS:
-                j = _skip_spaces(row, i + word.end())
+                j = _skip_spaces(row, word.end())
                 end = _group_end(row, j) if j < len(row) and row[j] == "{" else j
-                if not re.match(r"\s*(?:[(\[_^]|\\left|\\\{)", row[end:]):
+                if not _OPERATOR_FOLLOWS.match(row, end):
                     # \text{Var}(X) names an operator: mathematics, not a remark
                     items.append(_Item("text", i, end, _words(row[i:end])))
                 i = end
                 continue
             elif parens == 0 and name in _GAPS:
-                j = i + word.end()
+                j = word.end()
                 if name.startswith("hspace"):
                     j = _skip_spaces(row, j)
                     j = _group_end(row, j) if j < len(row) and row[j] == "{" else j
@@ -342,7 +360,7 @@ def _scan(row: str) -> list[_Item]:
                     items.append(_Item("relation", i, relation[1], relation[0]))
                     i = relation[1]
                     continue
-            i += word.end()
+            i = word.end()
             continue
         elif ch in _OPEN:
             parens += 1
