@@ -45,6 +45,8 @@ LAYOUTS = {
     "chain-continued-in-next-display": ("$$ a = b $$\nso that\n$$ = c $$", [("a", "=", "b"), ("b", "=", "c")]),
     "chain-continued-after-aligned": ("$$\\begin{aligned} a &= b \\end{aligned}$$\n\n$$ \\quad = c. $$",
                                       [("a", "=", "b"), ("b", "=", "c")]),
+    "markdown-escaped-brackets": ("\\\\[ a = b \\\\]", [("a", "=", "b")]),
+    "blockquoted-display": ("> quoted:\n> $$\n> a = b \\\\\n> = c\n> $$", [("a", "=", "b"), ("b", "=", "c")]),
     "proof-environment": ("\\begin{proof} We have \\[ a = b \\] as claimed. \\end{proof}", [("a", "=", "b")]),
     "row-spacing": ("$$\\begin{aligned} a &= b \\\\[4pt] &= c \\end{aligned}$$", [("a", "=", "b"), ("b", "=", "c")]),
     "right-side-on-next-row": ("$$\\begin{aligned} a &= \\\\ &\\quad b + c \\end{aligned}$$", [("a", "=", "b + c")]),
@@ -81,6 +83,11 @@ MARKS = {
     "text-before": (r"$$ \text{hence}\quad a = b $$", [("a", "=", "b")]),
     "text-and-between": (r"$$ a = b \quad\text{and}\quad c = d $$", [("a", "=", "b"), ("c", "=", "d")]),
     "comma-quad-between": (r"$$ a = b, \qquad c = d $$", [("a", "=", "b"), ("c", "=", "d")]),
+    "comma-between": (r"$$ a = 1, b = 2 $$", [("a", "=", "1"), ("b", "=", "2")]),
+    "implies-between": (r"$$ a = b \implies c = d \iff e = f $$", [("a", "=", "b"), ("c", "=", "d"), ("e", "=", "f")]),
+    "rightarrow-leading": (r"$$ \Rightarrow \quad c = d; $$", [("c", "=", "d")]),
+    "condition-after-comma": (r"$$ p(x) = \frac{1}{2}, \quad x \in \{0, 1\} $$", [("p(x)", "=", "\\frac{1}{2}")]),
+    "comma-in-left-side": (r"$$ x_1, x_2 = 0 $$", [("x_1, x_2", "=", "0")]),
     "condition-in-parentheses": (r"$$ a = b \qquad (x > 0) $$", [("a", "=", "b")]),
     "text-operator-is-math": (r"$$ \text{Var}(X) = \text{E}[X^2] - \text{E}[X]^2 $$",
                               [("\\text{Var}(X)", "=", "\\text{E}[X^2] - \\text{E}[X]^2")]),
@@ -140,7 +147,8 @@ IGNORED = {
     "tilde-fence": ("~~~\n\\[ a = b \\]\n~~~\n$$ c = d $$", [("c", "=", "d")]),
     "inline-code": ("Write `$$a=b$$` for display math.\n$$ c = d $$", [("c", "=", "d")]),
     "inline-math": ("Prose with $a = b$ and $c$.\n$$ c = d $$", [("c", "=", "d")]),
-    "escaped-bracket-is-not-display": ("a line\\\\[2pt] break, then \\[ c = d \\]", [("c", "=", "d")]),
+    "latex-line-break-is-not-display": ("\\documentclass{article} a line\\\\[2pt] break, then \\[ c = d \\]",
+                                        [("c", "=", "d")]),
     "latex-quotes-are-not-code": ("\\documentclass{article}\\begin{document}``so'' \\[ c = d \\] ``end''"
                                   "\\end{document}", [("c", "=", "d")]),
 }
@@ -158,6 +166,7 @@ def test_annotations_are_kept_as_notes_not_mathematics():
             "&= b \\quad \\text{by Jensen} \\\\ &= c && \\text{(iid)} \\end{aligned}$$")
     assert [s.note for s in links(text)[1]] == ["def", "by Jensen", "(iid)"]
     assert [s.note for s in links(r"$$ a = b \qquad (x > 0) $$")[1]] == ["(x > 0)"]
+    assert [s.note for s in links(r"$$ p(x) = q, \quad x \in \{0, 1\} $$")[1]] == ["x \\in {0, 1}"]
 
 
 def test_line_numbers_follow_rows_across_layouts():

@@ -43,12 +43,14 @@ KINDS: dict[str, str] = {"=": "equality", "≈": "approximation", "≠": "inequa
 #: Environments that are display math on their own (with or without a star).
 ENVIRONMENTS = ("equation", "align", "alignat", "flalign", "gather", "multline", "eqnarray", "displaymath")
 
-_DISPLAY = re.compile(
-    r"\$\$(?P<dollars>.*?)\$\$"
-    r"|(?<!\\)\\\[(?P<brackets>.*?)\\\]"
-    r"|\\begin\{(?P<env>" + "|".join(ENVIRONMENTS) + r")(?P<star>\*?)\}(?P<body>.*?)"
-    r"\\end\{(?P=env)(?P=star)\}",
-    re.S)
+_ENVIRONMENT = (r"\\begin\{(?P<env>" + "|".join(ENVIRONMENTS) + r")(?P<star>\*?)\}(?P<body>.*?)"
+                r"\\end\{(?P=env)(?P=star)\}")
+# LaTeX: \\[2pt] is a line break with spacing, never a display
+_DISPLAY = re.compile(r"\$\$(?P<dollars>.*?)\$\$|(?<!\\)\\\[(?P<brackets>.*?)\\\]|" + _ENVIRONMENT, re.S)
+# Markdown: many renderers need \\[ … \\] (the backslash escaped) for \[ … \]
+_DISPLAY_MARKDOWN = re.compile(r"\$\$(?P<dollars>.*?)\$\$|(?<!\\)\\?\\\[(?P<brackets>.*?)\\?\\\]|" + _ENVIRONMENT,
+                               re.S)
+_BLOCKQUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 # inner layout environments: the rows and relations inside are the display's own
 _WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:aligned|alignedat|gathered|split|multlined|array|"
                        + "|".join(ENVIRONMENTS) + r")\*?\}(?:\[[a-z]\])?(?:\{[^{}]*\})?")
@@ -61,7 +63,10 @@ _LAYOUT_WORDS = ("nonumber", "notag", "displaystyle", "textstyle", "nolimits", "
 # commands whose argument is text: an annotation when at the top level of a row
 _TEXT_COMMANDS = ("text", "textrm", "textnormal", "textit", "textbf", "mbox", "intertext", "shortintertext")
 # spacing that, at the top level after a complete link, separates the link from a remark
-_GAPS = ("quad", "qquad", "hspace", "hspace*")
+_GAPS = ("quad", "qquad", "hspace", "hspace*",
+         # between two equations: "a = b \implies c = d" is two chains, never the link "b \implies c = d"
+         "implies", "impliedby", "iff", "Rightarrow", "Longrightarrow", "Leftarrow", "Longleftarrow",
+         "Leftrightarrow", "Longleftrightarrow", "therefore", "because")
 # wrappers whose argument is the mathematics itself
 _UNWRAP = ("boxed", "fbox", "underline")
 _OPEN, _CLOSE = "([", ")]"
@@ -129,9 +134,18 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
+def _is_latex(body: str) -> bool:
+    """A LaTeX document (rather than Markdown with math)."""
+    return bool(re.search(r"\\documentclass|\\begin\{document\}", body))
+
+
+def _display_pattern(body: str) -> re.Pattern[str]:
+    return _DISPLAY if _is_latex(body) else _DISPLAY_MARKDOWN
+
+
 def _masked(body: str) -> str:
     """The body with code and HTML comments blanked: math inside them is not the author's derivation."""
-    if re.search(r"\\documentclass|\\begin\{document\}", body):
+    if _is_latex(body):
         # LaTeX: backticks open quotations (``so''), not code; only comments are blanked
         return re.sub(r"<!--.*?-->", lambda m: _blank(m.group()), body, flags=re.S)
     return _NOT_READ.sub(lambda m: _blank(m.group()), body)
@@ -139,12 +153,17 @@ def _masked(body: str) -> str:
 
 def displays(body: str) -> list[Display]:
     """Every display of the body (front matter removed), in reading order."""
-    out = []
-    for block, match in enumerate(_DISPLAY.finditer(_masked(body)), start=1):
+    out, latex = [], _is_latex(body)
+    for block, match in enumerate(_display_pattern(body).finditer(_masked(body)), start=1):
         group = next(g for g in ("dollars", "brackets", "body") if match.group(g) is not None)
         content = match.group(group)
         if match.group("env") == "alignat":                 # \begin{alignat*}{2}: the column count
             content = re.sub(r"^\s*\{[^{}]*\}", lambda m: _blank(m.group()), content)
+        opening_line = body[body.rfind("\n", 0, match.start()) + 1:match.start()]
+        if not latex and opening_line.lstrip().startswith(">") and "\n" in content:
+            # a display quoted in Markdown: the ">" that begin its lines are the quote's, not relations
+            first, rest = content.split("\n", 1)
+            content = first + "\n" + _BLOCKQUOTE.sub(lambda m: _blank(m.group()), rest)
         out.append(Display(block, match.start(), match.end(), _clean(content), match.start(group)))
     return out
 
@@ -370,6 +389,9 @@ def _scan(row: str) -> list[_Item]:
             items.append(_Item("gap", i, i + 2))
             i += 2
             continue
+        elif parens == 0 and ch in ",;":
+            # "a = b, c = d": two equations; "p(x) = q, x \in A": the condition is a remark
+            items.append(_Item("gap", i, i + 1))
         elif parens == 0:
             relation = _relation_at(row, i)
             if relation:
@@ -459,6 +481,8 @@ def _segments(row: str) -> list[_Segment]:
             closed = bool(_math(segment.parts[-1][2]))
         else:
             segment.head += piece                           # a remark before the first relation: "hence"
+            if row[item.start] in ",;":
+                segment.head += row[item.start]             # "x_1, x_2 = 0": the comma is the author's math
         take(item.end)
         if item.kind == "text" and item.value:
             segment.notes.append(item.value)
@@ -556,7 +580,7 @@ def unread_displays(text: str) -> list[tuple[int, int]]:
 
 
 def _unterminated(body: str, offset_line: int) -> None:
-    rest = _DISPLAY.sub(lambda m: _blank(m.group()), _masked(body))
+    rest = _display_pattern(body).sub(lambda m: _blank(m.group()), _masked(body))
     for pattern, name in ((r"\$\$", "$$"), (r"(?<!\\)\\\[", r"\["),
                           (r"\\begin\{(" + "|".join(ENVIRONMENTS) + r")\*?\}", "\\begin")):
         found = re.search(pattern, rest)
