@@ -47,6 +47,8 @@ LAYOUTS = {
                                       [("a", "=", "b"), ("b", "=", "c")]),
     "markdown-escaped-brackets": ("\\\\[ a = b \\\\]", [("a", "=", "b")]),
     "blockquoted-display": ("> quoted:\n> $$\n> a = b \\\\\n> = c\n> $$", [("a", "=", "b"), ("b", "=", "c")]),
+    "left-side-on-a-row-of-its-own": ("$$\nD(p \\| q) \\\\\n= \\sum_x p \\\\\n\\approx c\n$$",
+                                      [("D(p \\| q)", "=", "\\sum_x p"), ("\\sum_x p", "≈", "c")]),
     "proof-environment": ("\\begin{proof} We have \\[ a = b \\] as claimed. \\end{proof}", [("a", "=", "b")]),
     "row-spacing": ("$$\\begin{aligned} a &= b \\\\[4pt] &= c \\end{aligned}$$", [("a", "=", "b"), ("b", "=", "c")]),
     "right-side-on-next-row": ("$$\\begin{aligned} a &= \\\\ &\\quad b + c \\end{aligned}$$", [("a", "=", "b + c")]),

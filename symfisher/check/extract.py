@@ -20,6 +20,7 @@ never read as mathematics.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -510,14 +511,19 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
     _unterminated(body, offset_line)
     out: list[Link] = []
     chain_end: str | None = None                  # the right side a row starting with a relation continues
+    breaks = [i for i, ch in enumerate(body) if ch == "\n"]
     for display in displays(body):
+        pending = ""                              # rows without relation before the display's first link
         for row, row_start in _rows(display.content):
-            line = offset_line + body.count("\n", 0, display.base + row_start) + 1
+            line = offset_line + bisect.bisect_left(breaks, display.base + row_start) + 1
             for segment in _segments(row):
                 head = _math(segment.head)
                 note = "; ".join(n for n in segment.notes if n)
                 if not segment.parts:
-                    if head and out and out[-1].block == display.block and out[-1].lhs:
+                    if head and not (out and out[-1].block == display.block):
+                        # "D(p \| q) \\ = \sum …": the left side written on a row of its own
+                        pending = f"{pending} {head}".strip()
+                    elif head and out[-1].lhs:
                         # a row without a relation continues the right side above (a long expression)
                         last = out[-1]
                         unread = "" if last.unread == _NO_RHS else last.unread
@@ -536,7 +542,8 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                                    last.note, "" if last.unread == _NO_RHS else last.unread)
                     head = ""
                     chain_end = out[-1].rhs
-                lhs = head if head else chain_end
+                lhs = head if head else pending or chain_end
+                pending = ""
                 for n, (relation, at, rhs_text, relation_note) in enumerate(segment.parts):
                     rhs = _math(rhs_text)
                     relation_line = line + row[:at].count("\n")
