@@ -34,8 +34,10 @@ LAYOUTS = {
     "align": ("\\begin{align} a &= b \\\\ &= c \\end{align}", [("a", "=", "b"), ("b", "=", "c")]),
     "alignat-star": ("\\begin{alignat*}{2} a &= b &\\quad& \\text{by (1)} \\\\ &= c \\end{alignat*}",
                      [("a", "=", "b"), ("b", "=", "c")]),
-    "alignat-two-equations": ("\\begin{alignat}{2} a &= b && c &= d \\end{alignat}",
-                              [("a", "=", "b"), ("c", "=", "d")]),
+    # a column after a complete link is align's note column, even with math in it (never a step, never
+    # the left side the next row continues)
+    "note-column-with-math": ("\\begin{align} a &= b && \\int dP = 1 \\\\ &= c &\\hspace{2em}& \\nabla \\log x = 1/x "
+                              "\\end{align}", [("a", "=", "b"), ("b", "=", "c")]),
     "eqnarray": ("\\begin{eqnarray} a &=& b \\nonumber \\\\ &=& c \\end{eqnarray}",
                  [("a", "=", "b"), ("b", "=", "c")]),
     "gather": ("\\begin{gather} a = b \\\\ c = d \\end{gather}", [("a", "=", "b"), ("c", "=", "d")]),
@@ -43,6 +45,8 @@ LAYOUTS = {
     "split-in-equation": ("\\begin{equation}\\begin{split} a &= b \\\\ &= c \\end{split}\\end{equation}",
                           [("a", "=", "b"), ("b", "=", "c")]),
     "chain-continued-in-next-display": ("$$ a = b $$\nso that\n$$ = c $$", [("a", "=", "b"), ("b", "=", "c")]),
+    "chain-ending-with-relation-then-continued": ("$$ a = b = $$ $$ = c = d, $$",
+                                                  [("a", "=", "b"), ("b", "=", "c"), ("c", "=", "d")]),
     "chain-continued-after-aligned": ("$$\\begin{aligned} a &= b \\end{aligned}$$\n\n$$ \\quad = c. $$",
                                       [("a", "=", "b"), ("b", "=", "c")]),
     "markdown-escaped-brackets": ("\\\\[ a = b \\\\]", [("a", "=", "b")]),
@@ -90,6 +94,8 @@ MARKS = {
     "rightarrow-leading": (r"$$ \Rightarrow \quad c = d; $$", [("c", "=", "d")]),
     "condition-after-comma": (r"$$ p(x) = \frac{1}{2}, \quad x \in \{0, 1\} $$", [("p(x)", "=", "\\frac{1}{2}")]),
     "comma-in-left-side": (r"$$ x_1, x_2 = 0 $$", [("x_1, x_2", "=", "0")]),
+    "text-term-after-operator": (r"$$ l(\theta) = -\ln \theta + \text{constant} $$",
+                                 [("l(\\theta)", "=", "-\\ln \\theta + \\text{constant}")]),
     "condition-in-parentheses": (r"$$ a = b \qquad (x > 0) $$", [("a", "=", "b")]),
     "text-operator-is-math": (r"$$ \text{Var}(X) = \text{E}[X^2] - \text{E}[X]^2 $$",
                               [("\\text{Var}(X)", "=", "\\text{E}[X^2] - \\text{E}[X]^2")]),

@@ -77,6 +77,8 @@ _DELIMITER = re.compile(r"\s*(\\[A-Za-z]+|\\.|.)", re.S)
 _ROW_SPACING = re.compile(r"\s*\[[^\]\n]*\]")
 # \text{Var}(X), \text{E}[X], \text{KL}_{…}: an operator's name, mathematics rather than a remark
 _OPERATOR_FOLLOWS = re.compile(r"\s*(?:[(\[_^]|\\left|\\\{)")
+# "… + \text{constant}": a term of the expression, not a remark
+_OPERATOR_BEFORE = re.compile(r"(?:[-+*/^_({]|\\cdot|\\times|\\pm|\\mp)\s*$")
 
 
 @dataclass(frozen=True)
@@ -361,7 +363,7 @@ def _scan(row: str) -> list[_Item]:
             elif parens == 0 and name in _TEXT_COMMANDS:
                 j = _skip_spaces(row, word.end())
                 end = _group_end(row, j) if j < len(row) and row[j] == "{" else j
-                if not _OPERATOR_FOLLOWS.match(row, end):
+                if not _OPERATOR_FOLLOWS.match(row, end) and not _OPERATOR_BEFORE.search(row, 0, i):
                     # \text{Var}(X) names an operator: mathematics, not a remark
                     items.append(_Item("text", i, end, _words(row[i:end])))
                 i = end
@@ -386,9 +388,10 @@ def _scan(row: str) -> list[_Item]:
             parens += 1
         elif ch in _CLOSE:
             parens = max(0, parens - 1)
-        elif parens == 0 and row.startswith("&&", i):
-            items.append(_Item("gap", i, i + 2))
-            i += 2
+        elif parens == 0 and ch == "&":
+            width = 2 if row.startswith("&&", i) else 1
+            items.append(_Item("column", i, i + width))
+            i += width
             continue
         elif parens == 0 and ch in ",;":
             # "a = b, c = d": two equations; "p(x) = q, x \in A": the condition is a remark
@@ -471,8 +474,25 @@ def _segments(row: str) -> list[_Segment]:
             segment.parts.append((item.value, item.start, "", item.note))
             take(item.end)
             continue
-        # a remark: text, or a gap
-        if closed:
+        if item.kind == "column" and (closed or (segment.parts and _math(segment.parts[-1][2] + piece))):
+            # align's note column: "a &= b && \text{by (1)}", "&= c &\quad& \int dP = 1" are remarks
+            if not closed:
+                meaning, at, text, note = segment.parts[-1]
+                segment.parts[-1] = (meaning, at, text + piece, note)
+            elif _math(piece):
+                segment.notes.append(_words(piece))
+            rest = row[item.end:]
+            if _math(rest):
+                segment.notes.append(_words(rest))
+            return segments
+        # a remark: text, or a gap (or an alignment mark before the link is complete)
+        if item.kind == "column":
+            if segment.parts:
+                meaning, at, text, note = segment.parts[-1]
+                segment.parts[-1] = (meaning, at, text + piece, note)
+            else:
+                segment.head += piece
+        elif closed:
             if _math(piece):
                 segment.notes.append(_words(piece))
         elif segment.parts:
@@ -544,6 +564,10 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                     chain_end = out[-1].rhs
                 lhs = head if head else pending or chain_end
                 pending = ""
+                if lhs is None and out and out[-1].unread == _NO_RHS and out[-1].lhs:
+                    # "$$ a = b = $$ $$ = c $$": the relation that ends one display and the one that begins
+                    # the next are one link, b = c
+                    lhs = out.pop().lhs
                 for n, (relation, at, rhs_text, relation_note) in enumerate(segment.parts):
                     rhs = _math(rhs_text)
                     relation_line = line + row[:at].count("\n")
