@@ -45,6 +45,8 @@ LAYOUTS = {
     "split-in-equation": ("\\begin{equation}\\begin{split} a &= b \\\\ &= c \\end{split}\\end{equation}",
                           [("a", "=", "b"), ("b", "=", "c")]),
     "chain-continued-in-next-display": ("$$ a = b $$\nso that\n$$ = c $$", [("a", "=", "b"), ("b", "=", "c")]),
+    "missing-row-break": ("$$\\begin{align} a &= b &= c \\\\ &= d \\end{align}$$",
+                          [("a", "=", "b"), ("b", "=", "c"), ("c", "=", "d")]),
     "chain-ending-with-relation-then-continued": ("$$ a = b = $$ $$ = c = d, $$",
                                                   [("a", "=", "b"), ("b", "=", "c"), ("c", "=", "d")]),
     "chain-continued-after-aligned": ("$$\\begin{aligned} a &= b \\end{aligned}$$\n\n$$ \\quad = c. $$",

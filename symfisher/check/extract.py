@@ -305,6 +305,14 @@ for _symbol in RELATIONS:
         _SYMBOLS[_symbol[0]] = (*_SYMBOLS.get(_symbol[0], ()), _symbol)
 
 
+def _begins_with_relation(row: str, i: int) -> bool:
+    """Whether the text from ``i`` begins with a relation ("&= c": the chain goes on; a missing row break)."""
+    i = _skip_spaces(row, i)
+    while row.startswith(("{}", "&"), i):
+        i = _skip_spaces(row, i + (2 if row[i] == "{" else 1))
+    return _relation_at(row, i) is not None or row.startswith(("\\stackrel", "\\overset"), i)
+
+
 def _words(tex: str) -> str:
     """The words of an annotation, without its braces and text commands."""
     tex = tex.replace("\\{", "\0").replace("\\}", "\1")          # a set's braces are the author's words
@@ -474,7 +482,8 @@ def _segments(row: str) -> list[_Segment]:
             segment.parts.append((item.value, item.start, "", item.note))
             take(item.end)
             continue
-        if item.kind == "column" and (closed or (segment.parts and _math(segment.parts[-1][2] + piece))):
+        if (item.kind == "column" and (closed or (segment.parts and _math(segment.parts[-1][2] + piece)))
+                and not _begins_with_relation(row, item.end)):
             # align's note column: "a &= b && \text{by (1)}", "&= c &\quad& \int dP = 1" are remarks
             if not closed:
                 meaning, at, text, note = segment.parts[-1]
