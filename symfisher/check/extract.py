@@ -77,6 +77,11 @@ _DELIMITER = re.compile(r"\s*(\\[A-Za-z]+|\\.|.)", re.S)
 _ROW_SPACING = re.compile(r"\s*\[[^\]\n]*\]")
 # \text{Var}(X), \text{E}[X], \text{KL}_{…}: an operator's name, mathematics rather than a remark
 _OPERATOR_FOLLOWS = re.compile(r"\s*(?:[(\[_^]|\\left|\\\{)")
+# an equation number written by hand at the end of a row, after spacing: "= 0 \;\;\; (1)"
+# (a quad, or two thin spaces at least: "2\,(p)" is a product)
+_EQUATION_NUMBER = re.compile(r"(?:\\q?quad\b|\\hfill\b|(?:\\[;:, ]|~)\s*(?:\\[;:, ]|~))"
+                              r"(?:\s|\\[;:, ]|\\q?quad\b|\\hfill\b|~)*"
+                              r"(\(\s*[\w.*']{1,5}\s*\))\s*[.,;]?\s*$")
 # "… + \text{constant}": a term of the expression, not a remark
 _OPERATOR_BEFORE = re.compile(r"(?:[-+*/^_({]|\\cdot|\\times|\\pm|\\mp)\s*$")
 
@@ -523,7 +528,12 @@ def _segments(row: str) -> list[_Segment]:
             segment.notes.append(_words(rest))
     elif segment.parts:
         meaning, at, text, note = segment.parts[-1]
-        segment.parts[-1] = (meaning, at, text + rest, note)
+        text += rest
+        number = _EQUATION_NUMBER.search(text)
+        if number:                              # "= 0 \;\;\; (1)": the author's own equation number
+            segment.notes.append(number.group(1))
+            text = text[:number.start()]
+        segment.parts[-1] = (meaning, at, text, note)
     else:
         segment.head += rest
     return segments
