@@ -101,6 +101,8 @@ MARKS = {
     "equation-number-by-hand": (r"$$ \frac{\partial}{\partial \theta} 1 = 0 \;\;\;\;\;\; (1) $$",
                                 [("\\frac{\\partial}{\\partial \\theta} 1", "=", "0")]),
     "product-with-parenthesis-kept": (r"$$ a = 2\,(p) $$", [("a", "=", "2\\,(p)")]),
+    "text-as-left-side": (r"$$ \text{KL} = \frac{1}{2} d^2 $$", [("\\text{KL}", "=", "\\frac{1}{2} d^2")]),
+    "text-as-right-side": (r"$$ c = \text{const} $$", [("c", "=", "\\text{const}")]),
     "condition-in-parentheses": (r"$$ a = b \qquad (x > 0) $$", [("a", "=", "b")]),
     "text-operator-is-math": (r"$$ \text{Var}(X) = \text{E}[X^2] - \text{E}[X]^2 $$",
                               [("\\text{Var}(X)", "=", "\\text{E}[X^2] - \\text{E}[X]^2")]),

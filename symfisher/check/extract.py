@@ -12,10 +12,15 @@ read, nor is inline ``$…$`` or prose. Inside a display, inner environments
 ``\\\\``, and each row is split at its *top-level* relations only: a relation
 inside braces (``\\mathbb{E}_{x=0}``, ``\\sum_{i=1}^n``, ``\\frac{}{}``) or
 parentheses (``\\Pr(X = 0)``, ``\\left( … \\right)``) never ends a link. A row
-(or a display) that begins with a relation continues the chain above. The
-author's annotations -- text after ``&&``, ``\\quad\\text{by …}``,
-``\\stackrel{(a)}{=}``, ``\\tag``, ``\\label`` -- are kept as the link's note,
-never read as mathematics.
+(or a display) that begins with a relation continues the chain above; a row
+without one continues the right side above, or is the left side of the next row.
+A remark after a complete link ends that chain: ``, \\quad``, ``\\implies``,
+``\\text{and}`` between two equations make two chains. The author's annotations
+-- align's note column (after ``&&`` or ``&``), ``\\quad\\text{by …}``,
+``\\stackrel{(a)}{=}``, a hand-written ``(1)`` -- are kept as the link's note,
+never read as mathematics; ``\\tag``, ``\\label`` and ``\\boxed`` are not mathematics.
+
+Every display rule is one named row of ``tests/test_extract.py``.
 """
 
 from __future__ import annotations
@@ -69,7 +74,7 @@ _GAPS = ("quad", "qquad", "hspace", "hspace*",
          "implies", "impliedby", "iff", "Rightarrow", "Longrightarrow", "Leftarrow", "Longleftarrow",
          "Leftrightarrow", "Longleftrightarrow", "therefore", "because")
 # wrappers whose argument is the mathematics itself
-_UNWRAP = ("boxed", "fbox", "underline")
+_UNWRAP = ("boxed", "fbox")
 _OPEN, _CLOSE = "([", ")]"
 _NO_RHS = "the right side is not written"
 _COMMAND = re.compile(r"\\([A-Za-z]+\*?|.)", re.S)
@@ -499,6 +504,18 @@ def _segments(row: str) -> list[_Segment]:
             if _math(rest):
                 segment.notes.append(_words(rest))
             return segments
+        if item.kind == "text" and not closed and not row.startswith(("\\intertext", "\\shortintertext"),
+                                                                      item.start) and (
+                _begins_with_relation(row, item.end)
+                or (segment.parts and not _math(segment.parts[-1][2] + piece))):
+            # "\text{KL} = …", "c = \text{const}": the text is a side of the relation, not a remark
+            cursor = item.start
+            if segment.parts:
+                meaning, at, text, note = segment.parts[-1]
+                segment.parts[-1] = (meaning, at, text + piece, note)
+            else:
+                segment.head += piece
+            continue
         # a remark: text, or a gap (or an alignment mark before the link is complete)
         if item.kind == "column":
             if segment.parts:
