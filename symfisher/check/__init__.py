@@ -23,7 +23,7 @@ import sympy as sp
 from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
-from symfisher.check.extract import Link, links
+from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
                                       vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
@@ -39,9 +39,15 @@ class StepResult:
     link: Link
     verdict: Verdict
 
+    @property
+    def read(self) -> bool:
+        """False for a link the extraction could not read (a side not written): it is listed, never judged."""
+        return not self.link.unread
+
     def as_dict(self) -> dict[str, Any]:
         return {"index": self.link.index, "block": self.link.block, "line": self.link.line,
-                "lhs": self.link.lhs, "rhs": self.link.rhs, "relation": self.link.relation,
+                "lhs": self.link.lhs, "rhs": self.link.rhs, "relation": self.link.relation, "kind": self.link.kind,
+                "note": self.link.note or None, "read": self.read,
                 "verdict": self.verdict.verdict, "rule": ", ".join(self.verdict.rules) or None,
                 "reason": self.verdict.reason}
 
@@ -53,6 +59,8 @@ class Report:
     steps: tuple[StepResult, ...]
     setting: str                      # "abstract" or "concrete"
     source: str
+    #: (block, line) of each display with no relation in it: shown, so that nothing is passed over silently
+    bare_displays: tuple[tuple[int, int], ...] = ()
 
     @property
     def first_error(self) -> int | None:
@@ -60,14 +68,26 @@ class Report:
 
     @property
     def valid(self) -> bool | None:
+        """False when a step is refuted; True only when there are steps and every one is proved; else None.
+
+        None means "nothing refuted, not everything proved": a step unknown, not read, an inequality or
+        an approximation, or no step at all (a document with nothing to check is not a valid proof).
+        """
         verdicts = {s.verdict.verdict for s in self.steps}
         if "refuted" in verdicts:
             return False
-        return None if "unknown" in verdicts else True
+        return True if verdicts == {"proved"} else None
+
+    @property
+    def not_read(self) -> tuple[StepResult, ...]:
+        """The links the author wrote that could not be read, each with its reason."""
+        return tuple(s for s in self.steps if not s.read)
 
     def as_dict(self) -> dict[str, Any]:
         return {"setting": self.setting, "steps": [s.as_dict() for s in self.steps], "valid": self.valid,
-                "first_error": self.first_error}
+                "first_error": self.first_error, "steps_read": len(self.steps) - len(self.not_read),
+                "not_read": [s.link.index for s in self.not_read],
+                "displays_without_relation": [{"block": b, "line": n} for b, n in self.bare_displays]}
 
     def text(self) -> str:
         lines = []
@@ -76,28 +96,42 @@ class Report:
             lines.append(f"step {link.index:>3} (line {link.line}) {MARKS[v.verdict]} {v.verdict}: "
                          f"{_short(link.lhs)} {link.relation} {_short(link.rhs)}")
             lines.append(f"          {v.reason}")
+        lines.extend(f"display {block} (line {line}): no relation (=, ≤, …) in it, nothing to check"
+                     for block, line in self.bare_displays)
         counts = {k: sum(s.verdict.verdict == k for s in self.steps) for k in MARKS}
         summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-        verdict = {True: "valid", False: f"first wrong step: {self.first_error}",
-                   None: "no step refuted, some unknown"}[self.valid]
-        lines.append(f"{len(self.steps)} steps ({summary or 'none'}): {verdict}")
+        if self.not_read:
+            summary += f"; {len(self.not_read)} not read"
+        lines.append(f"{len(self.steps)} steps ({summary or 'none'}): {self._conclusion()}")
         return "\n".join(lines)
+
+    def _conclusion(self) -> str:
+        if self.valid is False:
+            return f"first wrong step: {self.first_error}"
+        if self.valid:
+            return "valid"
+        if not self.steps:
+            return ("no step to check: no relation written in display math" if self.bare_displays
+                    else "no step to check: no display math found")
+        return "no step refuted, some not proved"
 
     def markdown(self) -> str:
         """The input, each display block followed by its steps' marks and reasons."""
-        from symfisher.check.extract import _DISPLAY, front_matter
-
         _, body, _ = front_matter(self.source)
         head = self.source[:len(self.source) - len(body)]
         by_block: dict[int, list[StepResult]] = {}
         for s in self.steps:
             by_block.setdefault(s.link.block, []).append(s)
         out, last = [head], 0
-        for block, match in enumerate(_DISPLAY.finditer(body), start=1):
-            out.append(body[last:match.end()])
-            last = match.end()
+        bare = {block for block, _ in self.bare_displays}
+        for display in displays(body):
+            block = display.block
+            out.append(body[last:display.end])
+            last = display.end
             notes = [f"> {MARKS[s.verdict.verdict]} **step {s.link.index}** ({s.verdict.verdict}): "
                      f"{_escape(s.verdict.reason)}" for s in by_block.get(block, [])]
+            if block in bare:
+                notes.append("> ? no relation (=, ≤, …) in this display: nothing to check")
             if notes:
                 out.append("\n\n" + "\n>\n".join(notes) + "\n")
         out.append(body[last:])
@@ -129,17 +163,25 @@ def check(text: str) -> Report:
         setting = abstract_setting(2 if vector_parameter(text) else 1)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
-    return Report(tuple(StepResult(link, _judge(link, setting, rewriter, numeric)) for link in steps), kind, text)
+    return Report(tuple(StepResult(link, _judge(link, setting, rewriter, numeric)) for link in steps), kind, text,
+                  tuple(unread_displays(text)))
 
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    if link.unread:
+        return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":
         return Verdict("approximation", reason="an approximation: reported, not checked as an equality")
     if link.relation != "=":
-        return Verdict("unknown", reason=f"only equalities are checked, not {link.relation}")
+        article = "an" if link.kind[0] in "aeiou" else "a"
+        return Verdict("unknown", reason=f"{article} {link.kind} ({link.relation}): reported, not checked (only "
+                                         "equalities are checked)")
     try:
         lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
     except ShapeError as exc:
+        if re.search(r"raises a (\d+)×\1 matrix to a power", str(exc)):
+            # a square matrix has powers and an inverse (F^{-1}): the reader's refusal is no shape mismatch
+            return Verdict("unknown", reason="not read: the power or inverse of a square matrix")
         return Verdict("refuted", reason=f"shape: the expression {exc}")
     except NotationError as exc:
         return Verdict("unknown", reason=f"not read: {exc}")
