@@ -132,7 +132,17 @@ def main() -> int:
     print("layouts of the files whose steps were not reported (counted per unreported step):")
     for name, n in layouts.most_common():
         print(f"  {n:>4}  {name}")
+    reasons = Counter(_reason(r.verdict.reason) for o in outcomes if o.case.seeded is None
+                      for r in o.matched.values() if r.verdict.verdict == "unknown")
+    print("the checker's reasons for the unknown steps of the originals:")
+    for reason, n in reasons.most_common(25):
+        print(f"  {n:>4}  {reason}")
     return 0
+
+
+def _reason(text: str) -> str:
+    """A reason without the parts that vary from step to step (the hint after the symbol's name)."""
+    return re.sub(r" \(declare it in the front matter's model\)", "", text.split("\n")[0])[:100]
 
 
 if __name__ == "__main__":
