@@ -70,7 +70,6 @@ def _tally(outcomes: list) -> tuple[Counter, Counter, int]:
     for o in outcomes:
         if o.case.seeded is not None:
             continue
-        layout_hits = [name for name, pattern in LAYOUTS.items() if re.search(pattern, o.case.text, re.M)]
         for e in o.case.steps:
             verdict = o.verdicts.get(e.index)
             if verdict not in (None, "unknown"):
@@ -79,8 +78,19 @@ def _tally(outcomes: list) -> tuple[Counter, Counter, int]:
             text = f"{e.lhs} = {e.rhs}"
             notations.update(name for name, pattern in NOTATIONS.items() if re.search(pattern, text))
             if verdict is None:
-                layouts.update(layout_hits)
+                block = _paragraph(o.case.text, e.rhs) or _paragraph(o.case.text, e.lhs)
+                layouts.update(name for name, pattern in LAYOUTS.items() if re.search(pattern, block, re.M))
     return notations, layouts, total
+
+
+def _paragraph(text: str, snippet: str) -> str:
+    """The paragraph (text between blank lines) where a step's side is written, or ''."""
+    at = text.find(snippet)
+    if at < 0:
+        return ""
+    start = text.rfind("\n\n", 0, at)
+    end = text.find("\n\n", at)
+    return text[start + 1 if start >= 0 else 0:end if end >= 0 else len(text)]
 
 
 def _row(o) -> str:
@@ -129,7 +139,7 @@ def main() -> int:
     print(f"unread or unknown steps of the originals: {total}; notations they carry (a step counts under each):")
     for name, n in notations.most_common():
         print(f"  {n:>4}  {name}")
-    print("layouts of the files whose steps were not reported (counted per unreported step):")
+    print("layouts of the paragraphs that hold the unreported steps (a step counts under each):")
     for name, n in layouts.most_common():
         print(f"  {n:>4}  {name}")
     reasons = Counter(_reason(r.verdict.reason) for o in outcomes if o.case.seeded is None
