@@ -163,7 +163,9 @@ def check(text: str) -> Report:
         setting = abstract_setting(2 if vector_parameter(text) else 1)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
-    return Report(tuple(StepResult(link, _judge(link, setting, rewriter, numeric)) for link in steps), kind, text,
+    return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
+                                                        _judge(link, setting, rewriter, numeric)))
+                        for link in steps), kind, text,
                   tuple(unread_displays(text)))
 
 
@@ -185,7 +187,14 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         return Verdict("refuted", reason=f"shape: the expression {exc}")
     except NotationError as exc:
         return Verdict("unknown", reason=f"not read: {exc}")
-    verdict = judge(lhs, rhs, rewriter, numeric)
+    except _SYMPY_FAILURES as exc:
+        return Verdict("unknown", reason=f"not read: SymPy failed on this step ({type(exc).__name__})")
+    try:
+        verdict = judge(lhs, rhs, rewriter, numeric)
+    except _SYMPY_FAILURES as exc:
+        # SymPy itself gave up on this step (a recursion limit, an internal StopIteration): the step
+        # stays unknown and the rest of the proof is still checked
+        return Verdict("unknown", reason=f"not checked: SymPy failed on this step ({type(exc).__name__})")
     if verdict.verdict == "unknown" and rewriter.evaluate is not None:
         # an expectation the engine found only under a condition the domains do not decide: say which
         notes = [_note(rewriter.evaluate, a.args[0]) for side in (lhs, rhs) if isinstance(side, sp.Basic)
@@ -196,6 +205,29 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
+
+
+def _certain_shape(link: Link, concrete: bool, verdict: Verdict) -> Verdict:
+    """A shape refutation stands only when the step itself shows the shapes.
+
+    Without a model, θ is a vector for a whole file once any step writes ∇, ᵀ, a bold θ or θᵢ,
+    and with a model of several parameters an undeclared θ is read as their vector; but authors
+    mix a scalar θ in one block with a vector in another. So a step that writes θ without any of
+    those marks is not certainly wrong in shape: it is unknown. (With a model, the model's own
+    objects, 𝐅, s and 𝐇 of several parameters, have certain shapes.)
+    """
+    if verdict.verdict != "refuted" or not verdict.reason.startswith("shape:"):
+        return verdict
+    text = f"{link.lhs} {link.rhs}"
+    if vector_parameter(text) or (concrete and not re.search(r"\\theta|θ", text)):
+        return verdict
+    return Verdict("unknown", reason=f"{verdict.reason[len('shape: '):]}, but this step does not show whether θ is "
+                                     "a vector (no ∇, ᵀ, bold θ or θᵢ in it): not refuted")
+
+
+#: What SymPy may raise from inside a step's rewriting or evaluation on unusual input.
+_SYMPY_FAILURES = (RecursionError, RuntimeError, StopIteration, AttributeError, TypeError, ValueError,
+                   NotImplementedError, ArithmeticError, IndexError, KeyError)
 
 
 def _note(evaluate, g: sp.Expr) -> str:

@@ -410,7 +410,16 @@ class _Parser:
         opener = self.take().text
         value = self.expr()
         self.take(r"\right")
-        self.take()
+        closer = self.take().text
+        if opener == "." and closer in ("|", r"\mid"):
+            # 𝔼[\left. g \right| θ]: the bar conditions on the parameters, it is not part of g
+            given = []
+            while self.peek(0) is not None and not self.at(r"\right", "]", ")"):
+                given.append(self.take())
+            names = {t.name for t in self.s.theta} | {r"\theta", "theta"}
+            if key(self.text(given).strip()) not in {key(n) for n in names}:
+                raise NotationError(f"a condition |{self.text(given)}: only the parameters can follow the bar")
+            return value
         return value if opener != "|" else elementwise(value, sp.Abs)
 
     def absolute(self, _: str):
@@ -1029,7 +1038,9 @@ class _Parser:
             if point is None:
                 raise NotationError(f"{name}(θ; {self.text(parts[1])}): the data must be x or x_i")
             return at_point(point)
-        return sp.Function(name.lstrip("\\"))(*self.s.theta)
+        # ℓ(θ) means the log-likelihood of data left implicit: a function of x too, so that E[·] and Var[·]
+        # of it are never taken for those of a constant
+        return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
 
     def expectation_application(self, name: str, prefix: str):
         if self._declared(name) or not self.at("[", "(", "_", r"\left"):
