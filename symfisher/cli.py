@@ -270,27 +270,57 @@ def booklet(ctx: click.Context, lang: str, fmt: str, directory: str, date: str |
 
 
 @cli.command("check")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
-              help="text: a verdict per step; json: the steps as data; md: the input annotated.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "csv"]), default="text",
+              show_default=True, help="one file: text (a verdict per step), json (the steps as data) or md (the input "
+                                      "annotated); several files or a folder: a summary as text, json or csv.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="worker processes when checking several files.")
+@click.option("--no-progress", is_flag=True, help="no progress bar when checking several files.")
 @click.pass_context
-def check_command(ctx: click.Context, file: str, fmt: str) -> None:
-    """Check every step of a derivation written in Markdown or LaTeX.
+def check_command(ctx: click.Context, files: tuple[str, ...], fmt: str, jobs: int, no_progress: bool) -> None:
+    """Check every step of derivations written in Markdown or LaTeX.
 
+    One FILE (or - for standard input): every step with its verdict. Several files or
+    a folder (every .md and .tex below it): one summary row per file, checked in parallel.
     Exit code 0 when no step is refuted, 1 when one is, 2 for unreadable input.
     """
     from symfisher.check import check
-    from symfisher.model.spec import read_text_file
+    from symfisher.check.summary import check_files, files_of, render_rows
+    from symfisher.errors import CheckError
+    from symfisher.model.spec import MAX_FILE_BYTES as MAX_STDIN, read_text_file
 
-    text = sys.stdin.read() if file == "-" else read_text_file(Path(file), "proof file")
-    report = check(text)
-    if fmt == "json":
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-    elif fmt == "md":
-        click.echo(report.markdown(), nl=False)
-    else:
-        click.echo(report.text())
-    if report.valid is False:
+    paths = [Path(f) for f in files]
+    if len(files) == 1 and (files[0] == "-" or not paths[0].is_dir()):
+        if fmt == "csv":
+            raise CheckError("--format csv is for a summary of several files or a folder")
+        text = sys.stdin.read(MAX_STDIN + 1) if files[0] == "-" else read_text_file(paths[0], "proof file")
+        if files[0] == "-" and len(text) > MAX_STDIN:
+            raise CheckError(f"standard input is larger than {MAX_STDIN:,} characters")
+        report = check(text)
+        if fmt == "json":
+            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        elif fmt == "md":
+            click.echo(report.markdown(), nl=False)
+        else:
+            click.echo(report.text())
+        if report.valid is False:
+            ctx.exit(EXIT_REFUTED)
+        return
+    if "-" in files:
+        raise CheckError("standard input (-) can only be checked alone")
+    if fmt == "md":
+        raise CheckError("--format md annotates one file; a summary is text, json or csv")
+    missing = [f for f, p in zip(files, paths) if not p.exists()]
+    if missing:
+        raise CheckError(f"no such file or folder: {missing[0]}")
+    rows = check_files(files_of(paths), jobs=jobs, progress=not no_progress)
+    if not rows:
+        raise CheckError("no .md or .tex file to check in " + ", ".join(files))
+    click.echo(render_rows(rows, fmt))
+    if any(r.error for r in rows):
+        ctx.exit(2)
+    if any(r.refuted for r in rows):
         ctx.exit(EXIT_REFUTED)
 
 
