@@ -24,7 +24,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import mpmath
 import pytest
 import sympy as sp
 import yaml
