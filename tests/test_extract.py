@@ -38,6 +38,13 @@ LAYOUTS = {
     # the left side the next row continues)
     "note-column-with-math": ("\\begin{align} a &= b && \\int dP = 1 \\\\ &= c &\\hspace{2em}& \\nabla \\log x = 1/x "
                               "\\end{align}", [("a", "=", "b"), ("b", "=", "c")]),
+    # equations side by side (alignat, or align with several column pairs): each column its own chain
+    "alignat-side-by-side": ("\\begin{alignat*}{2} a &= b && c &= d \\\\ &= e && &= f \\end{alignat*}",
+                             [("a", "=", "b"), ("c", "=", "d"), ("b", "=", "e"), ("d", "=", "f")]),
+    "align-two-column-pairs": ("\\begin{align} a &= b & c &= d \\\\ &= e & &= f \\end{align}",
+                               [("a", "=", "b"), ("c", "=", "d"), ("b", "=", "e"), ("d", "=", "f")]),
+    # a decimal comma is one number, never two equations
+    "decimal-comma": ("$$ p = 0,5 $$", [("p", "=", "0,5")]),
     "eqnarray": ("\\begin{eqnarray} a &=& b \\nonumber \\\\ &=& c \\end{eqnarray}",
                  [("a", "=", "b"), ("b", "=", "c")]),
     "gather": ("\\begin{gather} a = b \\\\ c = d \\end{gather}", [("a", "=", "b"), ("c", "=", "d")]),

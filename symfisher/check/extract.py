@@ -328,7 +328,7 @@ def _words(tex: str) -> str:
     tex = tex.replace("\\{", "\0").replace("\\}", "\1")          # a set's braces are the author's words
     tex = re.sub(r"\\(?:" + "|".join(re.escape(c) for c in _TEXT_COMMANDS) + r")\b", " ", tex)
     tex = re.sub(r"\\(?:q?quad|[,;:!]|hspace\*?\{[^{}]*\})", " ", tex)
-    tex = tex.replace("{", " ").replace("}", " ").replace("$", " ").replace("\0", "{").replace("\1", "}")
+    tex = tex.replace("{", " ").replace("}", " ").replace("$", " ").replace("&", " ").replace("\0", "{").replace("\1", "}")
     return " ".join(tex.split())
 
 
@@ -411,8 +411,9 @@ def _scan(row: str) -> list[_Item]:
             items.append(_Item("column", i, i + width))
             i += width
             continue
-        elif parens == 0 and ch in ",;":
-            # "a = b, c = d": two equations; "p(x) = q, x \in A": the condition is a remark
+        elif parens == 0 and ch in ",;" and not (ch == "," and row[i - 1:i].isdigit() and row[i + 1:i + 2].isdigit()):
+            # "a = b, c = d": two equations; "p(x) = q, x \in A": the condition is a remark; but "0,5" is
+            # a decimal comma (one number, left to the reader), never two equations
             items.append(_Item("gap", i, i + 1))
         elif parens == 0:
             relation = _relation_at(row, i)
@@ -422,6 +423,25 @@ def _scan(row: str) -> list[_Item]:
                 continue
         i += 1
     return items
+
+
+def _aligned_equation(text: str) -> bool:
+    """Whether a column's text is an equation aligned at its relation (``c &= d``), not a remark.
+
+    In alignat (and align with several column pairs) equations stand side by side, each split at
+    its relation by an alignment mark; a remark in the note column (``\\text{by (1)}``,
+    ``\\int dP = 1``) has no mark before its relation.
+    """
+    items = _scan(text)
+    for k, item in enumerate(items):
+        if item.kind == "text":
+            return False
+        if item.kind == "column":
+            # "c &= d" (a new equation) or "&= f" (the equation beside continues its chain)
+            return k + 1 < len(items) and items[k + 1].kind == "relation" and _begins_with_relation(text, item.end)
+        if item.kind == "relation":
+            return False
+    return False
 
 
 def _math(text: str) -> str:
@@ -457,6 +477,7 @@ class _Segment:
     head: str                                   # the math before the first relation
     parts: list[tuple[str, int, str, str]]      # (meaning, offset of the relation, text after it, its note)
     notes: list[str]
+    column: int = 0                             # 0, or k for the k-th equation standing beside it (alignat)
 
 
 def _segments(row: str) -> list[_Segment]:
@@ -492,6 +513,15 @@ def _segments(row: str) -> list[_Segment]:
             segment.parts.append((item.value, item.start, "", item.note))
             take(item.end)
             continue
+        if (item.kind == "column" and (closed or (segment.parts and _math(segment.parts[-1][2] + piece)))
+                and _aligned_equation(row[item.end:])):
+            # alignat's equations side by side, "a &= b && c &= d \\ &= e && &= f": the column holds another
+            # equation (or continues the chain beside), each with its own chain
+            if not closed:
+                meaning, at, text, note = segment.parts[-1]
+                segment.parts[-1] = (meaning, at, text + piece, note)
+            return segments + [_Segment(s.head, [(m, at + item.end, t, n) for m, at, t, n in s.parts], s.notes,
+                                        s.column + 1) for s in _segments(row[item.end:])]
         if (item.kind == "column" and (closed or (segment.parts and _math(segment.parts[-1][2] + piece)))
                 and not _begins_with_relation(row, item.end)):
             # align's note column: "a &= b && \text{by (1)}", "&= c &\quad& \int dP = 1" are remarks
@@ -566,7 +596,7 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
     offset_line = first_line - 1
     _unterminated(body, offset_line)
     out: list[Link] = []
-    chain_end: str | None = None                  # the right side a row starting with a relation continues
+    chains: dict[int, str | None] = {}            # per column: the right side a row starting with a relation continues
     breaks = [i for i, ch in enumerate(body) if ch == "\n"]
     for display in displays(body):
         pending = ""                              # rows without relation before the display's first link
@@ -585,7 +615,7 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                         unread = "" if last.unread == _NO_RHS else last.unread
                         out[-1] = Link(last.index, last.block, last.line, last.lhs, f"{last.rhs} {head}".strip(),
                                        last.relation, _join(last.note, note), unread)
-                        chain_end = out[-1].rhs
+                        chains[0] = out[-1].rhs
                     elif note and out and out[-1].block == display.block:
                         last = out[-1]
                         out[-1] = Link(last.index, last.block, last.line, last.lhs, last.rhs, last.relation,
@@ -597,10 +627,10 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                     out[-1] = Link(last.index, last.block, last.line, last.lhs, f"{last.rhs} {head}", last.relation,
                                    last.note, "" if last.unread == _NO_RHS else last.unread)
                     head = ""
-                    chain_end = out[-1].rhs
-                lhs = head if head else pending or chain_end
+                    chains[segment.column] = out[-1].rhs
+                lhs = head if head else (pending if segment.column == 0 else "") or chains.get(segment.column)
                 pending = ""
-                if lhs is None and out and out[-1].unread == _NO_RHS and out[-1].lhs:
+                if lhs is None and segment.column == 0 and out and out[-1].unread == _NO_RHS and out[-1].lhs:
                     # "$$ a = b = $$ $$ = c $$": the relation that ends one display and the one that begins
                     # the next are one link, b = c
                     lhs = out.pop().lhs
@@ -615,7 +645,7 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                     out.append(Link(len(out) + 1, display.block, relation_line, (lhs or "").strip(), rhs, relation,
                                     _join(relation_note, last_note), unread))
                     lhs = rhs if rhs else None
-                chain_end = lhs
+                chains[segment.column] = lhs
     return matter, out
 
 
