@@ -40,7 +40,7 @@ def test_a_failing_model_is_reported_and_the_rest_go_on(tmp_path, capsys):
                  *(arg for name in NAMES for arg in ("--only", name))])
     captured = capsys.readouterr()
     assert code == 1
-    assert "failed normal: template document.md.j2: 'no_such_thing' is undefined" in captured.err
+    assert "failed normal: template document.md.j2, line 1: 'no_such_thing' is undefined" in captured.err
     assert (out / "poisson.en.md").read_text(encoding="utf-8") == "ok\n"
     assert not (out / "normal.en.md").exists()
     index = (out / "index.en.md").read_text(encoding="utf-8")

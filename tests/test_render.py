@@ -186,6 +186,52 @@ def test_broken_templates_are_one_line_render_errors(derived, tmp_path, template
     assert message in info.value.one_line() and "\n" not in info.value.one_line()
 
 
+#: Ways a template reaches Python's internals (issue 13: a template pack passed between colleagues).
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ say.__globals__ }}",
+    "{{ doc.__class__ }}",
+    "{% set x = lipsum.__globals__ %}{{ x }}",
+]
+
+
+@pytest.mark.parametrize("payload", ESCAPES)
+def test_user_templates_are_sandboxed(derived, tmp_path, monkeypatch, payload):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "document.md.j2").write_text("title\n" + payload, encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        render(derived("poisson"), "md", "en", date="2025-08-18", templates=tmp_path / "pack")
+    line = info.value.one_line()
+    assert "document.md.j2, line 2" in line and "sandbox" in line and "\n" not in line
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_user_wording_is_sandboxed(derived, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "wording").mkdir()
+    table = yaml.safe_load((WORDING / "en.yaml").read_text(encoding="utf-8"))
+    table["sections"]["preface"] = "{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}"
+    (tmp_path / "wording" / "en.yaml").write_text(yaml.safe_dump(table, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RenderError) as info:
+        render(derived("poisson"), "md", "en", date="2025-08-18", templates=tmp_path)
+    assert "sandbox" in info.value.one_line()
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_the_sandbox_refusal_on_the_command_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "document.md.j2").write_text(ESCAPES[0], encoding="utf-8")
+    target = tmp_path / "doc.md"
+    code = main(["derive", "--model", "poisson", "--format", "md", "-o", str(target),
+                 "--templates", str(tmp_path / "pack")])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "refused by the sandbox" in err
+    assert not target.exists() and not (tmp_path / "PWNED").exists()
+
+
 def test_a_failed_run_leaves_the_previous_file_untouched(tmp_path, capsys):
     target = tmp_path / "doc.md"
     target.write_text("previous", encoding="utf-8")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from symfisher.derive import Derivation
 from symfisher.errors import RenderError
@@ -120,9 +121,24 @@ def render(derivation: Derivation, fmt: str = "md", lang: str = "en", *, date: s
         raise RenderError(f"template {exc.name} not found") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"template {exc.filename or exc.name}, line {exc.lineno}: {exc.message}") from None
+    except jinja2.sandbox.SecurityError as exc:
+        raise RenderError(f"{_template_position(exc, FORMATS[fmt].template)}: refused by the sandbox: "
+                          f"{exc}") from None
     except jinja2.UndefinedError as exc:
-        raise RenderError(f"template {FORMATS[fmt].template}: {exc.message}") from None
+        raise RenderError(f"{_template_position(exc, FORMATS[fmt].template)}: {exc.message}") from None
     return _tidy(text)
+
+
+def _template_position(exc: BaseException, default: str) -> str:
+    """'template NAME, line N' of the innermost template frame of a rendering error (Jinja2 maps its
+    frames to the template's file and line), else the top template's name."""
+    where, tb = f"template {default}", exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".yaml")) or filename == "<template>":
+            where = f"template {Path(filename).name}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 #: How user text is escaped: by format, and for TeX by whether the engine reads Unicode.

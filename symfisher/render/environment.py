@@ -4,6 +4,10 @@ Templates are found in a user directory first (``--templates DIR``), then in the
 installed ``symfisher.templates`` package. ``StrictUndefined`` turns a misspelt
 name into an error; there is no HTML autoescape: the targets are Markdown and
 LaTeX, and user text is escaped for them by the filters registered here.
+
+The environment is Jinja2's sandbox: a template pack or wording table passed between
+colleagues is untrusted code, and ``{{ cycler.__init__.__globals__ }}`` must not reach
+Python's internals (it is refused with a one-line error naming the template and line).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import yaml
 
 from symfisher.errors import RenderError
@@ -33,7 +38,7 @@ def _package_directory() -> str:
     return str(resources.files(TEMPLATE_PACKAGE))
 
 
-ENV = jinja2.Environment(
+ENV = jinja2.sandbox.SandboxedEnvironment(
     loader=jinja2.FileSystemLoader(_package_directory()),
     undefined=jinja2.StrictUndefined,
     autoescape=False,
