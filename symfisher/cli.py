@@ -21,6 +21,7 @@ from symfisher.errors import SymfisherError
 from symfisher.model import DOMAINS, Model, ModelSpec, build_model, load_model_file, parse_declaration
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 1       # a bug: one line asking for a report (the traceback with --debug)
 
 
 def _model_options(command: Callable) -> Callable:
@@ -371,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     previous_budget = budget.default_seconds()     # --timeout applies to this run only
     try:
         code = cli.main(args=args, prog_name="symfisher", standalone_mode=False)
+        sys.stdout.flush()                         # a full disk or closed pipe shows here, not at exit
         if isinstance(code, int) and code:         # ctx.exit(1): e.g. a refuted step in check
             return code
     except SymfisherError as exc:
@@ -393,12 +395,45 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         click.echo("symfisher: interrupted", err=True)
         return 130
+    except OSError as exc:
+        # the system refused something (a full disk, a closed pipe, a device): not a bug, one line
+        if debug:
+            raise
+        _silence_stdout()
+        if isinstance(exc, BrokenPipeError):
+            return 141                             # the reader went away (| head): as other Unix tools do
+        where = f" ({exc.filename})" if exc.filename else " (standard output)" if _stdout_error(exc) else ""
+        click.echo(f"symfisher: error: cannot complete: {exc.strerror or exc}{where}", err=True)
+        return EXIT_BAD_INPUT
+    except Exception as exc:                       # noqa: BLE001 - anything else is a bug: one line, exit 1
+        if debug:
+            raise
+        message = " ".join(str(exc).split())[:200]
+        click.echo(f"symfisher: internal error: {type(exc).__name__}: {message}. This is a bug in symfisher; "
+                   "please report it with the command and its input (--debug shows the traceback).", err=True)
+        return EXIT_INTERNAL
     finally:
         budget.set_default_seconds(previous_budget)
     return 0
+
+
+def _stdout_error(exc: OSError) -> bool:
+    """Whether an OSError without a file name came from writing standard output."""
+    return exc.filename is None and exc.errno is not None
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's final flush does not fail again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):   # no real file descriptor (pytest's capture): nothing to do
+        pass
 
 
 def run() -> None:  # console script

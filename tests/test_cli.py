@@ -222,3 +222,40 @@ def test_the_deadline_applies_to_one_run_only(capsys):
     assert budget.remaining() is None
     code, _, _ = run(capsys, "--deadline", "30", "parse", r"\frac{1}{", "--param", "a:real")   # a failed run too
     assert code == 2 and budget.remaining() is None
+
+
+# ---------------------------------------------------------------------------- failures that are not bad input
+
+def test_an_internal_error_is_one_line_asking_for_a_report(capsys, monkeypatch):
+    """A bug anywhere (here: the catalogue raising) is one line, exit 1; --debug shows the traceback."""
+    import symfisher.cli as cli_module
+
+    def broken():
+        raise RuntimeError("something inside\nbroke")
+    monkeypatch.setattr(cli_module, "catalog", broken)
+    code, out, err = run(capsys, "catalog", "list")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("symfisher: internal error: RuntimeError: something inside broke")
+    assert "report" in err and "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        main(["--debug", "catalog", "list"])
+
+
+def test_an_interrupt_is_one_line(capsys, monkeypatch):
+    import symfisher.cli as cli_module
+
+    def interrupted():
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli_module, "catalog", interrupted)
+    code, _, err = run(capsys, "catalog", "list")
+    assert code == 130 and err.strip() == "symfisher: interrupted"     # (click starts a new line after ^C)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_is_one_line():
+    """`derive … > /dev/full` (issue 13): one line naming the cause, exit 2, no traceback."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "symfisher", "derive", "--model", "exponential"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr == "symfisher: error: cannot complete: No space left on device (standard output)\n"
