@@ -1,11 +1,14 @@
-"""Check the corpus of real derivations (tests/proofs/real) and print issue 12's figures.
+"""Check a corpus of real derivations (tests/proofs/real by default) and print issue 12's figures.
 
 Per file: the steps its authors wrote, how many the checker reported and proved, its false verdicts,
 whether a seeded error was located, ``valid`` and the time. Then the corpus-wide figures beside the
 issue's targets, the wall time of the whole corpus checked in parallel, and which notations and
 layouts the unread or unknown steps carry (by count), to show where the reading still fails.
 
-    python benchmarks/check_corpus.py [--jobs N] [--files NAME ...]
+    python benchmarks/check_corpus.py [--jobs N] [--files NAME ...] [--corpus DIR]
+
+``--corpus tests/proofs/heldout`` measures the held-out corpus (derivations the checker was not
+tuned on) with the same table.
 
 The measurement (matching reported steps to the labels, the figures) is the acceptance test's own,
 ``tests/test_real_proofs.py``, loaded from its path, so the two cannot disagree.
@@ -106,8 +109,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--files", nargs="*", help="only these files (originals or variants)")
+    parser.add_argument("--corpus", type=Path, default=real.CORPUS,
+                        help="corpus directory with a manifest.yaml (default tests/proofs/real)")
     args = parser.parse_args()
-    cases = [c for c in real.cases() if not args.files or c.name in args.files]
+    if not (args.corpus / real.MANIFEST.name).is_file():
+        parser.error(f"{args.corpus}: no {real.MANIFEST.name} there")
+    cases = [c for c in real.cases(args.corpus.resolve()) if not args.files or c.name in args.files]
 
     start = time.perf_counter()
     if args.jobs > 1:

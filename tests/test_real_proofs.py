@@ -148,22 +148,25 @@ def _expected(raw: list[dict[str, Any]], replace: tuple[str, str] | None = None,
     return tuple(steps)
 
 
-@lru_cache(maxsize=1)
-def manifest() -> dict[str, Any]:
-    return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["files"]
+# The corpus directory is a parameter so that the same measurement runs on a second corpus
+# (tests/test_heldout_proofs.py: derivations the checker's authors did not tune on).
+@lru_cache(maxsize=None)
+def manifest(corpus: Path = CORPUS) -> dict[str, Any]:
+    """The labels of a corpus directory (its ``manifest.yaml``), file name -> entry."""
+    return yaml.safe_load((corpus / MANIFEST.name).read_text(encoding="utf-8"))["files"]
 
 
-@lru_cache(maxsize=1)
-def cases() -> tuple[Case, ...]:
-    """Every original and every seeded variant of the corpus, with their labelled steps."""
+@lru_cache(maxsize=None)
+def cases(corpus: Path = CORPUS) -> tuple[Case, ...]:
+    """Every original and every seeded variant of a corpus, with their labelled steps."""
     out = []
-    for name, entry in manifest().items():
-        text = (CORPUS / name).read_text(encoding="utf-8")
+    for name, entry in manifest(corpus).items():
+        text = (corpus / name).read_text(encoding="utf-8")
         out.append(Case(name, text, _expected(entry["steps"]), name))
         for seed in entry["seeded"]:
             falsified = {seed["step"], *seed.get("also_false", [])}
             steps = _expected(entry["steps"], tuple(seed["replace"]), seed.get("override"), falsified)
-            variant = (CORPUS / seed["file"]).read_text(encoding="utf-8")
+            variant = (corpus / seed["file"]).read_text(encoding="utf-8")
             out.append(Case(seed["file"], variant, steps, name, seed["step"], seed.get("kind", "")))
     return tuple(out)
 
@@ -255,39 +258,43 @@ def figures(outcomes: list[Outcome]) -> Figures:
 # ---------------------------------------------------------------------------------------------
 # The corpus itself: it must stay consistent, whatever the checker does.
 
-def test_corpus_size_and_variants() -> None:
-    entries = manifest()
-    assert len(entries) >= 30
+# Each check takes the corpus directory and its minimum sizes, so tests/test_heldout_proofs.py
+# holds the held-out corpus to the same consistency rules.
+
+def check_corpus_size_and_variants(corpus: Path, min_files: int) -> None:
+    """Every file labelled, every label a file, each with a source, steps and a seeded variant."""
+    entries = manifest(corpus)
+    assert len(entries) >= min_files
     for name, entry in entries.items():
-        assert (CORPUS / name).exists(), name
+        assert (corpus / name).exists(), name
         assert entry.get("source"), f"{name}: no source"
         assert entry["seeded"], f"{name}: no seeded variant"
         assert entry["steps"], f"{name}: no labelled step"
-    files = {p.name for p in CORPUS.iterdir() if p.suffix in {".md", ".tex"}}
+    files = {p.name for p in corpus.iterdir() if p.suffix in {".md", ".tex"}}
     listed = set(entries) | {s["file"] for e in entries.values() for s in e["seeded"]}
     assert files == listed, f"files without labels: {sorted(files - listed)}; labels without files: {sorted(listed - files)}"
 
 
-def test_sources_named_at_the_top() -> None:
-    for name in manifest():
-        text = (CORPUS / name).read_text(encoding="utf-8")
+def check_sources_named_at_the_top(corpus: Path) -> None:
+    """Each original names its source in a comment."""
+    for name in manifest(corpus):
+        text = (corpus / name).read_text(encoding="utf-8")
         assert re.search(r"(<!--|%)\s*Source:", text), f"{name}: the source is not named in a comment"
 
 
-@pytest.mark.parametrize("name", sorted(manifest()))
-def test_variants_differ_by_one_replacement(name: str) -> None:
-    entry = manifest()[name]
-    text = (CORPUS / name).read_text(encoding="utf-8")
+def check_variants_differ_by_one_replacement(corpus: Path, name: str) -> None:
+    """A variant is its original with one replacement, at a step labelled true."""
+    entry = manifest(corpus)[name]
+    text = (corpus / name).read_text(encoding="utf-8")
     for seed in entry["seeded"]:
         old, new = seed["replace"]
         assert text.count(old) == 1, f"{seed['file']}: the replaced text must occur once in {name}"
-        assert (CORPUS / seed["file"]).read_text(encoding="utf-8") == text.replace(old, new)
+        assert (corpus / seed["file"]).read_text(encoding="utf-8") == text.replace(old, new)
         assert 1 <= seed["step"] <= len(entry["steps"])
         assert _truth(entry["steps"][seed["step"] - 1]), f"{seed['file']}: the seeded step was already false"
 
 
-@pytest.mark.parametrize("case", cases(), ids=lambda c: c.name)
-def test_labelled_sides_occur_in_the_file(case: Case) -> None:
+def check_labelled_sides_occur_in_the_file(case: Case) -> None:
     """Every snippet of the manifest is text of its file, so a step can be matched at all."""
     body = norm(case.text)
     for e in case.steps:
@@ -295,10 +302,33 @@ def test_labelled_sides_occur_in_the_file(case: Case) -> None:
         assert norm(e.rhs) in body, f"step {e.index}: rhs {e.rhs!r} is not in {case.name}"
 
 
+def check_labels_include_published_slips(corpus: Path, min_slips: int, min_steps: int) -> None:
+    """The originals keep their authors' slips (labelled false) and have enough steps."""
+    steps = [e for c in cases(corpus) if c.seeded is None for e in c.steps]
+    assert sum(not e.holds for e in steps) >= min_slips, "the corpus should keep the authors' own slips"
+    assert len(steps) >= min_steps
+
+
+def test_corpus_size_and_variants() -> None:
+    check_corpus_size_and_variants(CORPUS, 30)
+
+
+def test_sources_named_at_the_top() -> None:
+    check_sources_named_at_the_top(CORPUS)
+
+
+@pytest.mark.parametrize("name", sorted(manifest()))
+def test_variants_differ_by_one_replacement(name: str) -> None:
+    check_variants_differ_by_one_replacement(CORPUS, name)
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda c: c.name)
+def test_labelled_sides_occur_in_the_file(case: Case) -> None:
+    check_labelled_sides_occur_in_the_file(case)
+
+
 def test_labels_include_published_slips_and_seeds() -> None:
-    steps = [e for c in cases() if c.seeded is None for e in c.steps]
-    assert sum(not e.holds for e in steps) >= 10, "the corpus should keep the authors' own slips"
-    assert len(steps) >= 150
+    check_labels_include_published_slips(CORPUS, 10, 150)
 
 
 # ---------------------------------------------------------------------------------------------
