@@ -230,3 +230,13 @@ def test_no_step_of_symfishers_own_write_ups_is_refuted(name):
     assert "refuted" not in verdicts(report), [(s.link.index, s.verdict) for s in report.steps
                                                if s.verdict.verdict == "refuted"]
     assert verdicts(report).count("proved") >= 35
+
+
+def test_the_variance_of_a_random_vector_is_its_covariance_matrix():
+    """Held-out corpus (imath_outer_hessian): Var(∇ℓ) was refuted as "Var of a 2×1 matrix"."""
+    score = r"\nabla_\theta \log p(x|\theta)"
+    report = check(f"$$ \\mathbf{{F}} = \\mathrm{{Var}}({score}) $$\n"
+                   f"$$ \\mathrm{{Var}}({score}) = \\mathbb{{E}}[{score} {score}^T] $$\n"
+                   f"$$ \\operatorname{{Var}}[{score}] = \\mathbb{{E}}[{score}^T {score}] $$\n")
+    assert verdicts(report) == ["proved", "proved", "refuted"]
+    assert "definition-variance" in report.steps[0].verdict.rules

@@ -143,6 +143,12 @@ TOP_LEVEL = {
                                    "\\end{aligned}$$", [("a", "=", "\\left( b \\right. \\left. + c \\right)"),
                                                           ("\\left( b \\right. \\left. + c \\right)", "=", "d")]),
     "half-open-interval": (r"$$ P(X \in [0, 1)) = F(1) - F(0) $$", [("P(X \\in [0, 1))", "=", "F(1) - F(0)")]),
+    # an operator's name set in text is mathematics, never a remark that would cut the side short
+    # (held-out corpus: "-n\text{ln}\lambda" lost everything after it)
+    "text-ln-mid-side": (r"$$a = \frac{n}{k}-n\text{ln}\lambda+\sum_{i=1}^n x_i$$",
+                         [("a", "=", "\\frac{n}{k}-n\\text{ln}\\lambda+\\sum_{i=1}^n x_i")]),
+    "text-var-mid-side": (r"$$ v = n\,\text{Var} X + 1 $$", [("v", "=", "n\\,\\text{Var} X + 1")]),
+    "text-log-after-number": (r"$$ \ell = 2\text{log}\theta $$", [("\\ell", "=", "2\\text{log}\\theta")]),
 }
 
 # --------------------------------------------------------------------------- inequalities are steps

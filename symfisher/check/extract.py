@@ -81,6 +81,10 @@ _COMMAND = re.compile(r"\\([A-Za-z]+\*?|.)", re.S)
 _DELIMITER = re.compile(r"\s*(\\[A-Za-z]+|\\.|.)", re.S)
 _ROW_SPACING = re.compile(r"\s*\[[^\]\n]*\]")
 # \text{Var}(X), \text{E}[X], \text{KL}_{…}: an operator's name, mathematics rather than a remark
+# \text{ln}, \text{Var}: an operator's name set in text, mathematics wherever it stands (never a remark)
+_MATH_WORDS = frozenset({"ln", "log", "exp", "lg", "Var", "var", "Cov", "cov", "Corr", "E", "Pr", "P", "KL", "tr",
+                         "det", "diag", "sgn", "sign", "const", "sin", "cos", "tan", "arg", "min", "max", "sup",
+                         "inf", "lim", "argmax", "argmin", "logit", "erf", "Beta", "Gamma", "MSE", "Bias", "bias"})
 _OPERATOR_FOLLOWS = re.compile(r"\s*(?:[(\[_^]|\\left|\\\{)")
 # an equation number written by hand at the end of a row, after spacing: "= 0 \;\;\; (1)"
 # (a quad, or two thin spaces at least: "2\,(p)" is a product)
@@ -381,7 +385,8 @@ def _scan(row: str) -> list[_Item]:
             elif parens == 0 and name in _TEXT_COMMANDS:
                 j = _skip_spaces(row, word.end())
                 end = _group_end(row, j) if j < len(row) and row[j] == "{" else j
-                if not _OPERATOR_FOLLOWS.match(row, end) and not _OPERATOR_BEFORE.search(row, 0, i):
+                if (not _OPERATOR_FOLLOWS.match(row, end) and not _OPERATOR_BEFORE.search(row, 0, i)
+                        and _words(row[i:end]) not in _MATH_WORDS):
                     # \text{Var}(X) names an operator: mathematics, not a remark
                     items.append(_Item("text", i, end, _words(row[i:end])))
                 i = end

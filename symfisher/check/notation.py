@@ -755,9 +755,14 @@ class _Parser:
         return self.delimited(OPEN[opener])
 
     def variance(self):
-        """Var(g): a scalar g only (a covariance matrix is not read)."""
+        """Var(g); for a random vector g its covariance matrix, entries Cov(gᵢ, gⱼ) (Var(gᵢ) on the diagonal)."""
         self.measure()
-        return Variance(scalar(self.bracketed(), "Var"))
+        value = self.bracketed()
+        if _is_matrix(value) and value.shape[1] == 1:
+            entries = list(value)
+            return sp.Matrix(len(entries), len(entries),
+                             lambda i, j: Variance(entries[i]) if i == j else Covariance(entries[i], entries[j]))
+        return Variance(scalar(value, "Var"))
 
     def covariance(self):
         """Cov(g, h)."""
