@@ -240,3 +240,24 @@ def test_the_variance_of_a_random_vector_is_its_covariance_matrix():
                    f"$$ \\operatorname{{Var}}[{score}] = \\mathbb{{E}}[{score}^T {score}] $$\n")
     assert verdicts(report) == ["proved", "proved", "refuted"]
     assert "definition-variance" in report.steps[0].verdict.rules
+
+
+EXPONENTIAL = "---\nmodel:\n  density: \\lambda e^{-\\lambda x}\n  parameters: [\\lambda: positive]\n" \
+              "  support: (0, \\infty)\n---\n"
+
+
+def test_information_of_a_sample_or_of_one_observation():
+    """Held-out corpus (marcuschiu, statsclick): authors about a sample write I(λ) for the sample's information.
+
+    Where the text does not tell the two apart, a verdict stands only if both readings give it; where it
+    does (I_n(θ) = n I(θ), or no sample at all), I(θ) is one observation's and a wrong n is refuted.
+    """
+    sample = EXPONENTIAL + "$$ \\ell(\\lambda) = n\\log\\lambda - \\lambda\\sum_{i=1}^n x_i $$\n"
+    ambiguous = check(sample + "$$ I(\\lambda) = \\frac{n}{\\lambda^2} $$\n$$ I(\\lambda) = \\frac{7}{2\\lambda^2} $$\n")
+    first, second = ambiguous.steps[-2:]
+    assert first.verdict.verdict == "unknown" and "the sample's" in first.verdict.reason
+    assert second.verdict.verdict == "refuted"          # wrong under both readings
+    told = check(sample + "$$ I_n(\\lambda) = n I(\\lambda) $$\n$$ I(\\lambda) = \\frac{n}{\\lambda^2} $$\n")
+    assert [s.verdict.verdict for s in told.steps[-2:]] == ["proved", "refuted"]
+    one = check(EXPONENTIAL + "$$ I(\\lambda) = \\frac{1}{\\lambda^2} $$\n$$ \\mathcal{I}(\\lambda) = \\frac{2}{\\lambda^2} $$\n")
+    assert verdicts(one) == ["proved", "refuted"]

@@ -65,30 +65,7 @@ def outcomes() -> list[real.Outcome]:
     return [real.run(case) for case in real.cases(HELDOUT)]
 
 
-# True steps that main (082a49e) refuted when this corpus was built, by file: three notation classes
-# the checker misreads. I_x(θ) / I(λ) read as ONE observation's information where the author's is the
-# sample's (n I(θ)): statsclick step 11, marcuschiu steps 1, 8, 9, 10. var(∇ℓ) of a vector read as a
-# shape error where it is the covariance matrix: imath_outer_hessian steps 3, 4. Any OTHER false
-# refutation fails test_no_false_refutation at once; these keep
-# test_known_false_refutations_are_fixed failing (xfail, strict) until the checker stops making them.
-KNOWN_FALSE_REFUTATIONS: dict[str, set[int]] = {
-    "statsclick_poisson_crlb.md": {11},
-    "statsclick_poisson_crlb.seeded-1.md": {11},
-    "marcuschiu_exponential.md": {1, 8, 9, 10},
-    "marcuschiu_exponential.seeded-1.md": {1, 8, 9, 10},
-}
-
-
 def test_no_false_refutation(outcomes: list[real.Outcome]) -> None:
-    bad = [(o.case.name, sorted(set(o.false_refutations) - KNOWN_FALSE_REFUTATIONS.get(o.case.name, set())))
-           for o in outcomes]
-    bad = [(name, steps) for name, steps in bad if steps]
-    assert not bad, f"true steps refuted: {real._where(bad)}"
-
-
-@pytest.mark.xfail(strict=True, reason="main refutes true steps of 2 held-out files (KNOWN_FALSE_REFUTATIONS); "
-                                       "remove this mark and the list when the checker no longer does")
-def test_known_false_refutations_are_fixed(outcomes: list[real.Outcome]) -> None:
     real.test_no_false_refutation(outcomes)
 
 

@@ -10,6 +10,8 @@ model's, and expectations go through the expectation engine.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 import re
 import sys
@@ -163,10 +165,58 @@ def check(text: str) -> Report:
         setting = abstract_setting(2 if vector_parameter(text) else 1)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
+    judge_step = _judge
+    if _information_ambiguous(text):
+        judge_step = functools.partial(_judge_both_informations, text=text)
     return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
-                                                        _judge(link, setting, rewriter, numeric)))
+                                                        judge_step(link, setting, rewriter, numeric)))
                         for link in steps), kind, text,
                   tuple(unread_displays(text)))
+
+
+# ---------------------------------------------------------------------------- one observation's information or the sample's
+
+#: A text about a sample: indexed observations, sums or products over them, a sample mean, or n.
+_SAMPLE = re.compile(r"[xXyY]_\{?\s*[in1]\b|\\sum|\\prod|\\Sigma_|\\bar\s*\{?\s*[xXyY]|\\overline\s*\{?\s*[xXyY]"
+                     r"|(?<![\\a-zA-Z])n(?![a-zA-Z])")
+#: The text tells the two apart: I_n(θ), n I(θ), I_{X_1,…,X_n}: then a bare I(θ) is one observation's.
+_PER_OBSERVATION = re.compile(r"(?:I|\\mathcal\s*\{?\s*I\s*\}?|F|\\mathbf\s*\{?\s*F\s*\}?)\s*_\s*\{?\s*(?:n\b|[xX]_)"
+                              r"|(?<![\\a-zA-Z])n\s*(?:\\cdot|\\,|\\;|\s)*(?:I|\\mathcal\s*\{?\s*I\s*\}?|F|\\mathbf\s*\{?\s*F\s*\}?)"
+                              r"\s*(?:\(|\\left)")
+#: A step that writes the information by a name that may be either.
+#: (𝐅 and F(θ), the note's and machine learning's names, are one observation's by convention: not ambiguous.)
+_INFORMATION = re.compile(r"(?<![\\a-zA-Z])I\s*(?:_\s*\{?\s*[xX]\s*\}?\s*)?(?:\(|\\left)|\\mathcal\s*\{?\s*I")
+
+
+def _information_ambiguous(text: str) -> bool:
+    """Whether I(θ) may be one observation's information or the sample's: the displays are about a sample
+    and nothing in them tells the two apart (as I_n(θ) = n I(θ) does)."""
+    _, body, _ = front_matter(text)
+    math = " ".join(d.content for d in displays(body))
+    return bool(_SAMPLE.search(math) and _INFORMATION.search(math)) and not _PER_OBSERVATION.search(math)
+
+
+def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, numeric, text: str) -> Verdict:
+    """Judge a step that names the information both ways, and keep only what both readings say.
+
+    Authors about a sample often write I(θ) for the information of the n observations, others for one
+    observation's. Where the text does not say which, a verdict stands only if it is the same either way;
+    otherwise the step is unknown, with the reading under which it holds.
+    """
+    one = _judge(link, setting, rewriter, numeric)
+    if link.unread or not _INFORMATION.search(f"{link.lhs} {link.rhs}"):
+        return one
+    sample = dataclasses.replace(setting, information_scale=setting.sample_size)
+    both = _judge(link, sample, Rewriter(sample, evaluate=rewriter.evaluate, regular=rewriter.regular), numeric)
+    if one.verdict == both.verdict:
+        return one
+    ambiguity = ("the text is about a sample of n and does not say whether I(θ) is the information of one "
+                 "observation or of the sample")
+    holds = ("one observation's" if one.verdict == "proved" else "the sample's" if both.verdict == "proved"
+             else "")
+    if holds:
+        return Verdict("unknown", reason=f"{ambiguity}: it holds if I(θ) is {holds}, not otherwise")
+    return Verdict("unknown", reason=f"{ambiguity}; read as one observation's: {one.reason}")
 
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:

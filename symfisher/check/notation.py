@@ -92,6 +92,9 @@ class Setting:
     index: sp.Symbol = sp.Symbol("i", integer=True)
     # abstract setting: an undeclared Greek or Latin letter is a generic parameter (never refuted on)
     generic: bool = False
+    # what I(θ), I_X(θ), 𝐅 written without n mean: one observation's information (1) or, in a text about a
+    # sample that never tells the two apart, possibly the sample's (n): the checker reads such steps both ways
+    information_scale: sp.Expr = sp.S.One
 
     @property
     def m(self) -> int:
@@ -948,7 +951,8 @@ class _Parser:
             return None
         if name == "I" and not prefix and not self.at("(", "_"):
             return None                                  # a bare I: the identity? not read
-        m, factor = self.s.m, sp.S.One
+        m = self.s.m
+        factor = self.s.information_scale if key(name) in ("I", "cal:I") else sp.S.One
         if self.at("_"):
             self.take("_")
             tokens = self.group()
@@ -959,7 +963,9 @@ class _Parser:
             below = key(self.text(tokens))
             if below == key(self.s.sample_size.name):
                 factor = self.s.sample_size                # the information of a sample of n
-            elif below not in ("X", "x", "1", "X_1", "x_1", "theta"):
+            elif below in ("1", "X_1", "x_1", "theta"):
+                factor = sp.S.One                          # one observation's, whatever the text's I means
+            elif below not in ("X", "x"):
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
         inside = self._parenthesized()
