@@ -24,9 +24,9 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
-                                      vector_parameter)
-from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
+from symfisher.check.notation import (Estimator, Expect, NotationError, Setting, ShapeError, Zero, abstract_setting,
+                                      read, text_functions, vector_parameter)
+from symfisher.check.verdict import ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality
 from symfisher.errors import CheckError, SymfisherError
 
 __all__ = ["RULES", "Report", "StepResult", "check"]
@@ -147,6 +147,21 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|$])", r"\\\1", " ".join(text.split()))
 
 
+#: Hypotheses a text can state, each with the words that state it (a regular expression over the prose and
+#: the math). Rules that need one (RULES["unbiasedness"]) apply only when the text states it.
+HYPOTHESES: dict[str, str] = {
+    "unbiased": r"(?<!not )(?<!n't )\bunbiased\b",
+    # an iid sample: said in words, or the log-likelihood written as a sum (a product) over the sample
+    "iid": r"\bi\.?i\.?d\.?\b|independent(ly)? and identically distributed|\brandom sample\b"
+           r"|\\(sum|prod)_\{?\s*i\s*=\s*1\s*\}?\^\{?\s*n\s*\}?[^$\n]{0,80}?\b[fp]\(\s*[Xx]_\{?i",
+}
+
+
+def stated_hypotheses(text: str) -> frozenset[str]:
+    """The hypotheses the text states (\"since θ̂ is unbiased\", \"for unbiased estimators\")."""
+    return frozenset(name for name, words in HYPOTHESES.items() if re.search(words, text, re.IGNORECASE))
+
+
 def check(text: str) -> Report:
     """Judge every step of a derivation written in Markdown or LaTeX.
 
@@ -156,11 +171,13 @@ def check(text: str) -> Report:
     matter, steps = links(text)
     model_data = (matter or {}).get("model")
     if model_data is not None:
-        setting, rewriter, numeric = _concrete(model_data)
+        setting, rewriter, numeric = _concrete(model_data, text)
         kind = "concrete"
     else:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
         setting = abstract_setting(2 if vector_parameter(text) else 1)
+        setting.hypotheses = stated_hypotheses(text)
+        setting.functions = text_functions(text, setting)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
@@ -174,6 +191,8 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":
         return Verdict("approximation", reason="an approximation: reported, not checked as an equality")
+    if link.relation in ORDER:
+        return _judge_inequality(link, setting, rewriter, numeric)
     if link.relation != "=":
         article = "an" if link.kind[0] in "aeiou" else "a"
         return Verdict("unknown", reason=f"{article} {link.kind} ({link.relation}): reported, not checked (only "
@@ -202,8 +221,32 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         notes = [n for n in notes if n]
         if notes:
             return Verdict("unknown", reason=f"{notes[0]}; {verdict.reason}")
+    if verdict.verdict == "unknown" and "unbiased" not in setting.hypotheses and any(
+            isinstance(side, sp.Basic) and side.has(Estimator) for side in (lhs, rhs)):
+        verdict = Verdict("unknown", reason=f"{verdict.reason}; it may need the estimator to be unbiased "
+                                            "(𝔼[θ̂] = θ), which the text does not state")
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
+    return verdict
+
+
+def _judge_inequality(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    """≤, <, ≥, >: a named rule (Cauchy–Schwarz, the Cramér–Rao bound, signs), a numeric counterexample, or
+    unknown with the reason."""
+    try:
+        lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
+        verdict = judge_inequality(lhs, rhs, link.relation, rewriter, numeric)
+    except (NotationError, ShapeError) as exc:
+        return Verdict("unknown", reason=f"an inequality ({link.relation}), not read: {exc}")
+    except _SYMPY_FAILURES as exc:
+        return Verdict("unknown", reason=f"an inequality ({link.relation}): SymPy failed on it ({type(exc).__name__})")
+    if verdict.verdict == "unknown" and isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic) and \
+            (lhs.has(Estimator) or rhs.has(Estimator)):
+        needs = [what for what, name in (("the estimator to be unbiased", "unbiased"),
+                                         ("an iid sample", "iid")) if name not in setting.hypotheses]
+        if needs:
+            verdict = Verdict("unknown", reason=f"{verdict.reason}; the Cramér–Rao bound needs "
+                                                f"{' and '.join(needs)}, which the text does not state")
     return verdict
 
 
@@ -263,6 +306,12 @@ def _abstract_numeric(setting: Setting):
     def value(e, point):
         e = e.replace(lambda a: isinstance(a, AppliedUndef) and a.func.__name__ == "p",
                       lambda a: normal.subs(x, a.args[0]))
+        # the stand-in estimator t(x) = x: unbiased under N(θ, 1), so it refutes nothing unbiasedness proves
+        e = e.replace(lambda a: isinstance(a, Estimator), lambda a: a.args[0])
+        # ∂θ ∫ g dx: an integral without limits is an antiderivative to SymPy's doit, so differentiate under
+        # the integral sign first (the stand-in normal density is regular)
+        e = e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, sp.Integral),
+                      lambda a: sp.Integral(sp.Derivative(a.expr.function, *a.variable_count), *a.expr.limits))
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
@@ -277,7 +326,7 @@ def _abstract_numeric(setting: Setting):
 
     refute = _refuter(points, value, "with p = N(θ, 1) at " if setting.m == 1 else "with p = N(θ₁, θ₂²) at ")
 
-    def refute_for_every_p(left, right) -> str:
+    def refute_for_every_p(left, right, relation: str = "=") -> str:
         # the stand-in density refutes only a claim meant for every p: one that also writes x or θ outside p
         # (θ^x(1−θ)^(1−x), 1/(θ(1−θ))) may be true of the author's model, which the text does not declare
         sides = [e for side in (left, right) for e in _entries(side)]
@@ -285,7 +334,11 @@ def _abstract_numeric(setting: Setting):
                 any(_outside_density(e, (x, *setting.theta)) for e in sides):
             raise ValueError("the step writes x or θ outside p, so it may hold for a model the text does not "
                              "declare (a model: front matter checks it)")
-        return refute(left, right)
+        if any(e.has(Estimator) for e in sides) and any(e.has(n) for e in sides):
+            # the stand-in θ̂(x) = x uses one observation; the author's θ̂ may be a statistic of the sample of n
+            raise ValueError("the step has an estimator and the sample size n: the stand-in estimator θ̂(x) = x "
+                             "is not a statistic of the sample, so it refutes nothing here")
+        return refute(left, right, relation)
 
     return refute_for_every_p
 
@@ -303,8 +356,8 @@ def _has_density(e: sp.Basic) -> bool:
 
 def _outside_density(e: sp.Basic, names: tuple[sp.Symbol, ...]) -> bool:
     """True when x or a parameter occurs outside the unknown density p (integration variables aside)."""
-    if isinstance(e, AppliedUndef) and e.func.__name__ == "p":
-        return False
+    if isinstance(e, Estimator) or (isinstance(e, AppliedUndef) and e.func.__name__ == "p"):
+        return False                 # an estimator θ̂(x) is generic like p: the stand-in t(x) = x replaces it
     if isinstance(e, sp.Integral):
         return _outside_density(e.function, names)
     if isinstance(e, sp.Derivative):
@@ -316,15 +369,33 @@ def _outside_density(e: sp.Basic, names: tuple[sp.Symbol, ...]) -> bool:
 
 def _refuter(points, value, where: str):
     """Compare both sides' numbers at each point: a counterexample, or '' when they agree everywhere."""
-    def refute(left, right) -> str:
+    def refute(left, right, relation: str = "=") -> str:
         for point in points:
             a = _values(left, lambda e, at=point: value(e, at))
             b = _values(right, lambda e, at=point: value(e, at))
+            if relation != "=":
+                # an inequality small ≤ big (or <): refuted only by finite real values in the wrong order
+                if _order_fails(a, b, relation):
+                    return (f"counterexample: {where}{_where(point)}, the smaller side is {_fmt(a)} and the "
+                            f"larger side {_fmt(b)}, so {relation} fails")
+                continue
             if not all(close(u, v) for u, v in zip(a, b)):
                 return (f"counterexample: {where}{_where(point)}, the left side is {_fmt(a)} "
                         f"and the right side {_fmt(b)}")
         return ""
     return refute
+
+
+def _order_fails(small: list[complex], big: list[complex], relation: str) -> bool:
+    """True when some entry has small > big (small ≥ big for <), beyond the tolerance, at finite real values."""
+    for u, v in zip(small, big):
+        if not all(math.isfinite(z.real) and abs(z.imag) < 1e-12 for z in (u, v)):
+            raise ValueError("a side is not a finite real number at the test point")
+        if relation == "≤" and u.real > v.real and not close(u, v):
+            return True
+        if relation == "<" and (u.real >= v.real or close(u, v)):
+            return True
+    return False
 
 
 def _quad(f: sp.Expr, x: sp.Symbol, lower: float = -np.inf, upper: float = np.inf) -> float:
@@ -368,7 +439,7 @@ def _inside(lo: float, hi: float) -> float:
     return lo + 0.37 * (hi - lo)
 
 
-def _concrete(data: Any):
+def _concrete(data: Any, text: str = ""):
     from symfisher import numeric as numeric_module
     from symfisher.derive import calculus
     from symfisher.derive.expectation import ExpectationEngine
@@ -388,14 +459,16 @@ def _concrete(data: Any):
     names["n"] = sp.Symbol("n", positive=True, integer=True)
     x, support = model.variable, model.support
     setting = Setting(x=x, theta=model.theta, density=lambda point: model.density.subs(x, point), names=names,
-                      lower=support.lower, upper=support.upper, discrete=model.discrete)
+                      lower=support.lower, upper=support.upper, discrete=model.discrete,
+                      hypotheses=stated_hypotheses(text))
+    setting.functions = text_functions(text, setting)
     engine = ExpectationEngine(model, calculus.log_density(model)[0])
     cache: dict[sp.Expr, sp.Expr | None] = {}
 
     def evaluate(g: sp.Expr) -> sp.Expr | None:
         """E[g] when the engine establishes it on the whole declared domain, else None."""
-        if g.has(AppliedUndef, sp.Derivative, sp.Integral):
-            return None
+        if g.has(AppliedUndef, sp.Derivative, sp.Integral, Estimator):
+            return None                      # an estimator θ̂(x) is not a function the engine knows
         if g not in cache:
             outcome = engine.expect(g)
             cache[g] = outcome.value if outcome.established else None
@@ -412,6 +485,9 @@ def _concrete(data: Any):
     points = model.sample_points(2)
 
     def value(e, point):
+        if e.has(Estimator):
+            # the model's estimator (θ̂ = 1/x̄, the MLE) is not written as a function here: no stand-in for it
+            raise ValueError("an estimator has no numeric value in a model's setting")
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         e = e.replace(lambda a: isinstance(a, sp.Integral),
                       lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,

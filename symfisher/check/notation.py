@@ -62,6 +62,16 @@ class Covariance(sp.Function):
     nargs = 2
 
 
+class Estimator(sp.Function):
+    """θ̂(x): an estimator, a statistic t(x) — a function of the data only, never of θ (args: the point).
+
+    Identities proved with it hold for every statistic; 𝔼[θ̂] = θ is a hypothesis (the rule
+    ``unbiasedness``), used only when the text states it.
+    """
+
+    nargs = 1
+
+
 def _quote(text: str) -> str:
     """LaTeX as the author wrote it, in quotes (``repr`` would double every backslash)."""
     return f"'{text}'"
@@ -92,6 +102,10 @@ class Setting:
     index: sp.Symbol = sp.Symbol("i", integer=True)
     # abstract setting: an undeclared Greek or Latin letter is a generic parameter (never refuted on)
     generic: bool = False
+    # hypotheses the text states (HYPOTHESES in symfisher.check): rules that need one apply only then
+    hypotheses: frozenset[str] = frozenset()
+    # names the text applies to θ, S_n(θ): unknown functions of θ and the data, also when written bare (S_n)
+    functions: dict[str, sp.Basic] = field(default_factory=dict)
 
     @property
     def m(self) -> int:
@@ -177,6 +191,10 @@ def scalar(v, what: str):
     if isinstance(v, Zero):
         return sp.S.Zero
     return v
+
+
+#: Accents that make an estimator of the parameter under them: \hat\theta, \widehat{\theta}.
+ESTIMATOR_ACCENTS: frozenset[str] = frozenset({r"\hat", r"\widehat"})
 
 
 class Zero:
@@ -404,7 +422,10 @@ class _Parser:
         inner = self.group()
         if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
             return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
-        return self.sub(inner)
+        value = self.sub(inner)
+        if isinstance(value, Estimator) and inner and inner[0].text in ESTIMATOR_ACCENTS:
+            return self.estimator_point(value)            # {\hat {\theta }}(X), as Wikipedia writes it
+        return value
 
     def sized(self, _: str):
         opener = self.take().text
@@ -478,6 +499,28 @@ class _Parser:
             self.take("'")
             order += 1
         return sp.polygamma(order, scalar(self.function_argument(), "ψ"))
+
+    def estimator(self, _: str):
+        """θ̂, \\hat\\theta(x), {\\hat\\theta}(X): a statistic t(x) of the data (of x, not of θ)."""
+        under = self.group()
+        name = key(self.text(under)).replace("boldsymbol", "").replace("mathbf", "")
+        parameters = {key(n) for n, v in self.s.names.items() if v in self.s.theta} | {"theta"}
+        if name not in parameters:
+            raise NotationError(f"\\hat{{{self.text(under)}}}: only an estimator of a parameter is read")
+        if self.s.m != 1:
+            raise NotationError("an estimator of a vector θ is not read")
+        return self.estimator_point(Estimator(self.s.x))
+
+    def estimator_point(self, value):
+        """The data an estimator is applied to, if written: θ̂(x), θ̂(X) (any other argument is not read)."""
+        inside = self._parenthesized()
+        if inside is None:
+            return value
+        point = self._point(inside)
+        if point is None or point != self.s.x:
+            raise NotationError(f"θ̂({self.text(inside)}): an estimator is read at the data x or X only")
+        self.i += len(inside) + 2
+        return Estimator(point)
 
     # -- pieces of the note's notation
     def matrix(self):
@@ -830,6 +873,8 @@ class _Parser:
             return self.s.names[key(full)]
         if key(full) == f"{self.s.x.name}_{self.s.index.name}":
             return self.s.sample()
+        if key(full) in self.s.functions and not styled:
+            return self.text_function(full)
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
@@ -841,6 +886,15 @@ class _Parser:
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
         raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def text_function(self, full: str):
+        """S_n(θ) or S_n where the text writes S_n(θ): the unknown function of θ and the data."""
+        inside = self._parenthesized()
+        if inside is not None:
+            if not self._is_parameters(inside):
+                raise NotationError(f"{_quote(full)}({self.text(inside)}): read at θ only, as the text writes it")
+            self.i += len(inside) + 2
+        return self.s.functions[key(full)]
 
     def _declared(self, name: str) -> bool:
         return key(name) in self.s.names
@@ -1061,6 +1115,24 @@ class _Parser:
         return None
 
 
+#: A name applied to θ anywhere in the text (inline math too): S_n(\theta), g_{jk}(\theta), T(\theta).
+_APPLIED_TO_THETA = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?:_\{?\s*([A-Za-z0-9]+)\s*\}?)?\s*\(\s*\\theta\s*\)")
+
+
+def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
+    """Names the text writes applied to θ (S_n(θ) = ∂θ log L(θ) in prose): each an unknown function of θ and
+    of the data, so that 𝔼[S_n] is never taken for a constant's. Known objects and declared names keep their
+    meaning. Only identities that hold for every such function are then proved, and none is refuted."""
+    out: dict[str, sp.Basic] = {}
+    for match in _APPLIED_TO_THETA.finditer(text):
+        base, below = match.group(1), match.group(2)
+        full = f"{base}_{below}" if below else base
+        if known_object(base) is not None or key(full) in setting.names or not _generic(full) or setting.m != 1:
+            continue
+        out[key(full)] = sp.Function(key(full))(*setting.theta, setting.x)
+    return out
+
+
 def _generic(name: str) -> bool:
     """A Greek or Latin letter (with a subscript): a generic parameter of the abstract setting."""
     base = name.split("_")[0]
@@ -1080,6 +1152,7 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\log": lambda p, _: p.logarithm(), r"\ln": lambda p, _: p.logarithm(), r"\exp": lambda p, _: p.exponential(),
     r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
+    **{accent: _Parser.estimator for accent in ESTIMATOR_ACCENTS},
 }
 #: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
 STYLED: Callable[[_Parser, str], object] = _Parser.styled

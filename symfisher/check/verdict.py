@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from symfisher import budget
-from symfisher.check.notation import (Covariance, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
+from symfisher.check.notation import (Covariance, Estimator, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
                                       _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
@@ -41,6 +42,13 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
+    "nonnegativity": "a variance and the Fisher information are ≥ 0",
+    "cauchy-schwarz": "the Cauchy–Schwarz inequality Cov[A, B]² ≤ Var[A] Var[B]",
+    "cramer-rao": "the Cramér–Rao bound Var[θ̂] ≥ 1/I(θ) for an unbiased estimator θ̂ (stated in the text) of a "
+                  "regular model (the support does not depend on θ), hence I(θ) > 0; for an iid sample of n "
+                  "(stated in the text), Var[θ̂] ≥ 1/(n I(θ))",
+    "unbiasedness": "the estimator is unbiased, 𝔼[θ̂] = ∫ θ̂(x) p(x|θ) dx = θ for every θ (a hypothesis the text "
+                    "states)",
 }
 
 TOLERANCE = 1e-6
@@ -70,6 +78,9 @@ class Rewriter:
             "differentiate-under-integral": self.interchange,
             "normalization": self.normalization,
         }
+        if "unbiased" in setting.hypotheses:
+            # before the definition of 𝔼 so that 𝔼[θ̂] is replaced whole; the integral form is matched too
+            self.passes = {"unbiasedness": self.unbiasedness, **self.passes}
         if evaluate is None:
             del self.passes["expectation-evaluated"]
         if not regular:
@@ -135,8 +146,27 @@ class Rewriter:
             f = a.function
             if isinstance(f, sp.Derivative) and all(v in self.s.theta for v in f.variables):
                 return sp.Derivative(sp.Integral(f.expr, *a.limits), *f.variable_count)
+            # ∫ c(x) ∂θ g dx = ∂θ ∫ c(x) g dx when c does not depend on θ (an estimator θ̂(x), a power of x)
+            if isinstance(f, sp.Mul):
+                inner = [d for d in f.args if isinstance(d, sp.Derivative)]
+                if len(inner) == 1 and all(v in self.s.theta for v in inner[0].variables):
+                    rest = f / inner[0]
+                    if not rest.has(*self.s.theta, Score, Fisher, Expect, sp.Derivative, sp.Integral) and \
+                            not any(isinstance(u, AppliedUndef) and not isinstance(u, Estimator)
+                                    for u in rest.atoms(AppliedUndef)):
+                        return sp.Derivative(sp.Integral(rest * inner[0].expr, *a.limits), *inner[0].variable_count)
             return a
         return e.replace(lambda a: isinstance(a, sp.Integral), move)
+
+    def unbiasedness(self, e):
+        """𝔼[θ̂] = θ and ∫ θ̂(x) p(x|θ) dx = θ (only built when the text states that θ̂ is unbiased)."""
+        p, theta = self.s.density(self.s.x), self.s.theta[0]
+
+        def unbiased_integral(a) -> bool:
+            return isinstance(a, sp.Integral) and len(a.limits) == 1 and a.limits[0][0] == self.s.x and \
+                isinstance(a.function, sp.Mul) and sp.expand(a.function - Estimator(self.s.x) * p) == 0
+        e = e.replace(lambda a: isinstance(a, Expect) and a.args[0] == Estimator(self.s.x), lambda a: theta)
+        return e.replace(unbiased_integral, lambda a: theta)
 
     def normalization(self, e):
         p = self.s.density(self.s.x)
@@ -262,3 +292,86 @@ def _difference(left, right) -> str:
 
 def close(a: complex, b: complex) -> bool:
     return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b)) and not (math.isnan(a.real) or math.isnan(b.real))
+
+
+# ---------------------------------------------------------------------------- inequalities
+
+#: Relations read as "small ≤ big" (the flag says whether the sides are swapped, and whether it is strict).
+ORDER: dict[str, tuple[bool, bool]] = {"≤": (False, False), "<": (False, True), "≥": (True, False), ">": (True, True)}
+
+
+def _bound_facts(e: sp.Expr, setting, regular: bool) -> dict[str, dict]:
+    """For each inequality rule that applies to e: the substitutions that state it with a slack ≥ 0.
+
+    A fact a ≥ b becomes a = b + u with u ≥ 0, so that the claim follows when the difference of its sides
+    is then ≥ 0 by SymPy's sign rules (each symbol's sign is declared). A rule with conditions is built only
+    when they are stated (unbiasedness, iid) or decided (regularity).
+    """
+    facts: dict[str, dict] = {}
+    pairs = {}
+    for k, c in enumerate(e.atoms(Covariance)):
+        a, b = c.args
+        w = sp.Symbol(f"w_{k}", nonnegative=True)
+        pairs[c ** 2] = Variance(a) * Variance(b) - w
+    if pairs:
+        facts["cauchy-schwarz"] = pairs
+    t = Estimator(setting.x)
+    if "unbiased" in setting.hypotheses and regular and setting.m == 1 and e.has(Variance(t)):
+        n = setting.sample_size
+        if e.has(n) and "iid" not in setting.hypotheses:
+            return facts                 # a bound with n needs an iid sample; not stated: not applied
+        size = n if e.has(n) else sp.S.One
+        information = sp.Symbol("I_theta", positive=True)
+        facts["cramer-rao"] = {Variance(t): 1 / (size * information) + sp.Symbol("u", nonnegative=True),
+                               Fisher(sp.Integer(0), sp.Integer(0)): information}
+    return facts
+
+
+def _nonnegative(e: sp.Expr, strict: bool) -> bool:
+    """e ≥ 0 (> 0 when strict) by the signs of its symbols: variances and the information are ≥ 0."""
+    signs = {}
+    for k, a in enumerate(e.atoms(Variance, Fisher)):
+        if isinstance(a, Variance) or a.args[0] == a.args[1]:
+            signs[a] = sp.Symbol(f"v_{k}", nonnegative=True)
+    e = e.xreplace(signs)
+    if e.has(Variance, Covariance, Expect, Fisher, Score, Estimator, sp.Integral, sp.Derivative, AppliedUndef):
+        return False
+    for candidate in (sp.expand(e), sp.factor(e), sp.simplify(e)):
+        decided = candidate.is_positive if strict else candidate.is_nonnegative
+        if decided:
+            return True
+    return False
+
+
+def judge_inequality(lhs, rhs, relation: str, rewriter: Rewriter, numeric: Callable | None) -> Verdict:
+    """An inequality (≤, <, ≥, >) between scalars: proved by a named rule, refuted by a numeric
+    counterexample inside the declared domains (the abstract stand-in density), else unknown."""
+    if relation not in ORDER or _is_matrix(lhs) or _is_matrix(rhs) or isinstance(lhs, Zero) or isinstance(rhs, Zero):
+        return Verdict("unknown", reason=f"an inequality ({relation}) between matrices or vectors: not checked")
+    swapped, strict = ORDER[relation]
+    small, big = (rhs, lhs) if swapped else (lhs, rhs)
+    difference = sp.sympify(big) - sp.sympify(small)
+    facts = _bound_facts(difference, rewriter.s, rewriter.regular)
+    trials: list[tuple[str, ...]] = [()] + [(name,) for name in facts] + ([tuple(facts)] if len(facts) > 1 else [])
+    for names in trials:
+        e = difference
+        for name in names:
+            e = e.subs(facts[name])
+        if _nonnegative(e, strict):
+            signs = any(isinstance(a, Variance) or a.args[0] == a.args[1] for a in e.atoms(Variance, Fisher))
+            rules = (tuple(names) + (("nonnegativity",) if signs else ())) or ("algebra",)
+            return Verdict("proved", rules, "; ".join(RULES[r] for r in rules))
+    if numeric is None:
+        return Verdict("unknown", reason=f"no rule proves this inequality ({relation}), and it cannot be evaluated "
+                                         "numerically")
+    every = tuple(rewriter.passes)
+    try:
+        left, right = rewriter.normal_form(small, every), rewriter.normal_form(big, every)
+        counterexample = numeric(left, right, relation="<" if strict else "≤")
+    except (ArithmeticError, ValueError, TypeError, NotImplementedError, ShapeError) as exc:
+        return Verdict("unknown", reason=f"no rule proves this inequality ({relation}); numeric evaluation failed "
+                                         f"({exc})")
+    if counterexample:
+        return Verdict("refuted", reason=counterexample)
+    return Verdict("unknown", reason=f"no rule proves this inequality ({relation}); it holds at the test points, "
+                                     "which is not a proof")
