@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Estimator, Expect, NotationError, Setting, ShapeError, Zero, abstract_setting,
-                                      read, text_functions, vector_parameter)
+                                      read, text_functions, text_points, vector_parameter)
 from symfisher.check.verdict import ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality
 from symfisher.errors import CheckError, SymfisherError
 
@@ -178,6 +178,7 @@ def check(text: str) -> Report:
         setting = abstract_setting(2 if vector_parameter(text) else 1)
         setting.hypotheses = stated_hypotheses(text)
         setting.functions = text_functions(text, setting)
+        setting.points = text_points(text, setting)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
@@ -304,8 +305,11 @@ def _abstract_numeric(setting: Setting):
                   {t1: sp.Rational(-7, 10), t2: sp.Rational(4, 5), x: sp.Rational(-11, 10), n: 5})
 
     def value(e, point):
+        # p at another point of the parameter space (θ + δ, t): the stand-in at those parameters
         e = e.replace(lambda a: isinstance(a, AppliedUndef) and a.func.__name__ == "p",
-                      lambda a: normal.subs(x, a.args[0]))
+                      lambda a: normal.subs(dict(zip((x, *setting.theta), a.args)), simultaneous=True))
+        # log of the stand-in is a polynomial: say so before the integrand is sampled in the far tails
+        e = sp.expand_log(e, force=True)
         # the stand-in estimator t(x) = x: unbiased under N(θ, 1), so it refutes nothing unbiasedness proves
         e = e.replace(lambda a: isinstance(a, Estimator), lambda a: a.args[0])
         # ∂θ ∫ g dx: an integral without limits is an antiderivative to SymPy's doit, so differentiate under
@@ -319,12 +323,27 @@ def _abstract_numeric(setting: Setting):
         e = e.subs(parameters)
         e = e.replace(lambda a: isinstance(a, sp.Integral), lambda a: sp.Float(_quad(a.function, x)))
         z = complex(sp.N(e.subs(point)))
+        if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+            # the stand-in N(θ, 1) has every moment: a value that is not finite is the quadrature's, no evidence
+            raise ValueError("a side could not be evaluated numerically")
         if abs(z.imag) > 1e-12:
             # log θ at θ < 0: the point may lie outside the domain the author meant, which is not declared
             raise ValueError("a side is not real at the test point")
         return z
 
-    refute = _refuter(points, value, "with p = N(θ, 1) at " if setting.m == 1 else "with p = N(θ₁, θ₂²) at ")
+    def extended(point: dict) -> dict:
+        """A test point with values for the increments δ (p(x; θ + δ)) and the other parameter points t
+        (P(x; t)) the text reads: real numbers, beside θ's values."""
+        others = {s: sp.Rational(1, 2) if point[setting.theta[0]] > 0 else sp.Rational(-3, 10)
+                  for s in sorted(setting.increments, key=str)}
+        for coordinates in setting.points.values():
+            others.update({c: point[t] + sp.Rational(2, 5) for c, t in zip(coordinates, setting.theta)})
+        return {**point, **others}
+
+    where = "with p = N(θ, 1) at " if setting.m == 1 else "with p = N(θ₁, θ₂²) at "
+
+    def refute(left, right, relation: str = "=") -> str:
+        return _refuter([extended(point) for point in points], value, where)(left, right, relation)
 
     def refute_for_every_p(left, right, relation: str = "=") -> str:
         # the stand-in density refutes only a claim meant for every p: one that also writes x or θ outside p

@@ -20,8 +20,8 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.parse.lexer import Token, tokenize
-from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KNOWN_OBJECTS, SIZING, STYLE_PREFIX,
-                                      VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
+from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS, KNOWN_OBJECTS, SIZING,
+                                      STYLE_PREFIX, VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
 
 
 class NotationError(Exception):
@@ -58,6 +58,12 @@ class Variance(sp.Function):
 
 class Covariance(sp.Function):
     """Cov[g, h], unevaluated (removed by the rule Cov[g, h] = 𝔼[gh] − 𝔼[g]𝔼[h])."""
+
+    nargs = 2
+
+
+class KL(sp.Function):
+    """D_KL(P ‖ Q), unevaluated (args: the two densities at x); removed by the rule D_KL = ∫ p log(p/q) dx."""
 
     nargs = 2
 
@@ -106,6 +112,16 @@ class Setting:
     hypotheses: frozenset[str] = frozenset()
     # names the text applies to θ, S_n(θ): unknown functions of θ and the data, also when written bare (S_n)
     functions: dict[str, sp.Basic] = field(default_factory=dict)
+    # other points of the parameter space the text names, P(x;t): name -> its coordinates (θ's shape)
+    points: dict[str, tuple[sp.Symbol, ...]] = field(default_factory=dict)
+    # increments read inside a density's parameters, p(x; θ + δ): real numbers, given test values
+    increments: set = field(default_factory=set)
+    # densities other than the model's, named by the text (q in D_KL(p‖q)): unknown functions of the point
+    densities: dict[str, sp.Basic] = field(default_factory=dict)
+
+    def density_at(self, point: sp.Expr, parameters) -> sp.Expr:
+        """The model's density at a point and at other parameter values (θ + δ, t)."""
+        return self.density(point).subs(dict(zip(self.theta, parameters)), simultaneous=True)
 
     @property
     def m(self) -> int:
@@ -153,6 +169,11 @@ def add(a, b):
     if isinstance(a, Zero):
         return b
     if isinstance(b, Zero):
+        return a
+    # a written 0 beside a vector is its zero (0 − ∇_t log p): authors rarely write 𝟎
+    if not _is_matrix(a) and a == 0 and _is_matrix(b):
+        return b
+    if not _is_matrix(b) and b == 0 and _is_matrix(a):
         return a
     if _is_matrix(a) != _is_matrix(b) or (_is_matrix(a) and a.shape != b.shape):
         raise ShapeError(f"adds a {_shape(a)} and a {_shape(b)}")
@@ -575,6 +596,8 @@ class _Parser:
         value = self.s.names.get(key(name))
         if isinstance(value, sp.Symbol) and value in self.s.theta:
             return (value,)
+        if key(name) in self.s.points:
+            return self.s.points[key(name)]          # ∇_t where the text writes P(x;t): another parameter point
         raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
@@ -875,6 +898,12 @@ class _Parser:
             return self.s.sample()
         if key(full) in self.s.functions and not styled:
             return self.text_function(full)
+        if key(full) in KL_NAMES and not styled:
+            return self.kl_divergence(full)
+        if key(full) in self.s.points and not styled:
+            return _scalarize(sp.ImmutableMatrix(self.s.points[key(full)]))
+        if key(full) in self.s.densities and not styled:
+            return self.other_density(key(full))
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
@@ -886,6 +915,64 @@ class _Parser:
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
         raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def kl_divergence(self, _: str):
+        """D_KL(p ‖ q), KL(P‖Q), D_{KL}\\big(p(x;θ) || p(x;θ+δ)\\big): the divergence of two densities at x."""
+        if not self.at("(", r"\left"):
+            raise NotationError("D_KL without its two arguments: write D_KL(p ‖ q)")
+        if self.at(r"\left"):
+            self.take(r"\left")
+        self.take("(")
+        tokens, depth = [], 0
+        while True:
+            tok = self.take()
+            if tok.text in (r"\left", r"\right"):
+                continue
+            if tok.text == ")" and depth == 0:
+                break
+            depth += {"(": 1, ")": -1}.get(tok.text, 0)
+            tokens.append(tok)
+        parts, depth, k = [[]], 0, 0
+        while k < len(tokens):
+            tok = tokens[k]
+            depth += {"(": 1, ")": -1}.get(tok.text, 0)
+            double_bar = tok.text == "|" and k + 1 < len(tokens) and tokens[k + 1].text == "|"
+            if depth == 0 and (tok.text in KL_SEPARATORS or double_bar):
+                parts.append([])
+                k += 2 if double_bar else 1
+                continue
+            parts[-1].append(tok)
+            k += 1
+        if len(parts) != 2 or not all(parts):
+            raise NotationError("D_KL(…): two densities separated by ‖ are read")
+        first, second = (self.divergence_argument(part) for part in parts)
+        return KL(first, second)
+
+    def divergence_argument(self, tokens: list[Token]):
+        """An argument of D_KL: p (the model's density), q, P, Q (other densities: P's density is p), or a
+        density written with its point, p(x; θ + δ)."""
+        name = self.text(tokens)
+        if len(tokens) == 1 and tokens[0].kind == "letter" and self.s.generic and not self._declared(name):
+            lower = name.lower()
+            if lower == "p":
+                return self.s.density(self.s.x)
+            self.s.densities.setdefault(lower, sp.Function(lower)(self.s.x))
+            return self.s.densities[lower]
+        value = scalar(self.sub(tokens), "D_KL")
+        if not value.has(self.s.x):
+            raise NotationError(f"D_KL({name}…): the argument must be a density at x")
+        return value
+
+    def other_density(self, name: str):
+        """q, q(x): a density the text names beside the model's (in D_KL(p ‖ q)), unknown."""
+        inside = self._parenthesized()
+        if inside is not None:
+            point = self._point(inside)
+            if point is None:
+                raise NotationError(f"{name}({self.text(inside)}): read at x only")
+            self.i += len(inside) + 2
+            return sp.Function(name)(point)
+        return self.s.densities[name]
 
     def text_function(self, full: str):
         """S_n(θ) or S_n where the text writes S_n(θ): the unknown function of θ and the data."""
@@ -972,8 +1059,41 @@ class _Parser:
             return None                                  # the parameter p times (1 − p)
         if name == "f" and not conditional:
             raise NotationError(f"f({self.text(inside)}): f is read as the density only as f(x|θ), f(x;θ) or f_θ(x)")
+        if name == "P" and not conditional:
+            return None                                  # P(X = 1), P(A): a probability, not the density
+        parts = self._split(inside, ("|", r"\mid", ";"))
+        if len(parts) == 2 and parts[1] and not self._is_parameters(parts[1]):
+            parameters = self.density_parameters(parts[1])
+            if parameters is not None:
+                self.take("(")
+                return self.s.density_at(self.point(), parameters)
         self.take("(")
         return self.s.density(self.point())
+
+    def density_parameters(self, tokens: list[Token]) -> tuple[sp.Expr, ...] | None:
+        """The parameters of p(x; θ + δ), P(x; t): their values (None when they are the parameters themselves,
+        or some of them, as in f(x|μ) for a model in μ and σ)."""
+        name = key(self.text(tokens))
+        if name in self.s.points:
+            return self.s.points[name]
+        try:
+            value = self.sub(tokens)
+        except ShapeError as exc:
+            # θ + d with a vector θ and a d of unknown shape: not read (never a shape refutation)
+            raise NotationError(f"the parameters ({self.text(tokens)}) of a density: {exc}") from None
+        entries = list(value) if _is_matrix(value) else [value]
+        if all(e in self.s.theta for e in entries):
+            return None
+        if len(entries) != self.s.m:
+            raise NotationError(f"the parameters ({self.text(tokens)}) of a density: {len(entries)} value(s) for "
+                                f"{self.s.m} parameter(s)")
+        if not self.s.generic:
+            return tuple(entries)
+        for e in entries:
+            # δ in p(x; θ + δ): an increment of a real parameter, so any real test value is in its domain
+            self.s.increments |= {a for a in sp.sympify(e).free_symbols if a not in self.s.theta}
+        return tuple(entries)
+
 
     def score_application(self, name: str, prefix: str):
         if prefix or self._declared(name) or not self.at("(", "_"):
@@ -1133,6 +1253,25 @@ def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
     return out
 
 
+#: A density at another point of the parameter space: P(x;t), p(x|t), f(x;\vartheta) (one letter, not θ).
+_OTHER_POINT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*([A-Za-z]|\\vartheta|\\eta)\s*\)")
+
+
+def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]:
+    """Other points of the parameter space the text writes a density at (P(x;t) after 'denote θ + d as t'):
+    each has θ's shape, so that ∇_t differentiates by it (abstract setting only)."""
+    out: dict[str, tuple[sp.Symbol, ...]] = {}
+    if not setting.generic:
+        return out
+    for match in _OTHER_POINT.finditer(text):
+        name = key(match.group(1))
+        if name in setting.names or name in ("x", "X", "n", "i", "d", "e") or name in out:
+            continue
+        out[name] = ((sp.Symbol(name, real=True),) if setting.m == 1 else
+                     tuple(sp.Symbol(f"{name}_{j + 1}", real=True) for j in range(setting.m)))
+    return out
+
+
 def _generic(name: str) -> bool:
     """A Greek or Latin letter (with a subscript): a generic parameter of the abstract setting."""
     base = name.split("_")[0]
@@ -1153,6 +1292,9 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
     **{accent: _Parser.estimator for accent in ESTIMATOR_ACCENTS},
+    r"\KL": _Parser.kl_divergence,
+    # a cancelled term is still written: its content is read (\cancel{a - a} is 0 only if a - a is)
+    **{cancel: lambda p, _: p.sub(p.group()) for cancel in (r"\cancel", r"\bcancel", r"\xcancel")},
 }
 #: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
 STYLED: Callable[[_Parser, str], object] = _Parser.styled

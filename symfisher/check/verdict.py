@@ -23,7 +23,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symfisher import budget
-from symfisher.check.notation import (Covariance, Estimator, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
+from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
                                       _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
@@ -42,6 +42,9 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
+    "definition-kl": "definition of the Kullback–Leibler divergence D_KL(p ‖ q) = ∫ p log(p/q) dx (Σ_x for a "
+                     "discrete x)",
+    "logarithm": "log(a b) = log a + log b and log(a/b) = log a − log b for densities (positive on the support)",
     "nonnegativity": "a variance and the Fisher information are ≥ 0",
     "cauchy-schwarz": "the Cauchy–Schwarz inequality Cov[A, B]² ≤ Var[A] Var[B]",
     "cramer-rao": "the Cramér–Rao bound Var[θ̂] ≥ 1/I(θ) for an unbiased estimator θ̂ (stated in the text) of a "
@@ -68,6 +71,8 @@ class Rewriter:
                  regular: bool = True) -> None:
         self.s, self.evaluate, self.regular = setting, evaluate, regular
         self.passes: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+            "definition-kl": self.definition_kl,
+            "logarithm": self.logarithm,
             "definition-variance": self.definition_variance,
             "definition-fisher": self.definition_fisher,
             "definition-score": self.definition_score,
@@ -95,6 +100,23 @@ class Rewriter:
                       lambda a: Expect(a.args[0] ** 2) - Expect(a.args[0]) ** 2)
         return e.replace(lambda a: isinstance(a, Covariance),
                          lambda a: Expect(a.args[0] * a.args[1]) - Expect(a.args[0]) * Expect(a.args[1]))
+
+    def definition_kl(self, e):
+        return e.replace(lambda a: isinstance(a, KL),
+                         lambda a: sp.Integral(a.args[0] * sp.log(a.args[0] / a.args[1]), self.s.x))
+
+    def logarithm(self, e):
+        """log of a product or quotient of densities: the sum of their logs (densities are positive)."""
+        def density(f) -> bool:
+            base = f.base if isinstance(f, sp.Pow) and f.exp.is_integer else f
+            return isinstance(base, AppliedUndef) and base.func.__name__ in ("p", "q")
+
+        def split(a):
+            factors = sp.Mul.make_args(a.args[0])
+            if len(factors) < 2 or not all(density(f) for f in factors):
+                return a
+            return sp.Add(*[f.exp * sp.log(f.base) if isinstance(f, sp.Pow) else sp.log(f) for f in factors])
+        return e.replace(lambda a: isinstance(a, sp.log), split)
 
     def definition_score(self, e):
         return e.replace(lambda a: isinstance(a, Score),
