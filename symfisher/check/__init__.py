@@ -24,9 +24,10 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Estimator, Expect, NotationError, Setting, ShapeError, Zero, abstract_setting,
+from symfisher.check.notation import (Estimator, Expect, Remainder, NotationError, Setting, ShapeError, Zero, abstract_setting,
                                       read, text_functions, text_points, vector_parameter)
-from symfisher.check.verdict import ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality
+from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality, judge_series,
+                                     remainder_order)
 from symfisher.errors import CheckError, SymfisherError
 
 __all__ = ["RULES", "Report", "StepResult", "check"]
@@ -191,7 +192,8 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
     if link.unread:
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":
-        return Verdict("approximation", reason="an approximation: reported, not checked as an equality")
+        return _judge_expansion(link, setting, rewriter, numeric) or \
+            Verdict("approximation", reason="an approximation: reported, not checked as an equality")
     if link.relation in ORDER:
         return _judge_inequality(link, setting, rewriter, numeric)
     if link.relation != "=":
@@ -209,6 +211,10 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         return Verdict("unknown", reason=f"not read: {exc}")
     except _SYMPY_FAILURES as exc:
         return Verdict("unknown", reason=f"not read: SymPy failed on this step ({type(exc).__name__})")
+    if any(isinstance(side, sp.Basic) and side.has(Remainder) for side in (lhs, rhs)):
+        return _judge_expansion(link, setting, rewriter, numeric, (lhs, rhs)) or \
+            Verdict("unknown", reason="an expansion with a remainder (O(δᵏ), …) that is not read as one in an "
+                                      "increment δ of p(x; θ + δ)")
     try:
         verdict = judge(lhs, rhs, rewriter, numeric)
     except _SYMPY_FAILURES as exc:
@@ -229,6 +235,31 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
+
+
+def _judge_expansion(link: Link, setting: Setting, rewriter: Rewriter, numeric, sides=None) -> Verdict | None:
+    """An expansion in an increment δ (p(x; θ + δ)): f(θ + δ) ≈ f + δ f' + ½δ² f'' (+ …), or = … + O(δ³).
+
+    None when the step is not one (no single increment, no polynomial in δ written): then the caller's
+    verdict stands."""
+    try:
+        lhs, rhs = sides or (read(link.lhs, setting), read(link.rhs, setting))
+    except (NotationError, ShapeError, *_SYMPY_FAILURES):
+        return None
+    if not all(isinstance(side, sp.Basic) for side in (lhs, rhs)):
+        return None
+    increments = [d for d in setting.increments if lhs.has(d) or rhs.has(d)]
+    if len(increments) != 1:
+        return None
+    found = remainder_order(lhs, rhs, increments[0])
+    if found is None:
+        return None
+    left, right, order = found
+    try:
+        return judge_series(left, right, increments[0], order, rewriter, numeric, exact=link.relation == "=")
+    except _SYMPY_FAILURES as exc:
+        return Verdict("unknown" if link.relation == "=" else "approximation",
+                       reason=f"an expansion in {increments[0]}: SymPy failed on it ({type(exc).__name__})")
 
 
 def _judge_inequality(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
@@ -323,9 +354,6 @@ def _abstract_numeric(setting: Setting):
         e = e.subs(parameters)
         e = e.replace(lambda a: isinstance(a, sp.Integral), lambda a: sp.Float(_quad(a.function, x)))
         z = complex(sp.N(e.subs(point)))
-        if not (math.isfinite(z.real) and math.isfinite(z.imag)):
-            # the stand-in N(θ, 1) has every moment: a value that is not finite is the quadrature's, no evidence
-            raise ValueError("a side could not be evaluated numerically")
         if abs(z.imag) > 1e-12:
             # log θ at θ < 0: the point may lie outside the domain the author meant, which is not declared
             raise ValueError("a side is not real at the test point")
@@ -395,14 +423,20 @@ def _refuter(points, value, where: str):
             if relation != "=":
                 # an inequality small ≤ big (or <): refuted only by finite real values in the wrong order
                 if _order_fails(a, b, relation):
-                    return (f"counterexample: {where}{_where(point)}, the smaller side is {_fmt(a)} and the "
-                            f"larger side {_fmt(b)}, so {relation} fails")
+                    return (f"counterexample: {where}{_where(point)}, the side the step says is smaller is "
+                            f"{_fmt(a)} and the side it says is larger {_fmt(b)}")
                 continue
+            if all(not _finite(u) and not _finite(v) for u, v in zip(a, b)):
+                continue          # both sides undefined here (0·∞ in a tail, say): no evidence either way
             if not all(close(u, v) for u, v in zip(a, b)):
                 return (f"counterexample: {where}{_where(point)}, the left side is {_fmt(a)} "
                         f"and the right side {_fmt(b)}")
         return ""
     return refute
+
+
+def _finite(z: complex) -> bool:
+    return math.isfinite(z.real) and math.isfinite(z.imag)
 
 
 def _order_fails(small: list[complex], big: list[complex], relation: str) -> bool:

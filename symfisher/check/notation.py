@@ -21,7 +21,7 @@ import sympy as sp
 
 from symfisher.parse.lexer import Token, tokenize
 from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS, KNOWN_OBJECTS, SIZING,
-                                      STYLE_PREFIX, VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
+                                      STATISTICS, STYLE_PREFIX, VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
 
 
 class NotationError(Exception):
@@ -64,6 +64,16 @@ class Covariance(sp.Function):
 
 class KL(sp.Function):
     """D_KL(P ‖ Q), unevaluated (args: the two densities at x); removed by the rule D_KL = ∫ p log(p/q) dx."""
+
+    nargs = 2
+
+
+class Remainder(sp.Function):
+    """The remainder of an expansion in an increment δ (args: δ, N): the terms of order > N are not written.
+
+    O(δᵏ) has N = k − 1, o(δᵏ) has N = k; ``\\dots`` after a polynomial in δ has N = -1, "beyond the terms
+    written" (the checker sets N to their degree).
+    """
 
     nargs = 2
 
@@ -598,6 +608,8 @@ class _Parser:
             return (value,)
         if key(name) in self.s.points:
             return self.s.points[key(name)]          # ∇_t where the text writes P(x;t): another parameter point
+        if name == self.s.x.name:
+            return (self.s.x,)                       # ∂²/∂x² log p: a derivative in x is a derivative too
         raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
@@ -864,6 +876,8 @@ class _Parser:
         """A name: a known object applied to its arguments, a declared symbol, or (abstract) a generic one."""
         styled = bool(prefix)
         obj = known_object(name, prefix)
+        if name in self.s.densities and not prefix and not self.at("_"):
+            return self.other_density(name)          # q, Q(x) named in D_KL(P ‖ Q): before P's other readings
         if obj is not None:
             # each handler returns None when the name is not used as its object here (then a symbol)
             value = getattr(self, APPLICATIONS[obj.kind])(name, prefix)
@@ -900,14 +914,20 @@ class _Parser:
             return self.text_function(full)
         if key(full) in KL_NAMES and not styled:
             return self.kl_divergence(full)
+        if full in ("O", "o") and (not styled or prefix == "cal:") and self.at("(", r"\left") and \
+                not self._declared(full):
+            return self.remainder(full)
         if key(full) in self.s.points and not styled:
             return _scalarize(sp.ImmutableMatrix(self.s.points[key(full)]))
-        if key(full) in self.s.densities and not styled:
-            return self.other_density(key(full))
+
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
         if self.s.generic and not styled and obj is None and _generic(full):
+            inside = self._parenthesized()
+            if full in STATISTICS and inside is not None and self._point(inside) == self.s.x and self.s.m == 1:
+                self.i += len(inside) + 2
+                return Estimator(self.s.x)               # T(X): a statistic, an estimator of θ
             if not full.startswith("\\") and self.at("(", r"\left"):
                 # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
                 raise NotationError(f"{_quote(full)}(…): a function of its argument or a product? not read")
@@ -915,6 +935,26 @@ class _Parser:
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
         raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def remainder(self, name: str):
+        """O(δᵏ), \\mathcal{O}(δᵏ), o(δᵏ): the remainder of an expansion in an increment δ of p(x; θ + δ)."""
+        value = self.function_argument()
+        base, power = sp.sympify(value).as_base_exp()
+        if base not in self.s.increments or not (power.is_Integer and power > 0):
+            raise NotationError(f"{name}(…): read only as a power of an increment δ of p(x; θ + δ)")
+        return Remainder(base, power - 1 if name == "O" else power)
+
+    def dots(self, _: str):
+        """\\dots written as a term: the terms of an expansion that are not written."""
+        return Remainder(sp.S.Zero, sp.S.NegativeOne)
+
+    def underbraced(self, _: str):
+        """\\underbrace{g}_{note}: g (the note under the brace is a comment)."""
+        value = self.sub(self.group())
+        if self.at("_", "^"):
+            self.take()
+            self.group()
+        return value
 
     def kl_divergence(self, _: str):
         """D_KL(p ‖ q), KL(P‖Q), D_{KL}\\big(p(x;θ) || p(x;θ+δ)\\big): the divergence of two densities at x."""
@@ -952,26 +992,32 @@ class _Parser:
         """An argument of D_KL: p (the model's density), q, P, Q (other densities: P's density is p), or a
         density written with its point, p(x; θ + δ)."""
         name = self.text(tokens)
-        if len(tokens) == 1 and tokens[0].kind == "letter" and self.s.generic and not self._declared(name):
-            lower = name.lower()
-            if lower == "p":
+        at_x = len(tokens) == 4 and tokens[1].text == "(" and tokens[3].text == ")" and \
+            self._point(tokens[2:3]) == self.s.x                     # P(x) ‖ Q(x): the densities at x
+        if (len(tokens) == 1 or at_x) and tokens[0].kind == "letter" and self.s.generic and \
+                not self._declared(tokens[0].text):
+            letter = tokens[0].text
+            if letter.lower() == "p":
+                if letter == "P":
+                    self.s.densities.setdefault("P", self.s.density(self.s.x))
                 return self.s.density(self.s.x)
-            self.s.densities.setdefault(lower, sp.Function(lower)(self.s.x))
-            return self.s.densities[lower]
+            # q, Q: another density (P's density is p, Q's is q), the same one wherever the text writes it
+            density = self.s.densities.setdefault(letter.lower(), sp.Function(letter.lower())(self.s.x))
+            self.s.densities.setdefault(letter, density)
+            return density
         value = scalar(self.sub(tokens), "D_KL")
         if not value.has(self.s.x):
             raise NotationError(f"D_KL({name}…): the argument must be a density at x")
         return value
 
     def other_density(self, name: str):
-        """q, q(x): a density the text names beside the model's (in D_KL(p ‖ q)), unknown."""
+        """q, q(x), Q(x): a density the text names beside the model's (in D_KL(p ‖ q)), unknown."""
         inside = self._parenthesized()
         if inside is not None:
             point = self._point(inside)
             if point is None:
                 raise NotationError(f"{name}({self.text(inside)}): read at x only")
             self.i += len(inside) + 2
-            return sp.Function(name)(point)
         return self.s.densities[name]
 
     def text_function(self, full: str):
@@ -1293,6 +1339,8 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
     **{accent: _Parser.estimator for accent in ESTIMATOR_ACCENTS},
     r"\KL": _Parser.kl_divergence,
+    **{dots: _Parser.dots for dots in (r"\dots", r"\cdots", r"\ldots", r"\dotsb")},
+    r"\underbrace": _Parser.underbraced, r"\overbrace": _Parser.underbraced,
     # a cancelled term is still written: its content is read (\cancel{a - a} is 0 only if a - a is)
     **{cancel: lambda p, _: p.sub(p.group()) for cancel in (r"\cancel", r"\bcancel", r"\xcancel")},
 }

@@ -23,7 +23,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symfisher import budget
-from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
+from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Remainder, Score, Setting, ShapeError, Variance, Zero,
                                       _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
@@ -45,6 +45,8 @@ RULES: dict[str, str] = {
     "definition-kl": "definition of the Kullback–Leibler divergence D_KL(p ‖ q) = ∫ p log(p/q) dx (Σ_x for a "
                      "discrete x)",
     "logarithm": "log(a b) = log a + log b and log(a/b) = log a − log b for densities (positive on the support)",
+    "taylor": "Taylor's theorem in the increment δ: two sides agree up to O(δᴺ⁺¹) when their derivatives in δ "
+              "of order 0 … N agree at δ = 0 (the model smooth in θ)",
     "nonnegativity": "a variance and the Fisher information are ≥ 0",
     "cauchy-schwarz": "the Cauchy–Schwarz inequality Cov[A, B]² ≤ Var[A] Var[B]",
     "cramer-rao": "the Cramér–Rao bound Var[θ̂] ≥ 1/I(θ) for an unbiased estimator θ̂ (stated in the text) of a "
@@ -386,7 +388,9 @@ def judge_inequality(lhs, rhs, relation: str, rewriter: Rewriter, numeric: Calla
     if numeric is None:
         return Verdict("unknown", reason=f"no rule proves this inequality ({relation}), and it cannot be evaluated "
                                          "numerically")
-    every = tuple(rewriter.passes)
+    # the stand-in estimator θ̂(x) = x is unbiased: its numbers are the same without the hypothesis, and θ
+    # written by it (𝔼[θ̂] = θ) would look like a θ outside p to the abstract refuter
+    every = tuple(name for name in rewriter.passes if name != "unbiasedness")
     try:
         left, right = rewriter.normal_form(small, every), rewriter.normal_form(big, every)
         counterexample = numeric(left, right, relation="<" if strict else "≤")
@@ -397,3 +401,65 @@ def judge_inequality(lhs, rhs, relation: str, rewriter: Rewriter, numeric: Calla
         return Verdict("refuted", reason=counterexample)
     return Verdict("unknown", reason=f"no rule proves this inequality ({relation}); it holds at the test points, "
                                      "which is not a proof")
+
+
+# ---------------------------------------------------------------------------- expansions in an increment
+
+def remainder_order(lhs, rhs, increment: sp.Symbol) -> tuple[sp.Expr, sp.Expr, int] | None:
+    """The sides without their remainder terms, and N: the order up to which they must agree.
+
+    O(δᵏ) gives N = k − 1, o(δᵏ) N = k; ``\\dots`` (or no remainder, in an approximation) the degree in δ of
+    the side that is a polynomial in δ. None when no side is such a polynomial (no Taylor polynomial written).
+    """
+    orders = []
+
+    def strip(side):
+        side = sp.sympify(side)
+        for r in side.atoms(Remainder):
+            orders.append(int(r.args[1]))
+        return side.replace(lambda a: isinstance(a, Remainder), lambda a: sp.S.Zero)
+    left, right = strip(lhs), strip(rhs)
+    explicit = [n for n in orders if n >= 0]
+    if explicit:
+        return left, right, min(explicit)
+    degrees = []
+    for side in (left, right):
+        poly = side.as_poly(increment) if side.has(increment) else None
+        if poly is not None and all(not c.has(increment) for c in poly.coeffs()):
+            degrees.append(poly.degree())
+    return (left, right, max(degrees)) if degrees else None
+
+
+def judge_series(lhs, rhs, increment: sp.Symbol, order: int, rewriter: Rewriter, numeric: Callable | None,
+                 exact: bool) -> Verdict:
+    """Both sides agree up to order N in the increment δ: each derivative in δ at δ = 0, of order 0 … N, is
+    judged as an equality (proved, refuted with a counterexample, or unknown). ``exact`` is False for an
+    approximation (≈), whose verdict stays "approximation" when it checks out."""
+    def coefficient(side, j):
+        e = sp.diff(sp.sympify(side), increment, j).subs(increment, 0)
+        return e.replace(lambda a: isinstance(a, sp.Subs), lambda a: a.doit())
+    markers = {KL: "definition-kl", Expect: "definition-expectation", Fisher: "definition-fisher",
+               Score: "definition-score", Variance: "definition-variance", Covariance: "definition-variance"}
+    rules: list[str] = ["taylor"] + sorted({rule for marker, rule in markers.items()
+                                            if any(sp.sympify(side).has(marker) for side in (lhs, rhs))})
+    # the definitions first (D_KL, 𝔼, I(θ)): a marker differentiated in δ would leave Subs of it
+    every = tuple(rewriter.passes)
+    lhs, rhs = rewriter.normal_form(lhs, every), rewriter.normal_form(rhs, every)
+    name = sp.pretty(increment, use_unicode=True)
+    for j in range(order + 1):
+        verdict = judge(coefficient(lhs, j), coefficient(rhs, j), rewriter, numeric)
+        what = f"the derivatives of order {j} in {name} at {name} = 0"
+        if verdict.verdict == "refuted":
+            return Verdict("refuted", ("taylor",), f"{what} differ: {verdict.reason}")
+        if verdict.verdict != "proved":
+            kind = "an approximation" if not exact else "an expansion"
+            return Verdict("approximation" if not exact else "unknown",
+                           reason=f"{kind} to order {order} in {name}: {what} are not shown equal "
+                                  f"({verdict.reason})")
+        rules += [r for r in verdict.rules if r not in rules and r != "algebra"]
+    statement = "; ".join(RULES[r] for r in rules)
+    if exact:
+        return Verdict("proved", tuple(rules), statement)
+    return Verdict("approximation", tuple(rules), f"checked: the two sides agree up to order {order} in "
+                                                 f"{name} (the difference is O({name}^{order + 1})); "
+                                                 f"{statement}")

@@ -188,6 +188,9 @@ KL_NAMES: frozenset[str] = frozenset({"D_KL", "D_mathrmKL", "D_operatornameKL", 
 #: What separates the two arguments of a divergence: ‖ written \|, \Vert, \parallel or ||.
 KL_SEPARATORS: frozenset[str] = frozenset({r"\|", r"\Vert", r"\parallel", r"\lVert", r"\rVert"})
 
+#: Names that are a statistic (an estimator of θ) when applied to the data: T(X), T(x).
+STATISTICS: frozenset[str] = frozenset({"T"})
+
 #: Spellings of the differential d: ``\mathrm{d}``, ``\text{d}``, the physics package's ``\dd``.
 DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r"\operatorname{d}"})
 
