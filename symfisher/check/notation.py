@@ -1303,12 +1303,21 @@ def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
 _OTHER_POINT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*([A-Za-z]|\\vartheta|\\eta)\s*\)")
 
 
+#: An increment added to θ inside a density's parameters: P(x;\theta+d), p(x|\theta + \delta).
+_INCREMENT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*\\theta\s*\+\s*([A-Za-z]|\\delta)\s*\)")
+
+
 def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]:
     """Other points of the parameter space the text writes a density at (P(x;t) after 'denote θ + d as t'):
     each has θ's shape, so that ∇_t differentiates by it (abstract setting only)."""
     out: dict[str, tuple[sp.Symbol, ...]] = {}
     if not setting.generic:
         return out
+    for match in _INCREMENT.finditer(text):
+        # P(x; θ + d) with a vector θ: d is an increment of θ's shape (a scalar δ is read where it is written)
+        name = key(match.group(1))
+        if setting.m > 1 and name not in setting.names and name not in out:
+            out[name] = tuple(sp.Symbol(f"{name}_{j + 1}", real=True) for j in range(setting.m))
     for match in _OTHER_POINT.finditer(text):
         name = key(match.group(1))
         if name in setting.names or name in ("x", "X", "n", "i", "d", "e") or name in out:
