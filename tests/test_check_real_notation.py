@@ -237,3 +237,44 @@ class TestCrklExpansions:
     def test_a_cancelled_term_is_read(self):
         text = display(r"\mathbb{E}\left[\cancel{\log p(x;\theta) - \log p(x;\theta)} + \theta\right] = \theta")
         assert verdicts(text) == ["proved"]
+
+
+class TestCrklVariationsAndMeasures:
+    """δq, δp, δθ_m (one symbol, a variation); ∫_X … dμ, ∫_Ω; 𝔼\\left\\{…\\right\\}; definitions stated in prose."""
+
+    def test_a_variation_is_one_symbol(self):
+        # (q + δq) log((q + δq)/q) = q log(1 + δq/q) + δq log(1 + δq/q): algebra, for every function δq
+        text = display(r"D_{\mathrm{KL}}(P \| Q) = \int_X p \log \frac{p}{q} \mathrm{d}\mu",
+                       r"\int_X (q + \delta q) \log \frac{q + \delta q}{q} \mathrm{d}\mu = \int_X q \log \left( 1 + "
+                       r"\frac{\delta q}{q} \right) \mathrm{d}\mu + \int_X \delta q \log \left( 1 + \frac{\delta q}{q} "
+                       r"\right) \mathrm{d}\mu")
+        assert verdicts(text) == ["proved", "proved"]
+
+    def test_a_variation_is_not_delta_times_q(self):
+        # read as δ·q, ∫ δq dx = δ ∫ q dx would follow from normalization; for a variation δq it does not
+        text = display(r"D_{KL}(p \| q) = D_{KL}(p \| q)", r"\int \delta q \, dx = \delta")
+        assert verdicts(text)[1] == "unknown"
+
+    def test_linearity_with_variations(self):
+        text = display(r"D_{KL}(p \| q) = D_{KL}(p \| q)",
+                       r"\int q \left( \frac{\delta q}{q} - \frac{(\delta q)^2}{2 q^2} \right) dx + \int \delta q "
+                       r"\frac{\delta q}{q} dx = \int \delta q \, dx + \frac{1}{2} \int q \frac{(\delta q)^2}{q^2} dx",
+                       r"\int q \left( \frac{\delta q}{q} - \frac{(\delta q)^2}{2 q^2} \right) dx + \int \delta q "
+                       r"\frac{\delta q}{q} dx = \int \delta q \, dx + \int q \frac{(\delta q)^2}{q^2} dx")
+        assert verdicts(text)[1:] == ["proved", "unknown"]      # the dropped ½ is never proved
+
+    @pytest.mark.parametrize("expectation", [r"\mathbb{E}\left\{ x \right\}", r"E\{x\}", r"E[x]"])
+    def test_expectation_braces(self, expectation):
+        assert verdicts(display(rf"{expectation} = \int x p(x|\theta) dx")) == ["proved"]
+
+    def test_a_definition_stated_in_prose(self):
+        prose = r"Define the score function $S_n(\theta)=\frac{\partial}{\partial\theta}\log L(\theta)$."
+        report = check(display(r"E[S_n(\theta)]=E\left[\frac{\partial}{\partial\theta}\log L(\theta)\right]",
+                               prose=prose))
+        assert report.steps[0].verdict.verdict == "proved"
+        assert report.steps[0].verdict.rules == ("definition-stated",)
+
+    def test_a_claim_in_prose_is_no_definition(self):
+        prose = r"Then $S_n(\theta)=\frac{\partial}{\partial\theta}\log L(\theta)$ holds."
+        text = display(r"E[S_n(\theta)]=E\left[\frac{\partial}{\partial\theta}\log L(\theta)\right]", prose=prose)
+        assert verdicts(text) == ["unknown"]

@@ -343,6 +343,10 @@ def _abstract_numeric(setting: Setting):
         e = sp.expand_log(e, force=True)
         # the stand-in estimator t(x) = x: unbiased under N(θ, 1), so it refutes nothing unbiasedness proves
         e = e.replace(lambda a: isinstance(a, Estimator), lambda a: a.args[0])
+        unknown = sorted({a.func.__name__ for a in e.atoms(AppliedUndef)})
+        if unknown:
+            # q, δq, S_n(θ): functions the text names but the stand-in does not fix, so no number for them
+            raise ValueError(f"{', '.join(unknown)}: a function the stand-in density does not fix")
         # ∂θ ∫ g dx: an integral without limits is an antiderivative to SymPy's doit, so differentiate under
         # the integral sign first (the stand-in normal density is regular)
         e = e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, sp.Integral),

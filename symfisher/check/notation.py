@@ -21,7 +21,9 @@ import sympy as sp
 
 from symfisher.parse.lexer import Token, tokenize
 from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS, KNOWN_OBJECTS, SIZING,
-                                      STATISTICS, STYLE_PREFIX, VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
+                                      STATISTICS, STYLE_PREFIX, VARIED, VECTOR_MARKERS, WHOLE_SUPPORT, WORDS,
+                                      known_object)
+from symfisher.parse.notation import BASE_MEASURES
 
 
 class NotationError(Exception):
@@ -122,6 +124,8 @@ class Setting:
     hypotheses: frozenset[str] = frozenset()
     # names the text applies to θ, S_n(θ): unknown functions of θ and the data, also when written bare (S_n)
     functions: dict[str, sp.Basic] = field(default_factory=dict)
+    # definitions the prose states for the names in ``functions`` (Define $S_n(θ) = ∂θ log L(θ)$)
+    definitions: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
     # other points of the parameter space the text names, P(x;t): name -> its coordinates (θ's shape)
     points: dict[str, tuple[sp.Symbol, ...]] = field(default_factory=dict)
     # increments read inside a density's parameters, p(x; θ + δ): real numbers, given test values
@@ -738,6 +742,27 @@ class _Parser:
             out += [self.variables(group)] * power
         return out
 
+    def _is_base_measure(self) -> bool:
+        nxt = self.peek(1)
+        return nxt is not None and nxt.text in BASE_MEASURES and key(nxt.text) not in self.s.names and \
+            self.s.generic
+
+    def variation(self, command: str):
+        """δq, δp, δθ_m: a variation, one symbol (a function of x for a density), not δ times q; a δ before
+        anything else (δ², δ ∂/∂θ, θ + δ) is the increment δ."""
+        nxt = self.peek()
+        if key(command) in self.s.names or nxt is None or nxt.text not in VARIED or not self.s.generic:
+            return self.named(command)
+        self.take()
+        varied = nxt.text
+        if self.at("_"):
+            self.take("_")
+            varied += "_" + self.text(self.group())
+        name = "δ" + key(varied).replace("theta", "θ")
+        if varied in ("p", "q", "f"):
+            return sp.Function(name)(self.s.x)
+        return sp.Symbol(name, real=True)
+
     def _is_differential(self) -> bool:
         nxt = self.peek(1)
         return nxt is not None and nxt.text == self.s.x.name
@@ -765,6 +790,8 @@ class _Parser:
                 depth -= 1
             if depth == 0 and tok.text == "d" and self._is_differential():
                 break
+            if depth == 0 and tok.text == "d" and self._is_base_measure():
+                break                                 # ∫ … dμ: the density's base measure, dx here
             if depth == 0 and tok.text == r"\mathrm" and self.peek(1) and self.peek(1).text == "{" \
                     and self.peek(2) and self.peek(2).text == "d":
                 self.t[self.i:self.i + 4] = [Token("letter", "d", tok.pos)]
@@ -824,12 +851,12 @@ class _Parser:
         r"""[g], (g), \left[g\right]: the argument of 𝔼, Var."""
         if self.at(r"\left"):
             self.take(r"\left")
-            opener = self.take("[", "(").text
+            opener = self.take("[", "(", r"\{").text            # 𝔼\left\{ g \right\}, as engineers write it
             value = self.expr()
             self.take(r"\right")
             self.take(OPEN[opener])
             return value
-        opener = self.take("[", "(").text
+        opener = self.take("[", "(", r"\{").text
         return self.delimited(OPEN[opener])
 
     def variance(self):
@@ -1263,7 +1290,7 @@ class _Parser:
         return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
 
     def expectation_application(self, name: str, prefix: str):
-        if self._declared(name) or not self.at("[", "(", "_", r"\left"):
+        if self._declared(name) or not self.at("[", "(", "_", r"\left", r"\{"):
             return None
         return self.expectation()
 
@@ -1296,7 +1323,37 @@ def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
         if known_object(base) is not None or key(full) in setting.names or not _generic(full) or setting.m != 1:
             continue
         out[key(full)] = sp.Function(key(full))(*setting.theta, setting.x)
+    for name, function in list(out.items()):
+        value = _stated_definition(text, name, setting)
+        if value is not None:
+            setting.definitions[function] = value
     return out
+
+
+#: "Define S_n(θ) = …", "let U(θ) = …", "denote … by": prose that states a definition in inline math.
+_DEFINING = re.compile(r"\b(define|defines|defined|let|denote|where)\b", re.IGNORECASE)
+
+
+def _stated_definition(text: str, name: str, setting: Setting) -> sp.Expr | None:
+    """The value the prose defines for name(θ) in inline math ("Define $S_n(\\theta)=\\frac{…}$"), read up to the
+    next relation; None when no sentence defines it (then the name stays an unknown function)."""
+    for math in re.finditer(r"(?<!\$)\$([^$]+)\$(?!\$)", text):
+        inline = math.group(1)
+        head = re.match(r"\s*([A-Za-z])(?:_\{?\s*([A-Za-z0-9]+)\s*\}?)?\s*\(\s*\\theta\s*\)\s*(?::=|=)", inline)
+        if head is None or key(head.group(1) + (f"_{head.group(2)}" if head.group(2) else "")) != name:
+            continue
+        sentence = text[max(0, text.rfind(".", 0, math.start()) + 1):math.start()]
+        if not _DEFINING.search(sentence):
+            continue                      # "then S_n(θ) = 0" is a claim, not a definition
+        body = re.split(r"(?<![\\:])=", inline[head.end():])[0]
+        if name in key(body):
+            return None                   # defined by itself: not read
+        try:
+            value = read(body, setting)
+        except (NotationError, ShapeError, Exception):   # noqa: BLE001 - SymPy on odd input: no definition
+            return None
+        return None if _is_matrix(value) or isinstance(value, Zero) else value
+    return None
 
 
 #: A density at another point of the parameter space: P(x;t), p(x|t), f(x;\vartheta) (one letter, not θ).
@@ -1347,7 +1404,7 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
     **{accent: _Parser.estimator for accent in ESTIMATOR_ACCENTS},
-    r"\KL": _Parser.kl_divergence,
+    r"\KL": _Parser.kl_divergence, r"\delta": _Parser.variation,
     **{dots: _Parser.dots for dots in (r"\dots", r"\cdots", r"\ldots", r"\dotsb")},
     r"\underbrace": _Parser.underbraced, r"\overbrace": _Parser.underbraced,
     # a cancelled term is still written: its content is read (\cancel{a - a} is 0 only if a - a is)

@@ -42,6 +42,7 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
+    "definition-stated": "a definition the text states (Define S_n(θ) = …)",
     "definition-kl": "definition of the Kullback–Leibler divergence D_KL(p ‖ q) = ∫ p log(p/q) dx (Σ_x for a "
                      "discrete x)",
     "logarithm": "log(a b) = log a + log b and log(a/b) = log a − log b for densities (positive on the support)",
@@ -73,6 +74,7 @@ class Rewriter:
                  regular: bool = True) -> None:
         self.s, self.evaluate, self.regular = setting, evaluate, regular
         self.passes: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+            "definition-stated": self.definition_stated,
             "definition-kl": self.definition_kl,
             "logarithm": self.logarithm,
             "definition-variance": self.definition_variance,
@@ -102,6 +104,9 @@ class Rewriter:
                       lambda a: Expect(a.args[0] ** 2) - Expect(a.args[0]) ** 2)
         return e.replace(lambda a: isinstance(a, Covariance),
                          lambda a: Expect(a.args[0] * a.args[1]) - Expect(a.args[0]) * Expect(a.args[1]))
+
+    def definition_stated(self, e):
+        return e.xreplace(self.s.definitions) if self.s.definitions else e
 
     def definition_kl(self, e):
         return e.replace(lambda a: isinstance(a, KL),

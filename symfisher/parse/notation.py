@@ -195,7 +195,12 @@ STATISTICS: frozenset[str] = frozenset({"T"})
 DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r"\operatorname{d}"})
 
 #: Lower limits of an integral that mean "over the whole support".
-WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X"})
+WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X", "X",
+                                          r"\Omega"})
+#: Measures an integral may be taken against that mean the base measure of the density (dμ = dx here).
+BASE_MEASURES: frozenset[str] = frozenset({r"\mu", r"\nu"})
+#: What δ makes a variation of when written before it (δq, δp, δθ_m): one symbol, not δ times q.
+VARIED: frozenset[str] = frozenset({"p", "q", "f", r"\theta"})
 
 #: What makes θ a vector in a text (a regular expression each): without any, θ is a scalar.
 VECTOR_MARKERS: dict[str, str] = {
