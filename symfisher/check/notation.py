@@ -966,7 +966,9 @@ class _Parser:
     def remainder(self, name: str):
         """O(δᵏ), \\mathcal{O}(δᵏ), o(δᵏ): the remainder of an expansion in an increment δ of p(x; θ + δ)."""
         value = self.function_argument()
-        base, power = sp.sympify(value).as_base_exp()
+        if not isinstance(value, sp.Basic):
+            raise NotationError(f"{name}(…): read only as a power of an increment δ of p(x; θ + δ)")
+        base, power = value.as_base_exp()
         if base not in self.s.increments or not (power.is_Integer and power > 0):
             raise NotationError(f"{name}(…): read only as a power of an increment δ of p(x; θ + δ)")
         return Remainder(base, power - 1 if name == "O" else power)
@@ -1164,7 +1166,7 @@ class _Parser:
             return tuple(entries)
         for e in entries:
             # δ in p(x; θ + δ): an increment of a real parameter, so any real test value is in its domain
-            self.s.increments |= {a for a in sp.sympify(e).free_symbols if a not in self.s.theta}
+            self.s.increments |= {a for a in e.free_symbols if a not in self.s.theta}
         return tuple(entries)
 
 

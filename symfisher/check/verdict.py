@@ -379,7 +379,7 @@ def judge_inequality(lhs, rhs, relation: str, rewriter: Rewriter, numeric: Calla
         return Verdict("unknown", reason=f"an inequality ({relation}) between matrices or vectors: not checked")
     swapped, strict = ORDER[relation]
     small, big = (rhs, lhs) if swapped else (lhs, rhs)
-    difference = sp.sympify(big) - sp.sympify(small)
+    difference = big - small
     facts = _bound_facts(difference, rewriter.s, rewriter.regular)
     trials: list[tuple[str, ...]] = [()] + [(name,) for name in facts] + ([tuple(facts)] if len(facts) > 1 else [])
     for names in trials:
@@ -419,7 +419,6 @@ def remainder_order(lhs, rhs, increment: sp.Symbol) -> tuple[sp.Expr, sp.Expr, i
     orders = []
 
     def strip(side):
-        side = sp.sympify(side)
         for r in side.atoms(Remainder):
             orders.append(int(r.args[1]))
         return side.replace(lambda a: isinstance(a, Remainder), lambda a: sp.S.Zero)
@@ -441,12 +440,12 @@ def judge_series(lhs, rhs, increment: sp.Symbol, order: int, rewriter: Rewriter,
     judged as an equality (proved, refuted with a counterexample, or unknown). ``exact`` is False for an
     approximation (≈), whose verdict stays "approximation" when it checks out."""
     def coefficient(side, j):
-        e = sp.diff(sp.sympify(side), increment, j).subs(increment, 0)
+        e = sp.diff(side, increment, j).subs(increment, 0)
         return e.replace(lambda a: isinstance(a, sp.Subs), lambda a: a.doit())
     markers = {KL: "definition-kl", Expect: "definition-expectation", Fisher: "definition-fisher",
                Score: "definition-score", Variance: "definition-variance", Covariance: "definition-variance"}
     rules: list[str] = ["taylor"] + sorted({rule for marker, rule in markers.items()
-                                            if any(sp.sympify(side).has(marker) for side in (lhs, rhs))})
+                                            if any(side.has(marker) for side in (lhs, rhs))})
     # the definitions first (D_KL, 𝔼, I(θ)): a marker differentiated in δ would leave Subs of it
     every = tuple(rewriter.passes)
     lhs, rhs = rewriter.normal_form(lhs, every), rewriter.normal_form(rhs, every)
