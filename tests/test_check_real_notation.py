@@ -155,7 +155,8 @@ class TestCrklInequalities:
 
 
 class TestCrklKullbackLeibler:
-    """D_{KL}(p||q), D_{\\mathrm{KL}}(P \\| Q), \\mathrm{KL}(p\\|q), KL(P‖Q): ∫ p log(p/q) dx, Σ_x, E_p[log p − log q]."""
+    """D_{KL}(p||q), D_{\\mathrm{KL}}(P \\| Q), \\mathrm{KL}(p\\|q), KL(P‖Q): ∫ p log(p/q) dx, Σ_x,
+    E_p[log p − log q]."""
 
     @pytest.mark.parametrize("left", [r"D_{KL}(p||q)", r"D_{\mathrm{KL}}(P \| Q)", r"\mathrm{KL}(p\|q)",
                                       r"D_{\text{KL}}(P(x) \| Q(x))", r"KL(p \parallel q)"])
@@ -176,7 +177,8 @@ class TestCrklKullbackLeibler:
         assert report.first_error == 1 and "δ" in report.steps[0].verdict.reason
 
     def test_a_sum_over_x_and_a_second_parameter(self):
-        text = display(r"D_{KL} \big( P(X;\theta) \,||\, P(X;t) \big) = \sum_x P(x;\theta) \ln\frac{P(x;\theta)}{P(x;t)}",
+        text = display(r"D_{KL} \big( P(X;\theta) \,||\, P(X;t) \big) "
+                       r"= \sum_x P(x;\theta) \ln\frac{P(x;\theta)}{P(x;t)}",
                        r"\nabla_t \ln\frac{P(x;\theta)}{P(x;t)} = \nabla_t \ln P(x;\theta) - \nabla_t \ln P(x;t)",
                        r"\nabla_t \ln P(x;\theta) - \nabla_t \ln P(x;t) = 0 - \nabla_t \ln P(x;t)")
         assert verdicts(text) == ["proved"] * 3

@@ -24,8 +24,8 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Estimator, Expect, Remainder, NotationError, Setting, ShapeError, Zero, abstract_setting,
-                                      read, text_functions, text_points, vector_parameter)
+from symfisher.check.notation import (Estimator, Expect, NotationError, Remainder, Setting, ShapeError, Zero,
+                                      abstract_setting, read, text_functions, text_points, vector_parameter)
 from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality, judge_series,
                                      remainder_order)
 from symfisher.errors import CheckError, SymfisherError

@@ -23,8 +23,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symfisher import budget
-from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Remainder, Score, Setting, ShapeError, Variance, Zero,
-                                      _is_matrix, _shape)
+from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Remainder, Score, Setting,
+                                      ShapeError, Variance, Zero, _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
 #: What each rule states, as cited in the verdicts.
