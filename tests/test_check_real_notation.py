@@ -125,6 +125,15 @@ class TestCrklInequalities:
         assert [s.verdict.verdict for s in report.steps] == ["proved"]
         assert "cramer-rao" in report.steps[0].verdict.rules
 
+    @pytest.mark.parametrize("information", [r"I(\theta)",
+                                             r"\mathbb{E} \left[\left(\frac{d}{d\theta} \log f(X; \theta) \right)^2\right]"])
+    def test_the_general_bound_needs_no_unbiasedness(self, information):
+        row = (r"\mathbb{V}[T(X)] \geq \frac{\left( \frac{d}{d \theta} \mathbb{E}[T(X)] \right)^2}{"
+               + information + "}")
+        report = check(display(row, prose="Let T(X) be an estimator."))
+        assert report.steps[0].verdict.rules == ("cramer-rao-general",)
+        assert verdicts(display(r"\mathbb{V}[T(X)] \geq \frac{1}{I(\theta)}")) == ["unknown"]
+
     def test_the_bound_needs_its_hypotheses(self):
         for prose in ("Let X_1, …, X_n be i.i.d.", "Let the estimator be unbiased."):
             report = check(display(r"\mathrm{Var}(\hat\theta)\ge\frac{1}{nI(\theta)}", prose=prose))

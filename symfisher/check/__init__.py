@@ -274,8 +274,10 @@ def _judge_inequality(link: Link, setting: Setting, rewriter: Rewriter, numeric)
         return Verdict("unknown", reason=f"an inequality ({link.relation}): SymPy failed on it ({type(exc).__name__})")
     if verdict.verdict == "unknown" and isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic) and \
             (lhs.has(Estimator) or rhs.has(Estimator)):
+        sample = lhs.has(setting.sample_size) or rhs.has(setting.sample_size)
         needs = [what for what, name in (("the estimator to be unbiased", "unbiased"),
-                                         ("an iid sample", "iid")) if name not in setting.hypotheses]
+                                         ("an iid sample", "iid" if sample else "")) if name
+                 and name not in setting.hypotheses]
         if needs:
             verdict = Verdict("unknown", reason=f"{verdict.reason}; the Cramér–Rao bound needs "
                                                 f"{' and '.join(needs)}, which the text does not state")

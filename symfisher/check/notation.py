@@ -497,6 +497,8 @@ class _Parser:
 
     def blackboard(self, _: str):
         letter = self.text(self.group())
+        if letter == "V":
+            return self.variance()                     # 𝕍[T(X)], as some write the variance
         if letter != "E":
             raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
         return self.expectation()

@@ -53,6 +53,8 @@ RULES: dict[str, str] = {
     "cramer-rao": "the Cramér–Rao bound Var[θ̂] ≥ 1/I(θ) for an unbiased estimator θ̂ (stated in the text) of a "
                   "regular model (the support does not depend on θ), hence I(θ) > 0; for an iid sample of n "
                   "(stated in the text), Var[θ̂] ≥ 1/(n I(θ))",
+    "cramer-rao-general": "the Cramér–Rao bound Var[θ̂] ≥ (∂θ 𝔼[θ̂])²/I(θ) for any estimator θ̂ of a regular model "
+                          "(the support does not depend on θ); for an iid sample of n (stated in the text), n I(θ)",
     "unbiasedness": "the estimator is unbiased, 𝔼[θ̂] = ∫ θ̂(x) p(x|θ) dx = θ for every θ (a hypothesis the text "
                     "states)",
 }
@@ -345,14 +347,19 @@ def _bound_facts(e: sp.Expr, setting, regular: bool) -> dict[str, dict]:
     if pairs:
         facts["cauchy-schwarz"] = pairs
     t = Estimator(setting.x)
-    if "unbiased" in setting.hypotheses and regular and setting.m == 1 and e.has(Variance(t)):
+    if regular and setting.m == 1 and e.has(Variance(t)):
         n = setting.sample_size
         if e.has(n) and "iid" not in setting.hypotheses:
             return facts                 # a bound with n needs an iid sample; not stated: not applied
         size = n if e.has(n) else sp.S.One
         information = sp.Symbol("I_theta", positive=True)
-        facts["cramer-rao"] = {Variance(t): 1 / (size * information) + sp.Symbol("u", nonnegative=True),
-                               Fisher(sp.Integer(0), sp.Integer(0)): information}
+        # unbiased: Var[θ̂] ≥ 1/I(θ); any estimator: Var[θ̂] ≥ (∂θ 𝔼[θ̂])²/I(θ)
+        numerator = sp.S.One if "unbiased" in setting.hypotheses else sp.Derivative(Expect(t), setting.theta[0]) ** 2
+        name = "cramer-rao" if "unbiased" in setting.hypotheses else "cramer-rao-general"
+        score = sp.Derivative(sp.log(setting.density(setting.x)), setting.theta[0])
+        facts[name] = {Variance(t): numerator / (size * information) + sp.Symbol("u", nonnegative=True),
+                       Fisher(sp.Integer(0), sp.Integer(0)): information,
+                       Expect(score ** 2): information}          # I(θ) written as 𝔼[(∂θ log f)²]
     return facts
 
 
