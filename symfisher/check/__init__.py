@@ -26,9 +26,10 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
-                                      vector_parameter)
-from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
+from symfisher.check.notation import (Estimator, Expect, NotationError, Remainder, Setting, ShapeError, Zero,
+                                      abstract_setting, read, text_functions, text_points, vector_parameter)
+from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality, judge_series,
+                                     remainder_order)
 from symfisher.errors import CheckError, SymfisherError
 
 __all__ = ["RULES", "Report", "StepResult", "check"]
@@ -149,6 +150,21 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|$])", r"\\\1", " ".join(text.split()))
 
 
+#: Hypotheses a text can state, each with the words that state it (a regular expression over the prose and
+#: the math). Rules that need one (RULES["unbiasedness"]) apply only when the text states it.
+HYPOTHESES: dict[str, str] = {
+    "unbiased": r"(?<!not )(?<!n't )\bunbiased\b",
+    # an iid sample: said in words, or the log-likelihood written as a sum (a product) over the sample
+    "iid": r"\bi\.?i\.?d\.?\b|independent(ly)? and identically distributed|\brandom sample\b"
+           r"|\\(sum|prod)_\{?\s*i\s*=\s*1\s*\}?\^\{?\s*n\s*\}?[^$\n]{0,80}?\b[fp]\(\s*[Xx]_\{?i",
+}
+
+
+def stated_hypotheses(text: str) -> frozenset[str]:
+    """The hypotheses the text states (\"since θ̂ is unbiased\", \"for unbiased estimators\")."""
+    return frozenset(name for name, words in HYPOTHESES.items() if re.search(words, text, re.IGNORECASE))
+
+
 def check(text: str) -> Report:
     """Judge every step of a derivation written in Markdown or LaTeX.
 
@@ -158,11 +174,14 @@ def check(text: str) -> Report:
     matter, steps = links(text)
     model_data = (matter or {}).get("model")
     if model_data is not None:
-        setting, rewriter, numeric = _concrete(model_data)
+        setting, rewriter, numeric = _concrete(model_data, text)
         kind = "concrete"
     else:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
         setting = abstract_setting(2 if vector_parameter(text) else 1)
+        setting.hypotheses = stated_hypotheses(text)
+        setting.functions = text_functions(text, setting)
+        setting.points = text_points(text, setting)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     judge_step = _judge
@@ -223,7 +242,10 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
     if link.unread:
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":
-        return Verdict("approximation", reason="an approximation: reported, not checked as an equality")
+        return _judge_expansion(link, setting, rewriter, numeric) or \
+            Verdict("approximation", reason="an approximation: reported, not checked as an equality")
+    if link.relation in ORDER:
+        return _judge_inequality(link, setting, rewriter, numeric)
     if link.relation != "=":
         article = "an" if link.kind[0] in "aeiou" else "a"
         return Verdict("unknown", reason=f"{article} {link.kind} ({link.relation}): reported, not checked (only "
@@ -239,6 +261,10 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         return Verdict("unknown", reason=f"not read: {exc}")
     except _SYMPY_FAILURES as exc:
         return Verdict("unknown", reason=f"not read: SymPy failed on this step ({type(exc).__name__})")
+    if any(isinstance(side, sp.Basic) and side.has(Remainder) for side in (lhs, rhs)):
+        return _judge_expansion(link, setting, rewriter, numeric, (lhs, rhs)) or \
+            Verdict("unknown", reason="an expansion with a remainder (O(δᵏ), …) that is not read as one in an "
+                                      "increment δ of p(x; θ + δ)")
     try:
         verdict = judge(lhs, rhs, rewriter, numeric)
     except _SYMPY_FAILURES as exc:
@@ -252,8 +278,59 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         notes = [n for n in notes if n]
         if notes:
             return Verdict("unknown", reason=f"{notes[0]}; {verdict.reason}")
+    if verdict.verdict == "unknown" and "unbiased" not in setting.hypotheses and any(
+            isinstance(side, sp.Basic) and side.has(Estimator) for side in (lhs, rhs)):
+        verdict = Verdict("unknown", reason=f"{verdict.reason}; it may need the estimator to be unbiased "
+                                            "(𝔼[θ̂] = θ), which the text does not state")
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
+    return verdict
+
+
+def _judge_expansion(link: Link, setting: Setting, rewriter: Rewriter, numeric, sides=None) -> Verdict | None:
+    """An expansion in an increment δ (p(x; θ + δ)): f(θ + δ) ≈ f + δ f' + ½δ² f'' (+ …), or = … + O(δ³).
+
+    None when the step is not one (no single increment, no polynomial in δ written): then the caller's
+    verdict stands."""
+    try:
+        lhs, rhs = sides or (read(link.lhs, setting), read(link.rhs, setting))
+    except (NotationError, ShapeError, *_SYMPY_FAILURES):
+        return None
+    if not all(isinstance(side, sp.Basic) for side in (lhs, rhs)):
+        return None
+    increments = [d for d in setting.increments if lhs.has(d) or rhs.has(d)]
+    if len(increments) != 1:
+        return None
+    found = remainder_order(lhs, rhs, increments[0])
+    if found is None:
+        return None
+    left, right, order = found
+    try:
+        return judge_series(left, right, increments[0], order, rewriter, numeric, exact=link.relation == "=")
+    except _SYMPY_FAILURES as exc:
+        return Verdict("unknown" if link.relation == "=" else "approximation",
+                       reason=f"an expansion in {increments[0]}: SymPy failed on it ({type(exc).__name__})")
+
+
+def _judge_inequality(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    """≤, <, ≥, >: a named rule (Cauchy–Schwarz, the Cramér–Rao bound, signs), a numeric counterexample, or
+    unknown with the reason."""
+    try:
+        lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
+        verdict = judge_inequality(lhs, rhs, link.relation, rewriter, numeric)
+    except (NotationError, ShapeError) as exc:
+        return Verdict("unknown", reason=f"an inequality ({link.relation}), not read: {exc}")
+    except _SYMPY_FAILURES as exc:
+        return Verdict("unknown", reason=f"an inequality ({link.relation}): SymPy failed on it ({type(exc).__name__})")
+    if verdict.verdict == "unknown" and isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic) and \
+            (lhs.has(Estimator) or rhs.has(Estimator)):
+        sample = lhs.has(setting.sample_size) or rhs.has(setting.sample_size)
+        needs = [what for what, name in (("the estimator to be unbiased", "unbiased"),
+                                         ("an iid sample", "iid" if sample else "")) if name
+                 and name not in setting.hypotheses]
+        if needs:
+            verdict = Verdict("unknown", reason=f"{verdict.reason}; the Cramér–Rao bound needs "
+                                                f"{' and '.join(needs)}, which the text does not state")
     return verdict
 
 
@@ -311,8 +388,21 @@ def _abstract_numeric(setting: Setting):
                   {t1: sp.Rational(-7, 10), t2: sp.Rational(4, 5), x: sp.Rational(-11, 10), n: 5})
 
     def value(e, point):
+        # p at another point of the parameter space (θ + δ, t): the stand-in at those parameters
         e = e.replace(lambda a: isinstance(a, AppliedUndef) and a.func.__name__ == "p",
-                      lambda a: normal.subs(x, a.args[0]))
+                      lambda a: normal.subs(dict(zip((x, *setting.theta), a.args)), simultaneous=True))
+        # log of the stand-in is a polynomial: say so before the integrand is sampled in the far tails
+        e = sp.expand_log(e, force=True)
+        # the stand-in estimator t(x) = x: unbiased under N(θ, 1), so it refutes nothing unbiasedness proves
+        e = e.replace(lambda a: isinstance(a, Estimator), lambda a: a.args[0])
+        unknown = sorted({a.func.__name__ for a in e.atoms(AppliedUndef)})
+        if unknown:
+            # q, δq, S_n(θ): functions the text names but the stand-in does not fix, so no number for them
+            raise ValueError(f"{', '.join(unknown)}: a function the stand-in density does not fix")
+        # ∂θ ∫ g dx: an integral without limits is an antiderivative to SymPy's doit, so differentiate under
+        # the integral sign first (the stand-in normal density is regular)
+        e = e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, sp.Integral),
+                      lambda a: sp.Integral(sp.Derivative(a.expr.function, *a.variable_count), *a.expr.limits))
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
@@ -325,9 +415,21 @@ def _abstract_numeric(setting: Setting):
             raise ValueError("a side is not real at the test point")
         return z
 
-    refute = _refuter(points, value, "with p = N(θ, 1) at " if setting.m == 1 else "with p = N(θ₁, θ₂²) at ")
+    def extended(point: dict) -> dict:
+        """A test point with values for the increments δ (p(x; θ + δ)) and the other parameter points t
+        (P(x; t)) the text reads: real numbers, beside θ's values."""
+        others = {s: sp.Rational(1, 2) if point[setting.theta[0]] > 0 else sp.Rational(-3, 10)
+                  for s in sorted(setting.increments, key=str)}
+        for coordinates in setting.points.values():
+            others.update({c: point[t] + sp.Rational(2, 5) for c, t in zip(coordinates, setting.theta)})
+        return {**point, **others}
 
-    def refute_for_every_p(left, right) -> str:
+    where = "with p = N(θ, 1) at " if setting.m == 1 else "with p = N(θ₁, θ₂²) at "
+
+    def refute(left, right, relation: str = "=") -> str:
+        return _refuter([extended(point) for point in points], value, where)(left, right, relation)
+
+    def refute_for_every_p(left, right, relation: str = "=") -> str:
         # the stand-in density refutes only a claim meant for every p: one that also writes x or θ outside p
         # (θ^x(1−θ)^(1−x), 1/(θ(1−θ))) may be true of the author's model, which the text does not declare
         sides = [e for side in (left, right) for e in _entries(side)]
@@ -335,7 +437,11 @@ def _abstract_numeric(setting: Setting):
                 any(_outside_density(e, (x, *setting.theta)) for e in sides):
             raise ValueError("the step writes x or θ outside p, so it may hold for a model the text does not "
                              "declare (a model: front matter checks it)")
-        return refute(left, right)
+        if any(e.has(Estimator) for e in sides) and any(e.has(n) for e in sides):
+            # the stand-in θ̂(x) = x uses one observation; the author's θ̂ may be a statistic of the sample of n
+            raise ValueError("the step has an estimator and the sample size n: the stand-in estimator θ̂(x) = x "
+                             "is not a statistic of the sample, so it refutes nothing here")
+        return refute(left, right, relation)
 
     return refute_for_every_p
 
@@ -353,8 +459,8 @@ def _has_density(e: sp.Basic) -> bool:
 
 def _outside_density(e: sp.Basic, names: tuple[sp.Symbol, ...]) -> bool:
     """True when x or a parameter occurs outside the unknown density p (integration variables aside)."""
-    if isinstance(e, AppliedUndef) and e.func.__name__ == "p":
-        return False
+    if isinstance(e, Estimator) or (isinstance(e, AppliedUndef) and e.func.__name__ == "p"):
+        return False                 # an estimator θ̂(x) is generic like p: the stand-in t(x) = x replaces it
     if isinstance(e, sp.Integral):
         return _outside_density(e.function, names)
     if isinstance(e, sp.Derivative):
@@ -366,15 +472,39 @@ def _outside_density(e: sp.Basic, names: tuple[sp.Symbol, ...]) -> bool:
 
 def _refuter(points, value, where: str):
     """Compare both sides' numbers at each point: a counterexample, or '' when they agree everywhere."""
-    def refute(left, right) -> str:
+    def refute(left, right, relation: str = "=") -> str:
         for point in points:
             a = _values(left, lambda e, at=point: value(e, at))
             b = _values(right, lambda e, at=point: value(e, at))
+            if relation != "=":
+                # an inequality small ≤ big (or <): refuted only by finite real values in the wrong order
+                if _order_fails(a, b, relation):
+                    return (f"counterexample: {where}{_where(point)}, the side the step says is smaller is "
+                            f"{_fmt(a)} and the side it says is larger {_fmt(b)}")
+                continue
+            if all(not _finite(u) and not _finite(v) for u, v in zip(a, b)):
+                continue          # both sides undefined here (0·∞ in a tail, say): no evidence either way
             if not all(close(u, v) for u, v in zip(a, b)):
                 return (f"counterexample: {where}{_where(point)}, the left side is {_fmt(a)} "
                         f"and the right side {_fmt(b)}")
         return ""
     return refute
+
+
+def _finite(z: complex) -> bool:
+    return math.isfinite(z.real) and math.isfinite(z.imag)
+
+
+def _order_fails(small: list[complex], big: list[complex], relation: str) -> bool:
+    """True when some entry has small > big (small ≥ big for <), beyond the tolerance, at finite real values."""
+    for u, v in zip(small, big):
+        if not all(math.isfinite(z.real) and abs(z.imag) < 1e-12 for z in (u, v)):
+            raise ValueError("a side is not a finite real number at the test point")
+        if relation == "≤" and u.real > v.real and not close(u, v):
+            return True
+        if relation == "<" and (u.real >= v.real or close(u, v)):
+            return True
+    return False
 
 
 def _quad(f: sp.Expr, x: sp.Symbol, lower: float = -np.inf, upper: float = np.inf) -> float:
@@ -418,7 +548,7 @@ def _inside(lo: float, hi: float) -> float:
     return lo + 0.37 * (hi - lo)
 
 
-def _concrete(data: Any):
+def _concrete(data: Any, text: str = ""):
     from symfisher import numeric as numeric_module
     from symfisher.derive import calculus
     from symfisher.derive.expectation import ExpectationEngine
@@ -438,14 +568,16 @@ def _concrete(data: Any):
     names["n"] = sp.Symbol("n", positive=True, integer=True)
     x, support = model.variable, model.support
     setting = Setting(x=x, theta=model.theta, density=lambda point: model.density.subs(x, point), names=names,
-                      lower=support.lower, upper=support.upper, discrete=model.discrete)
+                      lower=support.lower, upper=support.upper, discrete=model.discrete,
+                      hypotheses=stated_hypotheses(text))
+    setting.functions = text_functions(text, setting)
     engine = ExpectationEngine(model, calculus.log_density(model)[0])
     cache: dict[sp.Expr, sp.Expr | None] = {}
 
     def evaluate(g: sp.Expr) -> sp.Expr | None:
         """E[g] when the engine establishes it on the whole declared domain, else None."""
-        if g.has(AppliedUndef, sp.Derivative, sp.Integral):
-            return None
+        if g.has(AppliedUndef, sp.Derivative, sp.Integral, Estimator):
+            return None                      # an estimator θ̂(x) is not a function the engine knows
         if g not in cache:
             outcome = engine.expect(g)
             cache[g] = outcome.value if outcome.established else None
@@ -462,6 +594,9 @@ def _concrete(data: Any):
     points = model.sample_points(2)
 
     def value(e, point):
+        if e.has(Estimator):
+            # the model's estimator (θ̂ = 1/x̄, the MLE) is not written as a function here: no stand-in for it
+            raise ValueError("an estimator has no numeric value in a model's setting")
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         e = e.replace(lambda a: isinstance(a, sp.Integral),
                       lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,

@@ -20,8 +20,10 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.parse.lexer import Token, tokenize
-from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KNOWN_OBJECTS, SIZING, STYLE_PREFIX,
-                                      VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
+from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS, KNOWN_OBJECTS, SIZING,
+                                      STATISTICS, STYLE_PREFIX, VARIED, VECTOR_MARKERS, WHOLE_SUPPORT, WORDS,
+                                      known_object)
+from symfisher.parse.notation import BASE_MEASURES
 
 
 class NotationError(Exception):
@@ -62,6 +64,32 @@ class Covariance(sp.Function):
     nargs = 2
 
 
+class KL(sp.Function):
+    """D_KL(P ‖ Q), unevaluated (args: the two densities at x); removed by the rule D_KL = ∫ p log(p/q) dx."""
+
+    nargs = 2
+
+
+class Remainder(sp.Function):
+    """The remainder of an expansion in an increment δ (args: δ, N): the terms of order > N are not written.
+
+    O(δᵏ) has N = k − 1, o(δᵏ) has N = k; ``\\dots`` after a polynomial in δ has N = -1, "beyond the terms
+    written" (the checker sets N to their degree).
+    """
+
+    nargs = 2
+
+
+class Estimator(sp.Function):
+    """θ̂(x): an estimator, a statistic t(x) — a function of the data only, never of θ (args: the point).
+
+    Identities proved with it hold for every statistic; 𝔼[θ̂] = θ is a hypothesis (the rule
+    ``unbiasedness``), used only when the text states it.
+    """
+
+    nargs = 1
+
+
 def _quote(text: str) -> str:
     """LaTeX as the author wrote it, in quotes (``repr`` would double every backslash)."""
     return f"'{text}'"
@@ -95,6 +123,22 @@ class Setting:
     # what I(θ), I_X(θ), 𝐅 written without n mean: one observation's information (1) or, in a text about a
     # sample that never tells the two apart, possibly the sample's (n): the checker reads such steps both ways
     information_scale: sp.Expr = sp.S.One
+    # hypotheses the text states (HYPOTHESES in symfisher.check): rules that need one apply only then
+    hypotheses: frozenset[str] = frozenset()
+    # names the text applies to θ, S_n(θ): unknown functions of θ and the data, also when written bare (S_n)
+    functions: dict[str, sp.Basic] = field(default_factory=dict)
+    # definitions the prose states for the names in ``functions`` (Define $S_n(θ) = ∂θ log L(θ)$)
+    definitions: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
+    # other points of the parameter space the text names, P(x;t): name -> its coordinates (θ's shape)
+    points: dict[str, tuple[sp.Symbol, ...]] = field(default_factory=dict)
+    # increments read inside a density's parameters, p(x; θ + δ): real numbers, given test values
+    increments: set = field(default_factory=set)
+    # densities other than the model's, named by the text (q in D_KL(p‖q)): unknown functions of the point
+    densities: dict[str, sp.Basic] = field(default_factory=dict)
+
+    def density_at(self, point: sp.Expr, parameters) -> sp.Expr:
+        """The model's density at a point and at other parameter values (θ + δ, t)."""
+        return self.density(point).subs(dict(zip(self.theta, parameters)), simultaneous=True)
 
     @property
     def m(self) -> int:
@@ -143,6 +187,11 @@ def add(a, b):
         return b
     if isinstance(b, Zero):
         return a
+    # a written 0 beside a vector is its zero (0 − ∇_t log p): authors rarely write 𝟎
+    if not _is_matrix(a) and a == 0 and _is_matrix(b):
+        return b
+    if not _is_matrix(b) and b == 0 and _is_matrix(a):
+        return a
     if _is_matrix(a) != _is_matrix(b) or (_is_matrix(a) and a.shape != b.shape):
         raise ShapeError(f"adds a {_shape(a)} and a {_shape(b)}")
     return _scalarize(a + b)
@@ -180,6 +229,10 @@ def scalar(v, what: str):
     if isinstance(v, Zero):
         return sp.S.Zero
     return v
+
+
+#: Accents that make an estimator of the parameter under them: \hat\theta, \widehat{\theta}.
+ESTIMATOR_ACCENTS: frozenset[str] = frozenset({r"\hat", r"\widehat"})
 
 
 class Zero:
@@ -407,7 +460,10 @@ class _Parser:
         inner = self.group()
         if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
             return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
-        return self.sub(inner)
+        value = self.sub(inner)
+        if isinstance(value, Estimator) and inner and inner[0].text in ESTIMATOR_ACCENTS:
+            return self.estimator_point(value)            # {\hat {\theta }}(X), as Wikipedia writes it
+        return value
 
     def sized(self, _: str):
         opener = self.take().text
@@ -444,6 +500,8 @@ class _Parser:
 
     def blackboard(self, _: str):
         letter = self.text(self.group())
+        if letter == "V":
+            return self.variance()                     # 𝕍[T(X)], as some write the variance
         if letter != "E":
             raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
         return self.expectation()
@@ -481,6 +539,28 @@ class _Parser:
             self.take("'")
             order += 1
         return sp.polygamma(order, scalar(self.function_argument(), "ψ"))
+
+    def estimator(self, _: str):
+        """θ̂, \\hat\\theta(x), {\\hat\\theta}(X): a statistic t(x) of the data (of x, not of θ)."""
+        under = self.group()
+        name = key(self.text(under)).replace("boldsymbol", "").replace("mathbf", "")
+        parameters = {key(n) for n, v in self.s.names.items() if v in self.s.theta} | {"theta"}
+        if name not in parameters:
+            raise NotationError(f"\\hat{{{self.text(under)}}}: only an estimator of a parameter is read")
+        if self.s.m != 1:
+            raise NotationError("an estimator of a vector θ is not read")
+        return self.estimator_point(Estimator(self.s.x))
+
+    def estimator_point(self, value):
+        """The data an estimator is applied to, if written: θ̂(x), θ̂(X) (any other argument is not read)."""
+        inside = self._parenthesized()
+        if inside is None:
+            return value
+        point = self._point(inside)
+        if point is None or point != self.s.x:
+            raise NotationError(f"θ̂({self.text(inside)}): an estimator is read at the data x or X only")
+        self.i += len(inside) + 2
+        return Estimator(point)
 
     # -- pieces of the note's notation
     def matrix(self):
@@ -535,6 +615,10 @@ class _Parser:
         value = self.s.names.get(key(name))
         if isinstance(value, sp.Symbol) and value in self.s.theta:
             return (value,)
+        if key(name) in self.s.points:
+            return self.s.points[key(name)]          # ∇_t where the text writes P(x;t): another parameter point
+        if name == self.s.x.name:
+            return (self.s.x,)                       # ∂²/∂x² log p: a derivative in x is a derivative too
         raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
@@ -663,6 +747,27 @@ class _Parser:
             out += [self.variables(group)] * power
         return out
 
+    def _is_base_measure(self) -> bool:
+        nxt = self.peek(1)
+        return nxt is not None and nxt.text in BASE_MEASURES and key(nxt.text) not in self.s.names and \
+            self.s.generic
+
+    def variation(self, command: str):
+        """δq, δp, δθ_m: a variation, one symbol (a function of x for a density), not δ times q; a δ before
+        anything else (δ², δ ∂/∂θ, θ + δ) is the increment δ."""
+        nxt = self.peek()
+        if key(command) in self.s.names or nxt is None or nxt.text not in VARIED or not self.s.generic:
+            return self.named(command)
+        self.take()
+        varied = nxt.text
+        if self.at("_"):
+            self.take("_")
+            varied += "_" + self.text(self.group())
+        name = "δ" + key(varied).replace("theta", "θ")
+        if varied in ("p", "q", "f"):
+            return sp.Function(name)(self.s.x)
+        return sp.Symbol(name, real=True)
+
     def _is_differential(self) -> bool:
         nxt = self.peek(1)
         return nxt is not None and nxt.text == self.s.x.name
@@ -690,6 +795,8 @@ class _Parser:
                 depth -= 1
             if depth == 0 and tok.text == "d" and self._is_differential():
                 break
+            if depth == 0 and tok.text == "d" and self._is_base_measure():
+                break                                 # ∫ … dμ: the density's base measure, dx here
             if depth == 0 and tok.text == r"\mathrm" and self.peek(1) and self.peek(1).text == "{" \
                     and self.peek(2) and self.peek(2).text == "d":
                 self.t[self.i:self.i + 4] = [Token("letter", "d", tok.pos)]
@@ -749,12 +856,12 @@ class _Parser:
         r"""[g], (g), \left[g\right]: the argument of 𝔼, Var."""
         if self.at(r"\left"):
             self.take(r"\left")
-            opener = self.take("[", "(").text
+            opener = self.take("[", "(", r"\{").text            # 𝔼\left\{ g \right\}, as engineers write it
             value = self.expr()
             self.take(r"\right")
             self.take(OPEN[opener])
             return value
-        opener = self.take("[", "(").text
+        opener = self.take("[", "(", r"\{").text
         return self.delimited(OPEN[opener])
 
     def variance(self):
@@ -806,6 +913,8 @@ class _Parser:
         """A name: a known object applied to its arguments, a declared symbol, or (abstract) a generic one."""
         styled = bool(prefix)
         obj = known_object(name, prefix)
+        if name in self.s.densities and not prefix and not self.at("_"):
+            return self.other_density(name)          # q, Q(x) named in D_KL(P ‖ Q): before P's other readings
         if obj is not None:
             # each handler returns None when the name is not used as its object here (then a symbol)
             value = getattr(self, APPLICATIONS[obj.kind])(name, prefix)
@@ -838,10 +947,24 @@ class _Parser:
             return self.s.names[key(full)]
         if key(full) == f"{self.s.x.name}_{self.s.index.name}":
             return self.s.sample()
+        if key(full) in self.s.functions and not styled:
+            return self.text_function(full)
+        if key(full) in KL_NAMES and not styled:
+            return self.kl_divergence(full)
+        if full in ("O", "o") and (not styled or prefix == "cal:") and self.at("(", r"\left") and \
+                not self._declared(full):
+            return self.remainder(full)
+        if key(full) in self.s.points and not styled:
+            return _scalarize(sp.ImmutableMatrix(self.s.points[key(full)]))
+
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
         if self.s.generic and not styled and obj is None and _generic(full):
+            inside = self._parenthesized()
+            if full in STATISTICS and inside is not None and self._point(inside) == self.s.x and self.s.m == 1:
+                self.i += len(inside) + 2
+                return Estimator(self.s.x)               # T(X): a statistic, an estimator of θ
             if not full.startswith("\\") and self.at("(", r"\left"):
                 # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
                 raise NotationError(f"{_quote(full)}(…): a function of its argument or a product? not read")
@@ -849,6 +972,101 @@ class _Parser:
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
         raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def remainder(self, name: str):
+        """O(δᵏ), \\mathcal{O}(δᵏ), o(δᵏ): the remainder of an expansion in an increment δ of p(x; θ + δ)."""
+        value = self.function_argument()
+        if not isinstance(value, sp.Basic):
+            raise NotationError(f"{name}(…): read only as a power of an increment δ of p(x; θ + δ)")
+        base, power = value.as_base_exp()
+        if base not in self.s.increments or not (power.is_Integer and power > 0):
+            raise NotationError(f"{name}(…): read only as a power of an increment δ of p(x; θ + δ)")
+        return Remainder(base, power - 1 if name == "O" else power)
+
+    def dots(self, _: str):
+        """\\dots written as a term: the terms of an expansion that are not written."""
+        return Remainder(sp.S.Zero, sp.S.NegativeOne)
+
+    def underbraced(self, _: str):
+        """\\underbrace{g}_{note}: g (the note under the brace is a comment)."""
+        value = self.sub(self.group())
+        if self.at("_", "^"):
+            self.take()
+            self.group()
+        return value
+
+    def kl_divergence(self, _: str):
+        """D_KL(p ‖ q), KL(P‖Q), D_{KL}\\big(p(x;θ) || p(x;θ+δ)\\big): the divergence of two densities at x."""
+        if not self.at("(", r"\left"):
+            raise NotationError("D_KL without its two arguments: write D_KL(p ‖ q)")
+        if self.at(r"\left"):
+            self.take(r"\left")
+        self.take("(")
+        tokens, depth = [], 0
+        while True:
+            tok = self.take()
+            if tok.text in (r"\left", r"\right"):
+                continue
+            if tok.text == ")" and depth == 0:
+                break
+            depth += {"(": 1, ")": -1}.get(tok.text, 0)
+            tokens.append(tok)
+        parts, depth, k = [[]], 0, 0
+        while k < len(tokens):
+            tok = tokens[k]
+            depth += {"(": 1, ")": -1}.get(tok.text, 0)
+            double_bar = tok.text == "|" and k + 1 < len(tokens) and tokens[k + 1].text == "|"
+            if depth == 0 and (tok.text in KL_SEPARATORS or double_bar):
+                parts.append([])
+                k += 2 if double_bar else 1
+                continue
+            parts[-1].append(tok)
+            k += 1
+        if len(parts) != 2 or not all(parts):
+            raise NotationError("D_KL(…): two densities separated by ‖ are read")
+        first, second = (self.divergence_argument(part) for part in parts)
+        return KL(first, second)
+
+    def divergence_argument(self, tokens: list[Token]):
+        """An argument of D_KL: p (the model's density), q, P, Q (other densities: P's density is p), or a
+        density written with its point, p(x; θ + δ)."""
+        name = self.text(tokens)
+        at_x = len(tokens) == 4 and tokens[1].text == "(" and tokens[3].text == ")" and \
+            self._point(tokens[2:3]) == self.s.x                     # P(x) ‖ Q(x): the densities at x
+        if (len(tokens) == 1 or at_x) and tokens[0].kind == "letter" and self.s.generic and \
+                not self._declared(tokens[0].text):
+            letter = tokens[0].text
+            if letter.lower() == "p":
+                if letter == "P":
+                    self.s.densities.setdefault("P", self.s.density(self.s.x))
+                return self.s.density(self.s.x)
+            # q, Q: another density (P's density is p, Q's is q), the same one wherever the text writes it
+            density = self.s.densities.setdefault(letter.lower(), sp.Function(letter.lower())(self.s.x))
+            self.s.densities.setdefault(letter, density)
+            return density
+        value = scalar(self.sub(tokens), "D_KL")
+        if not value.has(self.s.x):
+            raise NotationError(f"D_KL({name}…): the argument must be a density at x")
+        return value
+
+    def other_density(self, name: str):
+        """q, q(x), Q(x): a density the text names beside the model's (in D_KL(p ‖ q)), unknown."""
+        inside = self._parenthesized()
+        if inside is not None:
+            point = self._point(inside)
+            if point is None:
+                raise NotationError(f"{name}({self.text(inside)}): read at x only")
+            self.i += len(inside) + 2
+        return self.s.densities[name]
+
+    def text_function(self, full: str):
+        """S_n(θ) or S_n where the text writes S_n(θ): the unknown function of θ and the data."""
+        inside = self._parenthesized()
+        if inside is not None:
+            if not self._is_parameters(inside):
+                raise NotationError(f"{_quote(full)}({self.text(inside)}): read at θ only, as the text writes it")
+            self.i += len(inside) + 2
+        return self.s.functions[key(full)]
 
     def _declared(self, name: str) -> bool:
         return key(name) in self.s.names
@@ -926,8 +1144,41 @@ class _Parser:
             return None                                  # the parameter p times (1 − p)
         if name == "f" and not conditional:
             raise NotationError(f"f({self.text(inside)}): f is read as the density only as f(x|θ), f(x;θ) or f_θ(x)")
+        if name == "P" and not conditional:
+            return None                                  # P(X = 1), P(A): a probability, not the density
+        parts = self._split(inside, ("|", r"\mid", ";"))
+        if len(parts) == 2 and parts[1] and not self._is_parameters(parts[1]):
+            parameters = self.density_parameters(parts[1])
+            if parameters is not None:
+                self.take("(")
+                return self.s.density_at(self.point(), parameters)
         self.take("(")
         return self.s.density(self.point())
+
+    def density_parameters(self, tokens: list[Token]) -> tuple[sp.Expr, ...] | None:
+        """The parameters of p(x; θ + δ), P(x; t): their values (None when they are the parameters themselves,
+        or some of them, as in f(x|μ) for a model in μ and σ)."""
+        name = key(self.text(tokens))
+        if name in self.s.points:
+            return self.s.points[name]
+        try:
+            value = self.sub(tokens)
+        except ShapeError as exc:
+            # θ + d with a vector θ and a d of unknown shape: not read (never a shape refutation)
+            raise NotationError(f"the parameters ({self.text(tokens)}) of a density: {exc}") from None
+        entries = list(value) if _is_matrix(value) else [value]
+        if all(e in self.s.theta for e in entries):
+            return None
+        if len(entries) != self.s.m:
+            raise NotationError(f"the parameters ({self.text(tokens)}) of a density: {len(entries)} value(s) for "
+                                f"{self.s.m} parameter(s)")
+        if not self.s.generic:
+            return tuple(entries)
+        for e in entries:
+            # δ in p(x; θ + δ): an increment of a real parameter, so any real test value is in its domain
+            self.s.increments |= {a for a in e.free_symbols if a not in self.s.theta}
+        return tuple(entries)
+
 
     def score_application(self, name: str, prefix: str):
         if prefix or self._declared(name) or not self.at("(", "_"):
@@ -1054,7 +1305,7 @@ class _Parser:
         return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
 
     def expectation_application(self, name: str, prefix: str):
-        if self._declared(name) or not self.at("[", "(", "_", r"\left"):
+        if self._declared(name) or not self.at("[", "(", "_", r"\left", r"\{"):
             return None
         return self.expectation()
 
@@ -1070,6 +1321,82 @@ class _Parser:
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
+
+
+#: A name applied to θ anywhere in the text (inline math too): S_n(\theta), g_{jk}(\theta), T(\theta).
+_APPLIED_TO_THETA = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(?:_\{?\s*([A-Za-z0-9]+)\s*\}?)?\s*\(\s*\\theta\s*\)")
+
+
+def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
+    """Names the text writes applied to θ (S_n(θ) = ∂θ log L(θ) in prose): each an unknown function of θ and
+    of the data, so that 𝔼[S_n] is never taken for a constant's. Known objects and declared names keep their
+    meaning. Only identities that hold for every such function are then proved, and none is refuted."""
+    out: dict[str, sp.Basic] = {}
+    for match in _APPLIED_TO_THETA.finditer(text):
+        base, below = match.group(1), match.group(2)
+        full = f"{base}_{below}" if below else base
+        if known_object(base) is not None or key(full) in setting.names or not _generic(full) or setting.m != 1:
+            continue
+        out[key(full)] = sp.Function(key(full))(*setting.theta, setting.x)
+    for name, function in list(out.items()):
+        value = _stated_definition(text, name, setting)
+        if value is not None:
+            setting.definitions[function] = value
+    return out
+
+
+#: "Define S_n(θ) = …", "let U(θ) = …", "denote … by": prose that states a definition in inline math.
+_DEFINING = re.compile(r"\b(define|defines|defined|let|denote|where)\b", re.IGNORECASE)
+
+
+def _stated_definition(text: str, name: str, setting: Setting) -> sp.Expr | None:
+    """The value the prose defines for name(θ) in inline math ("Define $S_n(\\theta)=\\frac{…}$"), read up to the
+    next relation; None when no sentence defines it (then the name stays an unknown function)."""
+    for math in re.finditer(r"(?<!\$)\$([^$]+)\$(?!\$)", text):
+        inline = math.group(1)
+        head = re.match(r"\s*([A-Za-z])(?:_\{?\s*([A-Za-z0-9]+)\s*\}?)?\s*\(\s*\\theta\s*\)\s*(?::=|=)", inline)
+        if head is None or key(head.group(1) + (f"_{head.group(2)}" if head.group(2) else "")) != name:
+            continue
+        sentence = text[max(0, text.rfind(".", 0, math.start()) + 1):math.start()]
+        if not _DEFINING.search(sentence):
+            continue                      # "then S_n(θ) = 0" is a claim, not a definition
+        body = re.split(r"(?<![\\:])=", inline[head.end():])[0]
+        if name in key(body):
+            return None                   # defined by itself: not read
+        try:
+            value = read(body, setting)
+        except (NotationError, ShapeError, Exception):   # noqa: BLE001 - SymPy on odd input: no definition
+            return None
+        return None if _is_matrix(value) or isinstance(value, Zero) else value
+    return None
+
+
+#: A density at another point of the parameter space: P(x;t), p(x|t), f(x;\vartheta) (one letter, not θ).
+_OTHER_POINT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*([A-Za-z]|\\vartheta|\\eta)\s*\)")
+
+
+#: An increment added to θ inside a density's parameters: P(x;\theta+d), p(x|\theta + \delta).
+_INCREMENT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*\\theta\s*\+\s*([A-Za-z]|\\delta)\s*\)")
+
+
+def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]:
+    """Other points of the parameter space the text writes a density at (P(x;t) after 'denote θ + d as t'):
+    each has θ's shape, so that ∇_t differentiates by it (abstract setting only)."""
+    out: dict[str, tuple[sp.Symbol, ...]] = {}
+    if not setting.generic:
+        return out
+    for match in _INCREMENT.finditer(text):
+        # P(x; θ + d) with a vector θ: d is an increment of θ's shape (a scalar δ is read where it is written)
+        name = key(match.group(1))
+        if setting.m > 1 and name not in setting.names and name not in out:
+            out[name] = tuple(sp.Symbol(f"{name}_{j + 1}", real=True) for j in range(setting.m))
+    for match in _OTHER_POINT.finditer(text):
+        name = key(match.group(1))
+        if name in setting.names or name in ("x", "X", "n", "i", "d", "e") or name in out:
+            continue
+        out[name] = ((sp.Symbol(name, real=True),) if setting.m == 1 else
+                     tuple(sp.Symbol(f"{name}_{j + 1}", real=True) for j in range(setting.m)))
+    return out
 
 
 def _generic(name: str) -> bool:
@@ -1091,6 +1418,12 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\log": lambda p, _: p.logarithm(), r"\ln": lambda p, _: p.logarithm(), r"\exp": lambda p, _: p.exponential(),
     r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
+    **{accent: _Parser.estimator for accent in ESTIMATOR_ACCENTS},
+    r"\KL": _Parser.kl_divergence, r"\delta": _Parser.variation,
+    **{dots: _Parser.dots for dots in (r"\dots", r"\cdots", r"\ldots", r"\dotsb")},
+    r"\underbrace": _Parser.underbraced, r"\overbrace": _Parser.underbraced,
+    # a cancelled term is still written: its content is read (\cancel{a - a} is 0 only if a - a is)
+    **{cancel: lambda p, _: p.sub(p.group()) for cancel in (r"\cancel", r"\bcancel", r"\xcancel")},
 }
 #: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
 STYLED: Callable[[_Parser, str], object] = _Parser.styled

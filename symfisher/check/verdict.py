@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from symfisher import budget
-from symfisher.check.notation import (Covariance, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
-                                      _is_matrix, _shape)
+from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Remainder, Score, Setting,
+                                      ShapeError, Variance, Zero, _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
 #: What each rule states, as cited in the verdicts.
@@ -41,6 +42,21 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
+    "definition-stated": "a definition the text states (Define S_n(θ) = …)",
+    "definition-kl": "definition of the Kullback–Leibler divergence D_KL(p ‖ q) = ∫ p log(p/q) dx (Σ_x for a "
+                     "discrete x)",
+    "logarithm": "log(a b) = log a + log b and log(a/b) = log a − log b for densities (positive on the support)",
+    "taylor": "Taylor's theorem in the increment δ: two sides agree up to O(δᴺ⁺¹) when their derivatives in δ "
+              "of order 0 … N agree at δ = 0 (the model smooth in θ)",
+    "nonnegativity": "a variance and the Fisher information are ≥ 0",
+    "cauchy-schwarz": "the Cauchy–Schwarz inequality Cov[A, B]² ≤ Var[A] Var[B]",
+    "cramer-rao": "the Cramér–Rao bound Var[θ̂] ≥ 1/I(θ) for an unbiased estimator θ̂ (stated in the text) of a "
+                  "regular model (the support does not depend on θ), hence I(θ) > 0; for an iid sample of n "
+                  "(stated in the text), Var[θ̂] ≥ 1/(n I(θ))",
+    "cramer-rao-general": "the Cramér–Rao bound Var[θ̂] ≥ (∂θ 𝔼[θ̂])²/I(θ) for any estimator θ̂ of a regular model "
+                          "(the support does not depend on θ); for an iid sample of n (stated in the text), n I(θ)",
+    "unbiasedness": "the estimator is unbiased, 𝔼[θ̂] = ∫ θ̂(x) p(x|θ) dx = θ for every θ (a hypothesis the text "
+                    "states)",
 }
 
 TOLERANCE = 1e-6
@@ -60,6 +76,9 @@ class Rewriter:
                  regular: bool = True) -> None:
         self.s, self.evaluate, self.regular = setting, evaluate, regular
         self.passes: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+            "definition-stated": self.definition_stated,
+            "definition-kl": self.definition_kl,
+            "logarithm": self.logarithm,
             "definition-variance": self.definition_variance,
             "definition-fisher": self.definition_fisher,
             "definition-score": self.definition_score,
@@ -70,6 +89,9 @@ class Rewriter:
             "differentiate-under-integral": self.interchange,
             "normalization": self.normalization,
         }
+        if "unbiased" in setting.hypotheses:
+            # before the definition of 𝔼 so that 𝔼[θ̂] is replaced whole; the integral form is matched too
+            self.passes = {"unbiasedness": self.unbiasedness, **self.passes}
         if evaluate is None:
             del self.passes["expectation-evaluated"]
         if not regular:
@@ -84,6 +106,26 @@ class Rewriter:
                       lambda a: Expect(a.args[0] ** 2) - Expect(a.args[0]) ** 2)
         return e.replace(lambda a: isinstance(a, Covariance),
                          lambda a: Expect(a.args[0] * a.args[1]) - Expect(a.args[0]) * Expect(a.args[1]))
+
+    def definition_stated(self, e):
+        return e.xreplace(self.s.definitions) if self.s.definitions else e
+
+    def definition_kl(self, e):
+        return e.replace(lambda a: isinstance(a, KL),
+                         lambda a: sp.Integral(a.args[0] * sp.log(a.args[0] / a.args[1]), self.s.x))
+
+    def logarithm(self, e):
+        """log of a product or quotient of densities: the sum of their logs (densities are positive)."""
+        def density(f) -> bool:
+            base = f.base if isinstance(f, sp.Pow) and f.exp.is_integer else f
+            return isinstance(base, AppliedUndef) and base.func.__name__ in ("p", "q")
+
+        def split(a):
+            factors = sp.Mul.make_args(a.args[0])
+            if len(factors) < 2 or not all(density(f) for f in factors):
+                return a
+            return sp.Add(*[f.exp * sp.log(f.base) if isinstance(f, sp.Pow) else sp.log(f) for f in factors])
+        return e.replace(lambda a: isinstance(a, sp.log), split)
 
     def definition_score(self, e):
         return e.replace(lambda a: isinstance(a, Score),
@@ -135,8 +177,27 @@ class Rewriter:
             f = a.function
             if isinstance(f, sp.Derivative) and all(v in self.s.theta for v in f.variables):
                 return sp.Derivative(sp.Integral(f.expr, *a.limits), *f.variable_count)
+            # ∫ c(x) ∂θ g dx = ∂θ ∫ c(x) g dx when c does not depend on θ (an estimator θ̂(x), a power of x)
+            if isinstance(f, sp.Mul):
+                inner = [d for d in f.args if isinstance(d, sp.Derivative)]
+                if len(inner) == 1 and all(v in self.s.theta for v in inner[0].variables):
+                    rest = f / inner[0]
+                    if not rest.has(*self.s.theta, Score, Fisher, Expect, sp.Derivative, sp.Integral) and \
+                            not any(isinstance(u, AppliedUndef) and not isinstance(u, Estimator)
+                                    for u in rest.atoms(AppliedUndef)):
+                        return sp.Derivative(sp.Integral(rest * inner[0].expr, *a.limits), *inner[0].variable_count)
             return a
         return e.replace(lambda a: isinstance(a, sp.Integral), move)
+
+    def unbiasedness(self, e):
+        """𝔼[θ̂] = θ and ∫ θ̂(x) p(x|θ) dx = θ (only built when the text states that θ̂ is unbiased)."""
+        p, theta = self.s.density(self.s.x), self.s.theta[0]
+
+        def unbiased_integral(a) -> bool:
+            return isinstance(a, sp.Integral) and len(a.limits) == 1 and a.limits[0][0] == self.s.x and \
+                isinstance(a.function, sp.Mul) and sp.expand(a.function - Estimator(self.s.x) * p) == 0
+        e = e.replace(lambda a: isinstance(a, Expect) and a.args[0] == Estimator(self.s.x), lambda a: theta)
+        return e.replace(unbiased_integral, lambda a: theta)
 
     def normalization(self, e):
         p = self.s.density(self.s.x)
@@ -262,3 +323,154 @@ def _difference(left, right) -> str:
 
 def close(a: complex, b: complex) -> bool:
     return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b)) and not (math.isnan(a.real) or math.isnan(b.real))
+
+
+# ---------------------------------------------------------------------------- inequalities
+
+#: Relations read as "small ≤ big" (the flag says whether the sides are swapped, and whether it is strict).
+ORDER: dict[str, tuple[bool, bool]] = {"≤": (False, False), "<": (False, True), "≥": (True, False), ">": (True, True)}
+
+
+def _bound_facts(e: sp.Expr, setting, regular: bool) -> dict[str, dict]:
+    """For each inequality rule that applies to e: the substitutions that state it with a slack ≥ 0.
+
+    A fact a ≥ b becomes a = b + u with u ≥ 0, so that the claim follows when the difference of its sides
+    is then ≥ 0 by SymPy's sign rules (each symbol's sign is declared). A rule with conditions is built only
+    when they are stated (unbiasedness, iid) or decided (regularity).
+    """
+    facts: dict[str, dict] = {}
+    pairs = {}
+    for k, c in enumerate(e.atoms(Covariance)):
+        a, b = c.args
+        w = sp.Symbol(f"w_{k}", nonnegative=True)
+        pairs[c ** 2] = Variance(a) * Variance(b) - w
+    if pairs:
+        facts["cauchy-schwarz"] = pairs
+    t = Estimator(setting.x)
+    if regular and setting.m == 1 and e.has(Variance(t)):
+        n = setting.sample_size
+        if e.has(n) and "iid" not in setting.hypotheses:
+            return facts                 # a bound with n needs an iid sample; not stated: not applied
+        size = n if e.has(n) else sp.S.One
+        information = sp.Symbol("I_theta", positive=True)
+        # unbiased: Var[θ̂] ≥ 1/I(θ); any estimator: Var[θ̂] ≥ (∂θ 𝔼[θ̂])²/I(θ)
+        numerator = sp.S.One if "unbiased" in setting.hypotheses else sp.Derivative(Expect(t), setting.theta[0]) ** 2
+        name = "cramer-rao" if "unbiased" in setting.hypotheses else "cramer-rao-general"
+        score = sp.Derivative(sp.log(setting.density(setting.x)), setting.theta[0])
+        facts[name] = {Variance(t): numerator / (size * information) + sp.Symbol("u", nonnegative=True),
+                       Fisher(sp.Integer(0), sp.Integer(0)): information,
+                       Expect(score ** 2): information}          # I(θ) written as 𝔼[(∂θ log f)²]
+    return facts
+
+
+def _nonnegative(e: sp.Expr, strict: bool) -> bool:
+    """e ≥ 0 (> 0 when strict) by the signs of its symbols: variances and the information are ≥ 0."""
+    signs = {}
+    for k, a in enumerate(e.atoms(Variance, Fisher)):
+        if isinstance(a, Variance) or a.args[0] == a.args[1]:
+            signs[a] = sp.Symbol(f"v_{k}", nonnegative=True)
+    e = e.xreplace(signs)
+    if e.has(Variance, Covariance, Expect, Fisher, Score, Estimator, sp.Integral, sp.Derivative, AppliedUndef):
+        return False
+    for candidate in (sp.expand(e), sp.factor(e), sp.simplify(e)):
+        decided = candidate.is_positive if strict else candidate.is_nonnegative
+        if decided:
+            return True
+    return False
+
+
+def judge_inequality(lhs, rhs, relation: str, rewriter: Rewriter, numeric: Callable | None) -> Verdict:
+    """An inequality (≤, <, ≥, >) between scalars: proved by a named rule, refuted by a numeric
+    counterexample inside the declared domains (the abstract stand-in density), else unknown."""
+    if relation not in ORDER or _is_matrix(lhs) or _is_matrix(rhs) or isinstance(lhs, Zero) or isinstance(rhs, Zero):
+        return Verdict("unknown", reason=f"an inequality ({relation}) between matrices or vectors: not checked")
+    swapped, strict = ORDER[relation]
+    small, big = (rhs, lhs) if swapped else (lhs, rhs)
+    difference = big - small
+    facts = _bound_facts(difference, rewriter.s, rewriter.regular)
+    trials: list[tuple[str, ...]] = [()] + [(name,) for name in facts] + ([tuple(facts)] if len(facts) > 1 else [])
+    for names in trials:
+        e = difference
+        for name in names:
+            e = e.subs(facts[name])
+        if _nonnegative(e, strict):
+            signs = any(isinstance(a, Variance) or a.args[0] == a.args[1] for a in e.atoms(Variance, Fisher))
+            rules = (tuple(names) + (("nonnegativity",) if signs else ())) or ("algebra",)
+            return Verdict("proved", rules, "; ".join(RULES[r] for r in rules))
+    if numeric is None:
+        return Verdict("unknown", reason=f"no rule proves this inequality ({relation}), and it cannot be evaluated "
+                                         "numerically")
+    # the stand-in estimator θ̂(x) = x is unbiased: its numbers are the same without the hypothesis, and θ
+    # written by it (𝔼[θ̂] = θ) would look like a θ outside p to the abstract refuter
+    every = tuple(name for name in rewriter.passes if name != "unbiasedness")
+    try:
+        left, right = rewriter.normal_form(small, every), rewriter.normal_form(big, every)
+        counterexample = numeric(left, right, relation="<" if strict else "≤")
+    except (ArithmeticError, ValueError, TypeError, NotImplementedError, ShapeError) as exc:
+        return Verdict("unknown", reason=f"no rule proves this inequality ({relation}); numeric evaluation failed "
+                                         f"({exc})")
+    if counterexample:
+        return Verdict("refuted", reason=counterexample)
+    return Verdict("unknown", reason=f"no rule proves this inequality ({relation}); it holds at the test points, "
+                                     "which is not a proof")
+
+
+# ---------------------------------------------------------------------------- expansions in an increment
+
+def remainder_order(lhs, rhs, increment: sp.Symbol) -> tuple[sp.Expr, sp.Expr, int] | None:
+    """The sides without their remainder terms, and N: the order up to which they must agree.
+
+    O(δᵏ) gives N = k − 1, o(δᵏ) N = k; ``\\dots`` (or no remainder, in an approximation) the degree in δ of
+    the side that is a polynomial in δ. None when no side is such a polynomial (no Taylor polynomial written).
+    """
+    orders = []
+
+    def strip(side):
+        for r in side.atoms(Remainder):
+            orders.append(int(r.args[1]))
+        return side.replace(lambda a: isinstance(a, Remainder), lambda a: sp.S.Zero)
+    left, right = strip(lhs), strip(rhs)
+    explicit = [n for n in orders if n >= 0]
+    if explicit:
+        return left, right, min(explicit)
+    degrees = []
+    for side in (left, right):
+        poly = side.as_poly(increment) if side.has(increment) else None
+        if poly is not None and all(not c.has(increment) for c in poly.coeffs()):
+            degrees.append(poly.degree())
+    return (left, right, max(degrees)) if degrees else None
+
+
+def judge_series(lhs, rhs, increment: sp.Symbol, order: int, rewriter: Rewriter, numeric: Callable | None,
+                 exact: bool) -> Verdict:
+    """Both sides agree up to order N in the increment δ: each derivative in δ at δ = 0, of order 0 … N, is
+    judged as an equality (proved, refuted with a counterexample, or unknown). ``exact`` is False for an
+    approximation (≈), whose verdict stays "approximation" when it checks out."""
+    def coefficient(side, j):
+        e = sp.diff(side, increment, j).subs(increment, 0)
+        return e.replace(lambda a: isinstance(a, sp.Subs), lambda a: a.doit())
+    markers = {KL: "definition-kl", Expect: "definition-expectation", Fisher: "definition-fisher",
+               Score: "definition-score", Variance: "definition-variance", Covariance: "definition-variance"}
+    rules: list[str] = ["taylor"] + sorted({rule for marker, rule in markers.items()
+                                            if any(side.has(marker) for side in (lhs, rhs))})
+    # the definitions first (D_KL, 𝔼, I(θ)): a marker differentiated in δ would leave Subs of it
+    every = tuple(rewriter.passes)
+    lhs, rhs = rewriter.normal_form(lhs, every), rewriter.normal_form(rhs, every)
+    name = sp.pretty(increment, use_unicode=True)
+    for j in range(order + 1):
+        verdict = judge(coefficient(lhs, j), coefficient(rhs, j), rewriter, numeric)
+        what = f"the derivatives of order {j} in {name} at {name} = 0"
+        if verdict.verdict == "refuted":
+            return Verdict("refuted", ("taylor",), f"{what} differ: {verdict.reason}")
+        if verdict.verdict != "proved":
+            kind = "an approximation" if not exact else "an expansion"
+            return Verdict("approximation" if not exact else "unknown",
+                           reason=f"{kind} to order {order} in {name}: {what} are not shown equal "
+                                  f"({verdict.reason})")
+        rules += [r for r in verdict.rules if r not in rules and r != "algebra"]
+    statement = "; ".join(RULES[r] for r in rules)
+    if exact:
+        return Verdict("proved", tuple(rules), statement)
+    return Verdict("approximation", tuple(rules), f"checked: the two sides agree up to order {order} in "
+                                                 f"{name} (the difference is O({name}^{order + 1})); "
+                                                 f"{statement}")

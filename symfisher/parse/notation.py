@@ -139,6 +139,7 @@ class KnownObject:
 KNOWN_OBJECTS: dict[str, KnownObject] = {
     "p": KnownObject("density", "p(x|θ), p(x;θ)"),
     "f": KnownObject("density", "f(x|θ), f(x;θ), f_θ(x), f_X(x)"),
+    "P": KnownObject("density", "P(x|θ), P(x;θ) (P(X = 1) is a probability, not read)"),
     "s": KnownObject("score", "s(x|θ), s_μ(x|θ)"),
     "F": KnownObject("fisher", "F, F(θ), F_{μσ}"),
     "I": KnownObject("fisher", "I(θ), I_X(θ), I_n(θ) = n I(θ)"),
@@ -178,13 +179,28 @@ def known_object(name: str, prefix: str = "") -> KnownObject | None:
 #: Words written in letters that are functions or operators when they stand alone (``log(x)``,
 #: ``\operatorname{Var}``): the command they become.
 WORDS: dict[str, str] = {"log": r"\log", "ln": r"\ln", "exp": r"\exp", "Var": r"\Var", "Cov": r"\Cov",
+                         "KL": r"\KL",
                          "var": r"\Var", "cov": r"\Cov", "Variance": r"\Var"}
+
+#: Spellings of the Kullback–Leibler divergence written as a subscripted D (D_{KL}, D_{\mathrm{KL}}), as the
+#: proof reader keys them (backslashes and braces dropped); KL(p‖q) and \mathrm{KL}(p‖q) are the word KL.
+KL_NAMES: frozenset[str] = frozenset({"D_KL", "D_mathrmKL", "D_operatornameKL", "D_textKL", "D_rmKL", "D_mathrmKL"})
+#: What separates the two arguments of a divergence: ‖ written \|, \Vert, \parallel or ||.
+KL_SEPARATORS: frozenset[str] = frozenset({r"\|", r"\Vert", r"\parallel", r"\lVert", r"\rVert"})
+
+#: Names that are a statistic (an estimator of θ) when applied to the data: T(X), T(x).
+STATISTICS: frozenset[str] = frozenset({"T"})
 
 #: Spellings of the differential d: ``\mathrm{d}``, ``\text{d}``, the physics package's ``\dd``.
 DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r"\operatorname{d}"})
 
 #: Lower limits of an integral that mean "over the whole support".
-WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X"})
+WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X", "X",
+                                          r"\Omega"})
+#: Measures an integral may be taken against that mean the base measure of the density (dμ = dx here).
+BASE_MEASURES: frozenset[str] = frozenset({r"\mu", r"\nu"})
+#: What δ makes a variation of when written before it (δq, δp, δθ_m): one symbol, not δ times q.
+VARIED: frozenset[str] = frozenset({"p", "q", "f", r"\theta"})
 
 #: What makes θ a vector in a text (a regular expression each): without any, θ is a scalar.
 VECTOR_MARKERS: dict[str, str] = {
