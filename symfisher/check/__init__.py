@@ -10,6 +10,7 @@ model's, and expectations go through the expectation engine.
 
 from __future__ import annotations
 
+import cmath
 import math
 import re
 import sys
@@ -314,12 +315,23 @@ def _outside_density(e: sp.Basic, names: tuple[sp.Symbol, ...]) -> bool:
     return any(_outside_density(a, names) for a in e.args)
 
 
-def _refuter(points, value, where: str):
-    """Compare both sides' numbers at each point: a counterexample, or '' when they agree everywhere."""
+def _refuter(points, value, where: str, finite_only: bool = False):
+    """Compare both sides' numbers at each point: a counterexample, or '' when they agree everywhere.
+
+    With ``finite_only``, a point where a side is not a finite number (1/x at x = 0) is no evidence
+    and is passed over.
+    """
     def refute(left, right) -> str:
         for point in points:
-            a = _values(left, lambda e, at=point: value(e, at))
-            b = _values(right, lambda e, at=point: value(e, at))
+            try:
+                a = _values(left, lambda e, at=point: value(e, at))
+                b = _values(right, lambda e, at=point: value(e, at))
+            except (ArithmeticError, ValueError, TypeError):
+                if not finite_only:
+                    raise
+                continue                      # 0^(-1) at an end of the support: no number, no evidence
+            if finite_only and not all(cmath.isfinite(z) for z in (*a, *b)):
+                continue
             if not all(close(u, v) for u, v in zip(a, b)):
                 return (f"counterexample: {where}{_where(point)}, the left side is {_fmt(a)} "
                         f"and the right side {_fmt(b)}")
@@ -368,6 +380,35 @@ def _inside(lo: float, hi: float) -> float:
     return lo + 0.37 * (hi - lo)
 
 
+def _free(e: sp.Basic) -> set:
+    """The free symbols of a side, an expectation's argument aside (𝔼[g(x)] is no function of x)."""
+    return e.replace(lambda a: isinstance(a, Expect), lambda a: sp.Dummy()).free_symbols
+
+
+#: How many points of the support a side that is a function of x is compared at (per parameter point).
+SUPPORT_POINTS = 4
+
+
+def _support_points(model, point: dict) -> list[sp.Rational]:
+    """Points of the support at a parameter point: its first values for a discrete x (0 and 1 for a
+    Bernoulli x), else points spread inside the interval."""
+    lo, hi = (float(b.subs(point)) for b in (model.support.lower, model.support.upper))
+    if model.discrete:
+        start = lo if math.isfinite(lo) else -1.0
+        values = [start + k for k in range(SUPPORT_POINTS) if start + k <= hi]
+    else:
+        width = hi - lo if math.isfinite(lo) and math.isfinite(hi) else None
+        if width is not None:
+            values = [lo + f * width for f in (0.13, 0.37, 0.61, 0.89)]
+        elif math.isfinite(lo):
+            values = [lo + d for d in (0.29, 1.37, 2.9, 6.1)]
+        elif math.isfinite(hi):
+            values = [hi - d for d in (0.29, 1.37, 2.9, 6.1)]
+        else:
+            values = [-2.3, -0.41, 0.37, 1.9]
+    return [sp.Rational(round(1000 * v), 1000) for v in values]
+
+
 def _concrete(data: Any):
     from symfisher import numeric as numeric_module
     from symfisher.derive import calculus
@@ -412,6 +453,8 @@ def _concrete(data: Any):
     points = model.sample_points(2)
 
     def value(e, point):
+        at_x = point.get(x)                         # a point of the support, when a side is a function of x
+        point = {k: v for k, v in point.items() if k != x}
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         e = e.replace(lambda a: isinstance(a, sp.Integral),
                       lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,
@@ -420,16 +463,27 @@ def _concrete(data: Any):
                       lambda a: sp.Float(numeric_module.expectation(a.args[0], model.density, x, support,
                                                                     point).real))
         if e.has(x):                                # a function of x: compare at a point of the support
-            lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
-            at = (lo + 1 if math.isfinite(lo) else 1) if model.discrete else _inside(lo, hi)
-            e = e.subs(x, sp.Rational(round(1000 * at), 1000))
+            if at_x is None:
+                lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
+                at_x = (lo + 1 if math.isfinite(lo) else 1) if model.discrete else _inside(lo, hi)
+            e = e.subs(x, sp.Rational(round(1000 * float(at_x)), 1000))
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
         # the sample size is a positive integer: any value is inside its domain
         return complex(sp.N(e.subs(point).subs(setting.sample_size, 3)))
 
-    refute = _refuter(points, value, "at ")
-    rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta)
+    refute_at_parameters = _refuter(points, value, "at ")
+
+    def refute(left, right) -> str:
+        """The parameter points first; a side that is a function of x is then compared at several points
+        of the support for each (both values of a Bernoulli x, where one point hides the (1 − x) terms)."""
+        found = refute_at_parameters(left, right)
+        if found or not any(x in _free(e) for side in (left, right) for e in _entries(side)):
+            return found
+        spread = [{**point, x: at} for point in points for at in _support_points(model, point)]
+        return _refuter(spread, value, "at ", finite_only=True)(left, right)
+    rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta,
+                        positive=calculus.positivity(model))
     return setting, rewriter, refute
 
 

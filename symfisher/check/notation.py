@@ -198,7 +198,8 @@ APPLICATIONS: dict[str, str] = {"density": "density_application", "score": "scor
                                 "fisher": "fisher_application", "hessian": "hessian_application",
                                 "likelihood": "likelihood_application",
                                 "log-likelihood": "log_likelihood_application",
-                                "expectation": "expectation_application"}
+                                "expectation": "expectation_application",
+                                "probability": "probability_application"}
 STYLE_COMMAND = {"cal:": r"\mathcal", "rm:": r"\mathrm", "bf:": r"\mathbf", "bb:": r"\mathbb"}
 
 
@@ -218,8 +219,8 @@ def read(source: str, setting: Setting):
         raise NotationError("empty side")
     parser = _Parser(tokens, setting)
     value = parser.expr()
-    if parser.i < len(tokens):
-        raise NotationError(f"cannot read {_quote(tokens[parser.i].text)} here")
+    if parser.i < len(parser.t):                      # parser.t: the reader may unwrap a braced operator
+        raise NotationError(f"cannot read {_quote(parser.t[parser.i].text)} here")
     return value
 
 
@@ -296,8 +297,8 @@ class _Parser:
     def sub(self, tokens: list[Token]):
         parser = _Parser(tokens, self.s)
         value = parser.expr()
-        if parser.i < len(tokens):
-            raise NotationError(f"cannot read {_quote(tokens[parser.i].text)} here")
+        if parser.i < len(parser.t):
+            raise NotationError(f"cannot read {_quote(parser.t[parser.i].text)} here")
         return value
 
     @staticmethod
@@ -401,7 +402,16 @@ class _Parser:
     # -- handlers of COMMANDS
     def braced(self, _: str):
         self.i -= 1
+        start = self.i
         inner = self.group()
+        styled_name = (len(inner) >= 3 and inner[0].text in STYLE_PREFIX and inner[1].kind == "{"
+                       and inner[-1].kind == "}" and all(t.kind in ("letter", "command", "space") for t in inner[2:-1]))
+        if _operator_only(inner) or styled_name:
+            # Wikipedia's {\frac{∂²}{∂θ²}} log(…) and {\mathcal {I}}(θ): the braces hold the operator or the
+            # name alone; it acts on (is applied to) what follows, as without the braces
+            self.t = [*self.t[:start], *inner, *self.t[self.i:]]
+            self.i = start
+            return self.atom()
         if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
             return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
         return self.sub(inner)
@@ -441,6 +451,10 @@ class _Parser:
 
     def blackboard(self, _: str):
         letter = self.text(self.group())
+        if letter == "P":                          # ℙ(X = k)
+            value = self.probability_application(letter, "bb:")
+            if value is not None:
+                return value
         if letter != "E":
             raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
         return self.expectation()
@@ -582,7 +596,16 @@ class _Parser:
             entries = list(v) if _is_matrix(v) else [v]
             return any(isinstance(e, sp.Basic) and (e.has(*wrt) or e.has(Score, Fisher, Expect)) for e in entries)
 
-        factors = [self.postfix()]
+        if self.at(r"\log", r"\ln") and self.peek(1) is not None and self.peek(1).text not in ("(", r"\left", "_"):
+            # d²/dp² log p^X (1−p)^{1−X}: the log of the product that follows (as its author means), and the
+            # derivative of that log; the product ends at +, −, \cdot or a closing bracket
+            self.take()
+            argument = self.postfix()
+            while self.starts_factor():
+                argument = mul(argument, self.postfix())
+            factors = [elementwise(argument, sp.log)]
+        else:
+            factors = [self.postfix()]
         while True:
             if self.at(r"\cdot", r"\times", "*"):
                 self.take()
@@ -891,13 +914,17 @@ class _Parser:
         """p(x|θ), p(x;θ), f(x|θ), f_θ(x), f_X(x); a declared p beside the density p is the parameter."""
         if prefix:
             return None
-        if name == "f" and self.at("_") and not self._declared("f"):
+        if name in ("f", "p") and self.at("_"):
             save = self.i
             self.take("_")
             below = key(self.text(self.group()))
-            if (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
+            # p_X(x) is the pmf of X even beside a parameter p; p_θ(x) with a declared p is not certain
+            certain = not self._declared(name) or (below == "X" and not self._declared(f"{name}_{below}"))
+            if certain and (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
                 inside = self._parenthesized()
                 point = self._point(inside) if inside is not None else None
+                if point is None and inside is not None and not self.s.generic and below == "X":
+                    point = self._support_value(inside)          # p_X(0): the model's pmf at 0
                 if point is None:
                     raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
                 self.i += len(inside) + 2
@@ -916,10 +943,55 @@ class _Parser:
                 raise NotationError(f"{name}({self.text(inside)}): the density or {name}·{self.text(inside)}? "
                                     f"write {name}(x|θ) for the density")
             return None                                  # the parameter p times (1 − p)
+        if not conditional and not self.s.generic and not self._declared(name):
+            # a model is declared: f(x), p(x) are its density, f(0) its density (pmf) at 0
+            point = self._point(inside)
+            if point is None:
+                point = self._support_value(inside)
+            self.i += len(inside) + 2
+            return self.s.density(point)
         if name == "f" and not conditional:
             raise NotationError(f"f({self.text(inside)}): f is read as the density only as f(x|θ), f(x;θ) or f_θ(x)")
         self.take("(")
         return self.s.density(self.point())
+
+    def _support_value(self, tokens: list[Token]) -> sp.Expr:
+        """A number written as the point of the model's density (f(0), Pr(X = 1)): certain only when it is a
+        point of the support (off it the density's formula is not the density: a Bernoulli's at 2)."""
+        value = self.sub(tokens)
+        if not (isinstance(value, sp.Basic) and value.is_number and value.is_real):
+            raise NotationError(f"the density at {_quote(self.text(tokens))}: read are x, X and numbers of the "
+                                f"support")
+        inside = sp.And(sp.Ge(value, self.s.lower), sp.Le(value, self.s.upper))
+        if self.s.discrete:
+            inside = sp.And(inside, sp.S.true if value.is_integer else sp.S.false)
+        if inside is not sp.S.true:
+            raise NotationError(f"the density at {_quote(self.text(tokens))}: not certainly a point of the support "
+                                f"(there its formula is not the density)")
+        return value
+
+    def probability_application(self, name: str, prefix: str):
+        """Pr(X = k), P(X = k), ℙ(X = k) with a discrete model: its pmf at k (k in the support)."""
+        if (self._declared(name) and not prefix) or not self.at("(", r"\left"):
+            return None
+        left = self.at(r"\left")
+        if left:
+            self.take(r"\left")
+        inside = self._parenthesized()
+        if inside is None:
+            raise NotationError(f"{name}(…) without its closing parenthesis")
+        if left and inside and inside[-1].text == r"\right":
+            inside = inside[:-1]
+            self.i += 1
+        parts = self._split(inside, ("=",))
+        if self.s.generic or not self.s.discrete:
+            raise NotationError(f"{_quote(self.text(inside))}: the probability of an event is read only as "
+                                f"P(X = k) for a discrete model declared in the front matter")
+        if len(parts) != 2 or self._point(parts[0]) is not self.s.x:
+            raise NotationError(f"{name}({self.text(inside)}): read is P(X = k) only")
+        value = self._support_value(parts[1])
+        self.i += len(inside) + 2                # with \left( … \right), the \right was counted above
+        return self.s.density(value)
 
     def score_application(self, name: str, prefix: str):
         if prefix or self._declared(name) or not self.at("(", "_"):
@@ -1059,6 +1131,22 @@ class _Parser:
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
+
+
+def _operator_only(tokens: list[Token]) -> bool:
+    """True for the tokens of a derivative operator with nothing to act on: \\frac{∂²}{∂θ²}, \\frac{d}{dθ}."""
+    if not tokens or tokens[0].text not in (r"\frac", r"\dfrac", r"\tfrac"):
+        return False
+    probe = _Parser(tokens, abstract_setting(1))
+    probe.i = 1
+    try:
+        top, bottom = probe.group(), probe.group()
+    except NotationError:
+        return False
+    return (probe.i == len(tokens) and bool(top) and bool(bottom)
+            and (top[0].text == r"\partial" or [t.text for t in top] == ["d"]
+                 or (top[0].text == "d" and len(top) > 1 and top[1].text == "^"))
+            and bottom[0].text in (r"\partial", "d"))
 
 
 def _generic(name: str) -> bool:

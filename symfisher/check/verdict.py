@@ -41,6 +41,8 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
+    "log-expand": "log(ab) = log a + log b and log aᵏ = k log a, for factors a, b positive on the support and "
+                  "the declared domains",
 }
 
 TOLERANCE = 1e-6
@@ -57,8 +59,10 @@ class Rewriter:
     """The rewriting rules of a setting, as passes over SymPy expressions."""
 
     def __init__(self, setting: Setting, evaluate: Callable[[sp.Expr], sp.Expr | None] | None = None,
-                 regular: bool = True) -> None:
+                 regular: bool = True, positive: Callable[[sp.Expr], bool] | None = None) -> None:
         self.s, self.evaluate, self.regular = setting, evaluate, regular
+        # positive(a): a > 0 is decided on the support and the declared domains (a model's; None: abstract)
+        self.positive = positive
         self.passes: dict[str, Callable[[sp.Expr], sp.Expr]] = {
             "definition-variance": self.definition_variance,
             "definition-fisher": self.definition_fisher,
@@ -69,7 +73,10 @@ class Rewriter:
             "linearity": self.linearity,
             "differentiate-under-integral": self.interchange,
             "normalization": self.normalization,
+            "log-expand": self.log_expand,
         }
+        if positive is None:
+            del self.passes["log-expand"]
         if evaluate is None:
             del self.passes["expectation-evaluated"]
         if not regular:
@@ -142,6 +149,11 @@ class Rewriter:
         p = self.s.density(self.s.x)
         return e.replace(lambda a: isinstance(a, sp.Integral) and (a.function == p or sp.expand(a.function - p) == 0),
                          lambda a: sp.S.One)
+
+    def log_expand(self, e):
+        """log of a product or power split where every factor is positive (decided, never assumed)."""
+        from symfisher.derive.calculus import expand_logs
+        return expand_logs(e, self.positive)
 
     # -- normal forms
     def normal_form(self, value, rules: tuple[str, ...]):
