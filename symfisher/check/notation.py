@@ -983,7 +983,10 @@ class _Parser:
         if left and inside and inside[-1].text == r"\right":
             inside = inside[:-1]
             self.i += 1
-        parts = self._split(inside, ("=",))
+        # Wikipedia's \Pr(X{=}1): the braces only space the sign
+        bare = [t.text for t in inside]
+        equals = [k for k in range(1, len(inside) - 1) if bare[k - 1:k + 2] == ["{", "=", "}"]]
+        parts = self._split([t for k, t in enumerate(inside) if not any(abs(k - e) == 1 for e in equals)], ("=",))
         if self.s.generic or not self.s.discrete:
             raise NotationError(f"{_quote(self.text(inside))}: the probability of an event is read only as "
                                 f"P(X = k) for a discrete model declared in the front matter")
