@@ -166,3 +166,39 @@ class TestConcreteOperatorReach:
     ])
     def test_the_log_of_the_product_after_a_derivative(self, step, verdict):
         assert verdict_of(BERNOULLI, step) == verdict
+
+
+BINOMIAL = ("---\nmodel:\n  density: \\binom{n}{x} p^x (1-p)^{n-x}\n  parameters: [p: unit]\n"
+            "  constants: [n: positive_integer]\n  support: \\{0, 1, \\dots, n\\}\n---\n")
+
+
+class TestConcreteBinomialSums:
+    """Σ_{x=0}^{n} over the binomial support, with \\binom{n}{x}, {n \\choose x} and {{n}\\choose{x}}."""
+
+    @pytest.mark.parametrize("coefficient", [r"{{n}\choose{x}}", r"{n \choose x}", r"\binom{n}{x}", r"\dbinom{n}{x}"])
+    def test_the_second_moment_as_a_sum(self, coefficient):
+        step = (rf"\sum_{{x=0}}^n \Bigg( \frac{{x^2-2nxp+n^2p^2}}{{p^2(1-p)^2}} \Bigg) {coefficient} p^x (1-p)^{{n-x}}"
+                r" = \frac{n^2p^2+np(1-p)-2n^2p^2+n^2p^2}{p^2(1-p)^2}")
+        assert verdict_of(BINOMIAL, step) == "proved"
+        assert verdict_of(BINOMIAL, step.replace("np(1-p)", "np")) == "refuted"
+
+    @pytest.mark.parametrize("bounds", [r"_{x=1}^n", r"_{x=0}^{n-1}", r"_{x=0}^{\infty}"])
+    def test_a_sum_over_part_of_the_support_is_not_the_expectation(self, bounds):
+        step = rf"\sum{bounds} x \binom{{n}}{{x}} p^x (1-p)^{{n-x}} = np"
+        assert verdict_of(BINOMIAL, step) == "unknown"
+
+
+class TestConcreteAmbiguousPower:
+    """E(g)^k is E[g^k] or E[g]^k: a verdict is kept only when both readings give it."""
+
+    def test_both_readings_false_is_refuted(self):
+        # E[(X/p)²] = 1/p and (E[X/p])² = 1, neither is 2/p
+        assert verdict_of(BERNOULLI, r"E\left(\frac{X}{p}\right)^2 = \frac{2}{p}") == "refuted"
+
+    def test_readings_that_disagree_stay_unknown(self):
+        assert verdict_of(BERNOULLI, r"E\left(\frac{X}{p}\right)^2 = \frac{1}{p}") == "unknown"
+        assert verdict_of(BERNOULLI, r"\mathbb{E}\Bigg( \frac{X}{p} \Bigg)^2 = 1") == "unknown"
+
+    def test_brackets_are_certain(self):
+        assert verdict_of(BERNOULLI, r"E\left[\left(\frac{X}{p}\right)^2\right] = \frac{1}{p}") == "proved"
+        assert verdict_of(BERNOULLI, r"\mathbb{E}\Bigg(\Bigg( \frac{X}{p} \Bigg)^2\Bigg) = \frac{1}{p}") == "proved"

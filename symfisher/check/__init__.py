@@ -11,6 +11,7 @@ model's, and expectations go through the expectation engine.
 from __future__ import annotations
 
 import cmath
+import dataclasses
 import math
 import re
 import sys
@@ -25,8 +26,8 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
-                                      vector_parameter)
+from symfisher.check.notation import (AMBIGUOUS_POWER, Expect, NotationError, Setting, ShapeError, Zero,
+                                      abstract_setting, read, vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
 
@@ -187,6 +188,8 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
             return Verdict("unknown", reason="not read: the power or inverse of a square matrix")
         return Verdict("refuted", reason=f"shape: the expression {exc}")
     except NotationError as exc:
+        if str(exc) == AMBIGUOUS_POWER:
+            return _either_reading(link, setting, rewriter, numeric)
         return Verdict("unknown", reason=f"not read: {exc}")
     except _SYMPY_FAILURES as exc:
         return Verdict("unknown", reason=f"not read: SymPy failed on this step ({type(exc).__name__})")
@@ -206,6 +209,25 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
+
+
+def _either_reading(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    """E(g)^k read both ways, E[g^k] and E[g]^k: a verdict that holds under both is certain whichever the
+    author meant; else the step is unknown."""
+    verdicts = []
+    for reading in ("inside", "outside"):
+        variant = dataclasses.replace(setting, power_reading=reading)
+        try:
+            verdicts.append(judge(read(link.lhs, variant), read(link.rhs, variant), rewriter, numeric))
+        except (NotationError, ShapeError, *_SYMPY_FAILURES):
+            return Verdict("unknown", reason=f"not read: {AMBIGUOUS_POWER}")
+    kinds = {v.verdict for v in verdicts}
+    if len(kinds) == 1 and kinds <= {"proved", "refuted"}:
+        first = verdicts[0]
+        return Verdict(first.verdict, first.rules, f"under either reading of E(g)^k (E[g^k] or E[g]^k): "
+                                                   f"{first.reason}")
+    return Verdict("unknown", reason=f"not read: {AMBIGUOUS_POWER} (the two readings do not give the same "
+                                     f"verdict)")
 
 
 def _certain_shape(link: Link, concrete: bool, verdict: Verdict) -> Verdict:

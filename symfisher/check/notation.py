@@ -92,6 +92,9 @@ class Setting:
     index: sp.Symbol = sp.Symbol("i", integer=True)
     # abstract setting: an undeclared Greek or Latin letter is a generic parameter (never refuted on)
     generic: bool = False
+    # E(g)^k: "" refuses it (ambiguous); "inside" reads E[g^k], "outside" E[g]^k (the checker tries both and
+    # keeps a verdict only when the two readings agree)
+    power_reading: str = ""
 
     @property
     def m(self) -> int:
@@ -200,6 +203,7 @@ APPLICATIONS: dict[str, str] = {"density": "density_application", "score": "scor
                                 "log-likelihood": "log_likelihood_application",
                                 "expectation": "expectation_application",
                                 "probability": "probability_application"}
+AMBIGUOUS_POWER = "E(g)^k is ambiguous (E[g^k] or E[g]^k): write brackets"
 STYLE_COMMAND = {"cal:": r"\mathcal", "rm:": r"\mathrm", "bf:": r"\mathbf", "bb:": r"\mathbb"}
 
 
@@ -414,7 +418,16 @@ class _Parser:
             return self.atom()
         if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
             return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
+        halves = self._split(inner, (r"\choose",))
+        if len(halves) == 2:                              # {n \choose x}: TeX's binomial coefficient
+            return sp.binomial(*(scalar(self.sub(half), "a binomial coefficient") for half in halves))
         return self.sub(inner)
+
+    def binomial(self, _: str):
+        r"""\binom{n}{x} (also \dbinom, \tbinom)."""
+        top, bottom = self.group(), self.group()
+        return sp.binomial(scalar(self.sub(top), "a binomial coefficient"),
+                           scalar(self.sub(bottom), "a binomial coefficient"))
 
     def sized(self, _: str):
         opener = self.take().text
@@ -726,27 +739,45 @@ class _Parser:
         if not self.at("_"):
             raise NotationError("a sum without its index")
         self.take("_")
-        below = self.text(self.group())
+        below_tokens = self.group()
+        below = self.text(below_tokens)
+        above = None
         if self.at("^"):
             self.take("^")
-            self.group()
+            above = self.group()
         body = self.term()
         if below.replace(" ", "") in ("i=1", "i"):
             i = self.s.index
             return elementwise(body, lambda g: sp.Sum(g, (i, 1, self.s.sample_size)))
         variable = below.split("\\in")[0].split("=")[0].strip()
         if variable == self.s.x.name:
+            self._whole_support(below_tokens, above)
             return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
         raise NotationError(f"a sum over {_quote(below)} is not checked")
+
+    def _whole_support(self, below: list[Token], above: list[Token] | None) -> None:
+        """Σ_{x=a}^{b} is the sum over the support only when a and b are its ends (read, not assumed)."""
+        parts = self._split(below, ("=",))
+        if len(parts) == 1 and above is None:
+            return                                        # Σ_x: over all its values
+        if len(parts) != 2 or above is None or self.s.generic or not self.s.discrete:
+            raise NotationError(f"a sum over {_quote(self.text(below))}: only the whole support is checked")
+        lower, upper = self.sub(parts[1]), self.sub(above)
+        if sp.simplify(lower - self.s.lower) != 0 or sp.simplify(upper - self.s.upper) != 0:
+            raise NotationError(f"a sum from {_quote(self.text(parts[1]))} to {_quote(self.text(above))}: only "
+                                f"the whole support is checked")
 
     def expectation(self):
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
         self.measure()
         parenthesized = self.at("(") or (self.at(r"\left") and self.peek(1) is not None and self.peek(1).text == "(")
         value = self.bracketed()
-        if parenthesized and self.at("^"):
+        if parenthesized and self.at("^") and self.s.power_reading == "inside":
+            self.take("^")
+            value = value ** scalar(self.sub(self.group()), "a power")
+        elif parenthesized and self.at("^") and self.s.power_reading != "outside":
             # E(X − μ)² is E[(X − μ)²] in many textbooks and (E[X − μ])² in others
-            raise NotationError("E(g)^k is ambiguous (E[g^k] or E[g]^k): write brackets")
+            raise NotationError(AMBIGUOUS_POWER)
         if isinstance(value, Zero):
             return value
         return elementwise(value, Expect)
@@ -1171,6 +1202,7 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\log": lambda p, _: p.logarithm(), r"\ln": lambda p, _: p.logarithm(), r"\exp": lambda p, _: p.exponential(),
     r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
+    r"\binom": _Parser.binomial, r"\dbinom": _Parser.binomial, r"\tbinom": _Parser.binomial,
 }
 #: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
 STYLED: Callable[[_Parser, str], object] = _Parser.styled
