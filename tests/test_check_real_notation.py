@@ -202,3 +202,88 @@ class TestConcreteAmbiguousPower:
     def test_brackets_are_certain(self):
         assert verdict_of(BERNOULLI, r"E\left[\left(\frac{X}{p}\right)^2\right] = \frac{1}{p}") == "proved"
         assert verdict_of(BERNOULLI, r"\mathbb{E}\Bigg(\Bigg( \frac{X}{p} \Bigg)^2\Bigg) = \frac{1}{p}") == "proved"
+
+
+class TestConcreteExpectationOfAFraction:
+    """𝔼\\frac{a}{b} without brackets: E of that fraction when nothing follows it."""
+
+    @pytest.mark.parametrize("written", [r"- \mathbb{E}\frac{2(x-\mu)}{2\sigma^4}", r"-E\frac{x-\mu}{\sigma^4}",
+                                         r"-\operatorname{E}\dfrac{x-\mu}{\sigma^4}"])
+    def test_the_mean_of_a_centred_fraction(self, written):
+        assert verdict_of(NORMAL, f"{written} = 0") == "proved"
+        assert verdict_of(NORMAL, f"{written} = 1") == "refuted"
+
+    def test_a_fraction_followed_by_a_factor_stays_unknown(self):
+        assert verdict_of(NORMAL, r"\mathbb{E}\frac{1}{\sigma^2} (x-\mu)^2 = 1") == "unknown"
+        assert verdict_of(NORMAL, r"\mathbb{E}\frac{x-\mu}{\sigma}^2 = 1") == "unknown"
+
+
+class TestConcreteLogSpellings:
+    """log written as people type it: without a backslash, \\text{log}, \\mathrm{ln}, \\operatorname{log}, x·log."""
+
+    @pytest.mark.parametrize("log", [r"\log", r"\ln", "log", "ln", r"\text{log}", r"\text{ln}", r"\mathrm{ln}",
+                                     r"\operatorname{log}", r"\mathrm{log}"])
+    def test_the_bernoulli_log_density(self, log):
+        true = rf"{log} \;f(x|\theta) = x·{log}(\theta) + (1-x)·{log}(1-\theta)"
+        assert verdict_of(BERNOULLI_THETA, true) == "proved"
+        assert verdict_of(BERNOULLI_THETA, true.replace("+ (1-x)", "- (1-x)")) == "refuted"
+
+    def test_a_text_remark_after_a_step_is_still_a_remark(self):
+        report = check(f"{BERNOULLI_THETA}\n$$\nf(1|\\theta) = \\theta \\quad \\text{{the log is not taken}}\n$$\n")
+        assert [(s.link.lhs, s.link.rhs) for s in report.steps] == [(r"f(1|\theta)", r"\theta")]
+
+
+POISSON = ("---\nmodel:\n  density: \\frac{\\lambda^x e^{-\\lambda}}{x!}\n  parameters: [\\lambda: positive]\n"
+           "  support: \\{0, 1, 2, \\dots\\}\n---\n")
+
+
+class TestConcreteOtherDiscreteModels:
+    """The same notations on the Poisson and binomial models."""
+
+    @pytest.mark.parametrize("model, step", [
+        (POISSON, r"\log f(x|\lambda) = x\log\lambda - \lambda - \log x!"),
+        (POISSON, r"\log P(X = x) = x\log\lambda - \lambda - \log(x!)"),
+        (POISSON, r"P(X=2) = \frac{\lambda^2 e^{-\lambda}}{2}"),
+        (POISSON, r"\Pr(X = 0) = e^{-\lambda}"),
+        (BINOMIAL, r"\log f(x|p) = \log\binom{n}{x} + x\log p + (n-x)\log(1-p)"),
+        (BINOMIAL, r"\ln f(x) = \ln{n \choose x} + x\ln p + (n-x)\ln(1-p)"),
+        (BINOMIAL, r"\Pr(X = n) = p^n"),
+    ])
+    def test_proved(self, model, step):
+        assert verdict_of(model, step) == "proved"
+
+    @pytest.mark.parametrize("model, step", [
+        (POISSON, r"\frac{d}{d\lambda}\log f(x|\lambda) = \frac{x}{\lambda} + 1"),
+        (POISSON, r"\Pr(X = 0) = \lambda e^{-\lambda}"),
+        (BINOMIAL, r"\ln f(x) = \ln{n \choose x} + x\ln p + x\ln(1-p)"),
+    ])
+    def test_refuted(self, model, step):
+        assert verdict_of(model, step) == "refuted"
+
+
+class TestConcreteSumsOverTheSupport:
+    """Σ over the support with its own index (k), with bounds or a set: the expectation; part of it: unknown."""
+
+    @pytest.mark.parametrize("model, step", [
+        (POISSON, r"E[X] = \sum_{k=0}^{\infty} k \frac{\lambda^k e^{-\lambda}}{k!}"),
+        (POISSON, r"\sum_{k=0}^{\infty} k \frac{\lambda^k e^{-\lambda}}{k!} = \lambda"),
+        (POISSON, r"\sum_{x=0}^{\infty} x \frac{\lambda^x e^{-\lambda}}{x!} = \lambda"),
+        (POISSON, r"E[X] = \sum_{x \in \{0, 1, \dots\}} x f(x)"),
+        (BERNOULLI_THETA, r"E[x] = \sum_{x \in \{0,1\}} x \theta^x (1-\theta)^{1-x}"),
+        (BERNOULLI_THETA, r"\sum_{x=0}^{1} x^2 \theta^x (1-\theta)^{1-x} = \theta"),
+        (BINOMIAL, r"\sum_{j=0}^{n} j \binom{n}{j} p^j (1-p)^{n-j} = np"),
+    ])
+    def test_proved(self, model, step):
+        assert verdict_of(model, step) == "proved"
+
+    def test_a_wrong_moment_is_refuted(self):
+        assert verdict_of(POISSON, r"\sum_{k=0}^{\infty} k^2 \frac{\lambda^k e^{-\lambda}}{k!} = \lambda") == "refuted"
+
+    @pytest.mark.parametrize("model, step", [
+        (BERNOULLI_THETA, r"E[x] = \sum_{x \in \{1\}} x \theta^x (1-\theta)^{1-x}"),
+        (BERNOULLI_THETA, r"\sum_{x \in A} x \theta^x (1-\theta)^{1-x} = \theta"),
+        (POISSON, r"\sum_{k=2}^{\infty} \frac{\lambda^k e^{-\lambda}}{k!} = 1"),
+        (BINOMIAL, r"\sum_{j=0}^{n-1} \binom{n}{j} p^j (1-p)^{n-j} = 1"),
+    ])
+    def test_part_of_the_support_stays_unknown(self, model, step):
+        assert verdict_of(model, step) == "unknown"

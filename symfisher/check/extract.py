@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symfisher.errors import CheckError
+from symfisher.parse.notation import WORDS
 
 #: Relations a chain may use, in the order they are looked for, and what they mean.
 RELATIONS: dict[str, str] = {
@@ -381,7 +382,10 @@ def _scan(row: str) -> list[_Item]:
             elif parens == 0 and name in _TEXT_COMMANDS:
                 j = _skip_spaces(row, word.end())
                 end = _group_end(row, j) if j < len(row) and row[j] == "{" else j
-                if not _OPERATOR_FOLLOWS.match(row, end) and not _OPERATOR_BEFORE.search(row, 0, i):
+                # \text{log} f(x|θ): a function's name (the shared WORDS table) is mathematics too
+                named_function = row[j + 1:end - 1].strip() in WORDS
+                if not named_function and not _OPERATOR_FOLLOWS.match(row, end) and \
+                        not _OPERATOR_BEFORE.search(row, 0, i):
                     # \text{Var}(X) names an operator: mathematics, not a remark
                     items.append(_Item("text", i, end, _words(row[i:end])))
                 i = end

@@ -13,6 +13,7 @@ error (an inner product where an outer one is meant) that length 1 would hide.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -203,6 +204,7 @@ APPLICATIONS: dict[str, str] = {"density": "density_application", "score": "scor
                                 "log-likelihood": "log_likelihood_application",
                                 "expectation": "expectation_application",
                                 "probability": "probability_application"}
+FRACTIONS = (r"\frac", r"\dfrac", r"\tfrac")
 AMBIGUOUS_POWER = "E(g)^k is ambiguous (E[g^k] or E[g]^k): write brackets"
 STYLE_COMMAND = {"cal:": r"\mathcal", "rm:": r"\mathrm", "bf:": r"\mathbf", "bb:": r"\mathbb"}
 
@@ -745,11 +747,21 @@ class _Parser:
         if self.at("^"):
             self.take("^")
             above = self.group()
+        variable = below.split("\\in")[0].split("=")[0].strip()
+        if (not self.s.generic and self.s.discrete and variable != self.s.x.name and len(variable) == 1
+                and variable.isalpha() and key(variable) not in self.s.names and variable != self.s.index.name):
+            # Σ_{k=0}^{∞} k λ^k e^{−λ}/k!: a dummy index over the whole support is the model's x
+            self._whole_support(below_tokens, above)
+            names = {k: v for k, v in self.s.names.items() if k != self.s.x.name}
+            reader = _Parser(self.t, dataclasses.replace(self.s, names={**names, variable: self.s.x}))
+            reader.i = self.i
+            body = reader.term()
+            self.t, self.i = reader.t, reader.i
+            return elementwise(body, lambda g: sp.Integral(g, self.s.x))
         body = self.term()
         if below.replace(" ", "") in ("i=1", "i"):
             i = self.s.index
             return elementwise(body, lambda g: sp.Sum(g, (i, 1, self.s.sample_size)))
-        variable = below.split("\\in")[0].split("=")[0].strip()
         if variable == self.s.x.name:
             self._whole_support(below_tokens, above)
             return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
@@ -758,19 +770,49 @@ class _Parser:
     def _whole_support(self, below: list[Token], above: list[Token] | None) -> None:
         """Σ_{x=a}^{b} is the sum over the support only when a and b are its ends (read, not assumed)."""
         parts = self._split(below, ("=",))
+        members = self._split(below, (r"\in",))
+        if len(members) == 2:
+            self._is_support(members[1])                  # Σ_{x ∈ 𝒳}, Σ_{x ∈ \{0, 1\}}
+            return
         if len(parts) == 1 and above is None:
             return                                        # Σ_x: over all its values
         if len(parts) != 2 or above is None or self.s.generic or not self.s.discrete:
             raise NotationError(f"a sum over {_quote(self.text(below))}: only the whole support is checked")
         lower, upper = self.sub(parts[1]), self.sub(above)
-        if sp.simplify(lower - self.s.lower) != 0 or sp.simplify(upper - self.s.upper) != 0:
+        if not (_same(lower, self.s.lower) and _same(upper, self.s.upper)):
             raise NotationError(f"a sum from {_quote(self.text(parts[1]))} to {_quote(self.text(above))}: only "
                                 f"the whole support is checked")
+
+    def _is_support(self, tokens: list[Token]) -> None:
+        """The set after ∈ must be the support: 𝒳, ℝ, or {a, b, …} listing it (else not read)."""
+        text = self.text(tokens)
+        if key(text) in {key(w) for w in WHOLE_SUPPORT}:
+            return
+        bare = [t for t in tokens if t.text not in (r"\{", r"\}", r"\lbrace", r"\rbrace")]
+        items = [self.text(item) for item in self._split(bare, (",",))]
+        if tokens and tokens[0].text in (r"\{", r"\lbrace") and not self.s.generic and self.s.discrete:
+            dots = [k for k, item in enumerate(items) if item.strip() in (r"\dots", r"\ldots", r"\cdots")]
+            values = [self.sub(self._split(bare, (",",))[k]) for k in range(len(items)) if k not in dots]
+            lo, hi = self.s.lower, self.s.upper
+            if not dots and hi.is_finite and lo.is_number and hi.is_number and \
+                    values == [lo + k for k in range(int(hi - lo) + 1)]:
+                return
+            if len(dots) == 1 and values and _same(values[0], lo) and (
+                    (dots[0] == len(items) - 1 and hi == sp.oo)
+                    or (dots[0] < len(items) - 1 and _same(values[-1], hi))):
+                return
+        raise NotationError(f"a sum over {_quote(text)}: only the whole support is checked")
 
     def expectation(self):
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
         self.measure()
         parenthesized = self.at("(") or (self.at(r"\left") and self.peek(1) is not None and self.peek(1).text == "(")
+        if self.at(*FRACTIONS):
+            # 𝔼\frac{2(x−μ)}{2σ⁴}: E of the one fraction, when nothing multiplies or raises it after
+            value = self.atom()
+            if self.starts_factor() or self.at("^", r"\cdot", r"\times", "*", "/"):
+                raise NotationError("E\\frac{a}{b} followed by more: is it inside E? write brackets")
+            return elementwise(value, Expect)
         value = self.bracketed()
         if parenthesized and self.at("^") and self.s.power_reading == "inside":
             self.take("^")
@@ -990,7 +1032,9 @@ class _Parser:
         """A number written as the point of the model's density (f(0), Pr(X = 1)): certain only when it is a
         point of the support (off it the density's formula is not the density: a Bernoulli's at 2)."""
         value = self.sub(tokens)
-        if not (isinstance(value, sp.Basic) and value.is_number and value.is_real):
+        # a number, or one made of the model's constants (Pr(X = n) for a binomial): never of x or θ
+        if not (isinstance(value, sp.Basic) and not _is_matrix(value) and value.is_real
+                and not value.free_symbols & {self.s.x, *self.s.theta}):
             raise NotationError(f"the density at {_quote(self.text(tokens))}: read are x, X and numbers of the "
                                 f"support")
         inside = sp.And(sp.Ge(value, self.s.lower), sp.Le(value, self.s.upper))
@@ -1023,7 +1067,9 @@ class _Parser:
                                 f"P(X = k) for a discrete model declared in the front matter")
         if len(parts) != 2 or self._point(parts[0]) is not self.s.x:
             raise NotationError(f"{name}({self.text(inside)}): read is P(X = k) only")
-        value = self._support_value(parts[1])
+        value = self._point(parts[1])            # P(X = x): the pmf at x
+        if value is None:
+            value = self._support_value(parts[1])
         self.i += len(inside) + 2                # with \left( … \right), the \right was counted above
         return self.s.density(value)
 
@@ -1121,6 +1167,15 @@ class _Parser:
                 self.i = save
         inside = self._parenthesized()
         if inside is None:
+            if order and self.at("_"):
+                # l'_{σ²}, l''_{σ²,μ}: derivatives by what the subscript names, of a log-likelihood whose data
+                # (one x or a sample) is not written: not read, and say by what
+                self.take("_")
+                below = self.text(self.group())
+                parameters = ", ".join(sp.pretty(t, use_unicode=True) for t in self.s.theta)
+                raise NotationError(f"{name}{chr(39) * order}_{{{below}}}: a derivative written as a subscript, of "
+                                    f"a log-likelihood without its arguments (the model's parameters are "
+                                    f"{parameters}): write ∂/∂θ log f(x|θ)")
             if order:
                 raise NotationError(f"{name}' without its argument: write {name}'(θ)")
             return None
@@ -1149,7 +1204,7 @@ class _Parser:
         return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
 
     def expectation_application(self, name: str, prefix: str):
-        if self._declared(name) or not self.at("[", "(", "_", r"\left"):
+        if self._declared(name) or not self.at("[", "(", "_", r"\left", *FRACTIONS):
             return None
         return self.expectation()
 
@@ -1165,6 +1220,15 @@ class _Parser:
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
+
+
+def _same(a, b) -> bool:
+    """a = b for ends of a support (∞ included), decided by algebra."""
+    if a == b:
+        return True
+    if not (isinstance(a, sp.Expr) and isinstance(b, sp.Expr)) or a.has(sp.oo, -sp.oo) or b.has(sp.oo, -sp.oo):
+        return False
+    return sp.simplify(a - b) == 0
 
 
 def _operator_only(tokens: list[Token]) -> bool:
