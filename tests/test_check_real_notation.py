@@ -287,3 +287,29 @@ class TestConcreteSumsOverTheSupport:
     ])
     def test_part_of_the_support_stays_unknown(self, model, step):
         assert verdict_of(model, step) == "unknown"
+
+
+POISSON_MU = ("---\nmodel:\n  density: \\exp(-\\mu) \\mu^x/x!\n  parameters: [\\mu: positive]\n"
+              "  support: \\{0, 1, 2, \\dots\\}\n---\n")
+
+
+class TestConcreteLogLikelihoodOfOneObservation:
+    """l(x|μ), ℓ(x; μ), l'(x|μ), l^{\\prime\\prime}(x|μ): the log-density at one observation and its derivatives."""
+
+    @pytest.mark.parametrize("step", [
+        r"l(x|\mu) = \ln{f(x|\mu)}",
+        r"\ell(x;\mu) = x\ln\mu - \mu - \ln x!",
+        r"l^{\prime}(x|\mu) = -1 + \frac{x}{\mu}",
+        r"\ell'(x\mid\mu) = \frac{x}{\mu} - 1",
+        r"l^{\prime\prime}(x|\mu) = - \frac{x}{\mu^2}",
+        r"I(\mu) = -E[l^{\prime\prime}(x|\mu)]",
+        r"-E[l''(x|\mu)] = \frac{E[X]}{\mu^2}",
+    ])
+    def test_proved(self, step):
+        assert verdict_of(POISSON_MU, step) == "proved"
+
+    def test_a_wrong_derivative_is_refuted(self):
+        assert verdict_of(POISSON_MU, r"l''(x|\mu) = \frac{x}{\mu^2}") == "refuted"
+
+    def test_capital_x_may_be_the_sample_and_is_not_read(self):
+        assert verdict_of(POISSON_MU, r"l(X|\mu) = X\ln\mu - \mu - \ln X!") == "unknown"

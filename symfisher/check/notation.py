@@ -1179,8 +1179,15 @@ class _Parser:
             if order:
                 raise NotationError(f"{name}' without its argument: write {name}'(θ)")
             return None
-        value = self._function_of_parameters(name, self._split(inside, ("|", r"\mid", ";")),
-                                             lambda point: sp.log(self.s.density(point)))
+        parts = self._split(inside, ("|", r"\mid", ";"))
+        written = key(self.text(parts[0]))
+        if len(parts) == 2 and written in (self.s.x.name, f"{self.s.x.name}_i") and self._is_parameters(parts[1]):
+            # l(x|μ) = ln f(x|μ): one observation, written as the point (X, which may be the whole sample, is
+            # not read here)
+            self.i += len(inside) + 2
+            value = sp.log(self.s.density(self._point(parts[0])))
+        else:
+            value = self._function_of_parameters(name, parts, lambda point: sp.log(self.s.density(point)))
         if order:
             if self.s.m != 1:
                 raise NotationError(f"{name}' of a vector θ: write the gradient")
