@@ -313,3 +313,34 @@ class TestConcreteLogLikelihoodOfOneObservation:
 
     def test_capital_x_may_be_the_sample_and_is_not_read(self):
         assert verdict_of(POISSON_MU, r"l(X|\mu) = X\ln\mu - \mu - \ln X!") == "unknown"
+
+
+class TestConcreteTwoParameterNormal:
+    """The normal model with parameters μ, σ: entries by name, the matrix, \\frac12; σ² where σ is declared."""
+
+    @pytest.mark.parametrize("step", [
+        r"\log f(x|\mu,\sigma^2) = -\frac12\log(2\pi\sigma^2) - \frac{(x-\mu)^2}{2\sigma^2}",
+        r"\ln f(x;\mu,\sigma) = -\tfrac12\ln(2\pi) - \ln\sigma - \frac{(x-\mu)^2}{2\sigma^2}",
+        r"I(\mu,\sigma) = \begin{bmatrix} 1/\sigma^2 & 0 \\ 0 & 2/\sigma^2\end{bmatrix}",
+        r"I_{\mu\sigma} = -E\left[\frac{\partial^2}{\partial\mu\partial\sigma}\log f(x|\mu,\sigma)\right]",
+        r"I_{\sigma\sigma} = \frac{2}{\sigma^2}",
+    ])
+    def test_proved(self, step):
+        assert verdict_of(NORMAL, step) == "proved"
+
+    @pytest.mark.parametrize("step", [
+        r"\log f(x|\mu,\sigma^2) = -\frac12\log(2\pi\sigma^2) + \frac{(x-\mu)^2}{2\sigma^2}",
+        r"I(\mu,\sigma) = \begin{pmatrix} \frac{1}{\sigma^2} & 0 \\ 0 & \frac{1}{\sigma^2}\end{pmatrix}",
+        r"\frac{\partial}{\partial \sigma}\ln f(x) = -\frac{1}{\sigma} - \frac{(x-\mu)^2}{\sigma^3}",
+    ])
+    def test_refuted(self, step):
+        assert verdict_of(NORMAL, step) == "refuted"
+
+    @pytest.mark.parametrize("step", [
+        # the author's parametrisation (μ, σ²) is not the model's (μ, σ): entries and derivatives by σ² unknown
+        r"\mathcal{I}(\mu,\sigma^2) = \begin{bmatrix} 1/\sigma^2 & 0 \\ 0 & 1/(2\sigma^4)\end{bmatrix}",
+        r"\mathcal{I}_{22} = \frac{1}{2\sigma^4}",
+        r"l'_{\sigma^2} = - \frac{1}{2\sigma^2} + \frac{1}{2\sigma^4}(x-\mu)^2",
+    ])
+    def test_another_parametrisation_stays_unknown(self, step):
+        assert verdict_of(NORMAL, step) == "unknown"

@@ -582,6 +582,12 @@ class _Parser:
         return _scalarize(sp.ImmutableMatrix(len(t), len(t), lambda r, c: sp.Derivative(value, t[r], t[c])))
 
     def fraction(self):
+        tok = self.peek()
+        if tok is not None and tok.kind == "digits" and len(tok.text) >= 2:
+            # \frac12: TeX takes one digit for each argument (the rest of the number follows the fraction)
+            digits = [Token("digits", d, tok.pos) for d in tok.text[:2]]
+            rest = [Token("digits", tok.text[2:], tok.pos)] if len(tok.text) > 2 else []
+            self.t = [*self.t[:self.i], *digits, *rest, *self.t[self.i + 1:]]
         top, bottom = self.group(), self.group()
         if top and bottom and top[0].text == "d" and bottom[0].text == "d" and "d" not in self.s.names:
             # d/dθ: with x held fixed it is ∂/∂θ (every function here is of x and the parameters)
