@@ -182,10 +182,15 @@ class TestConcreteBinomialSums:
         assert verdict_of(BINOMIAL, step) == "proved"
         assert verdict_of(BINOMIAL, step.replace("np(1-p)", "np")) == "refuted"
 
-    @pytest.mark.parametrize("bounds", [r"_{x=1}^n", r"_{x=0}^{n-1}", r"_{x=0}^{\infty}"])
-    def test_a_sum_over_part_of_the_support_is_not_the_expectation(self, bounds):
+    @pytest.mark.parametrize("bounds, verdict", [
+        (r"_{x=1}^n", "proved"),            # the term left out, at x = 0, is 0
+        (r"_{x=0}^{n-1}", "refuted"),       # the term left out, at x = n, is n pⁿ
+        (r"_{x=0}^{\infty}", "unknown"),    # beyond the support: not read
+        (r"_{x=-1}^{n}", "unknown"),
+    ])
+    def test_a_sum_over_part_of_the_support(self, bounds, verdict):
         step = rf"\sum{bounds} x \binom{{n}}{{x}} p^x (1-p)^{{n-x}} = np"
-        assert verdict_of(BINOMIAL, step) == "unknown"
+        assert verdict_of(BINOMIAL, step) == verdict
 
 
 class TestConcreteAmbiguousPower:
@@ -282,11 +287,21 @@ class TestConcreteSumsOverTheSupport:
     @pytest.mark.parametrize("model, step", [
         (BERNOULLI_THETA, r"E[x] = \sum_{x \in \{1\}} x \theta^x (1-\theta)^{1-x}"),
         (BERNOULLI_THETA, r"\sum_{x \in A} x \theta^x (1-\theta)^{1-x} = \theta"),
-        (POISSON, r"\sum_{k=2}^{\infty} \frac{\lambda^k e^{-\lambda}}{k!} = 1"),
-        (BINOMIAL, r"\sum_{j=0}^{n-1} \binom{n}{j} p^j (1-p)^{n-j} = 1"),
+        (POISSON, r"\sum_{k=1}^{\infty} \frac{1}{k}\frac{\lambda^k e^{-\lambda}}{k!} = 1"),   # 1/k at k = 0
+        (POISSON, r"\sum_{k=9}^{\infty} \frac{\lambda^k e^{-\lambda}}{k!} = 1"),    # too many points left out
     ])
-    def test_part_of_the_support_stays_unknown(self, model, step):
+    def test_what_is_not_certain_stays_unknown(self, model, step):
         assert verdict_of(model, step) == "unknown"
+
+    @pytest.mark.parametrize("model, step, verdict", [
+        (POISSON, r"E[X] = \sum_{k=1}^{\infty} k \frac{\lambda^k e^{-\lambda}}{k!}", "proved"),
+        (POISSON, r"\sum_{k=1}^{\infty} \frac{\lambda^k e^{-\lambda}}{k!} = 1 - e^{-\lambda}", "proved"),
+        (POISSON, r"\sum_{k=2}^{\infty} \frac{\lambda^k e^{-\lambda}}{k!} = 1", "refuted"),
+        (BINOMIAL, r"\sum_{j=0}^{n-1} \binom{n}{j} p^j (1-p)^{n-j} = 1 - p^n", "proved"),
+        (BINOMIAL, r"\sum_{j=0}^{n-1} \binom{n}{j} p^j (1-p)^{n-j} = 1", "refuted"),
+    ])
+    def test_all_of_the_support_but_a_few_points(self, model, step, verdict):
+        assert verdict_of(model, step) == verdict
 
 
 POISSON_MU = ("---\nmodel:\n  density: \\exp(-\\mu) \\mu^x/x!\n  parameters: [\\mu: positive]\n"

@@ -757,37 +757,49 @@ class _Parser:
         if (not self.s.generic and self.s.discrete and variable != self.s.x.name and len(variable) == 1
                 and variable.isalpha() and key(variable) not in self.s.names and variable != self.s.index.name):
             # Σ_{k=0}^{∞} k λ^k e^{−λ}/k!: a dummy index over the whole support is the model's x
-            self._whole_support(below_tokens, above)
+            omitted = self._whole_support(below_tokens, above)
             names = {k: v for k, v in self.s.names.items() if k != self.s.x.name}
             reader = _Parser(self.t, dataclasses.replace(self.s, names={**names, variable: self.s.x}))
             reader.i = self.i
             body = reader.term()
             self.t, self.i = reader.t, reader.i
-            return elementwise(body, lambda g: sp.Integral(g, self.s.x))
+            return elementwise(body, lambda g: self._support_sum(g, omitted))
         body = self.term()
         if below.replace(" ", "") in ("i=1", "i"):
             i = self.s.index
             return elementwise(body, lambda g: sp.Sum(g, (i, 1, self.s.sample_size)))
         if variable == self.s.x.name:
-            self._whole_support(below_tokens, above)
-            return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
+            omitted = self._whole_support(below_tokens, above)
+            return elementwise(body, lambda g: self._support_sum(g, omitted))   # a sum over the support
         raise NotationError(f"a sum over {_quote(below)} is not checked")
 
-    def _whole_support(self, below: list[Token], above: list[Token] | None) -> None:
-        """Σ_{x=a}^{b} is the sum over the support only when a and b are its ends (read, not assumed)."""
+    def _whole_support(self, below: list[Token], above: list[Token] | None) -> list[sp.Expr]:
+        """The points of the support that Σ_{x=a}^{b} leaves out (none: the whole support), read from its
+        bounds; a few at either end at most (Σ_{k=1}^{∞} over {0, 1, …} leaves out 0), else not read."""
         parts = self._split(below, ("=",))
         members = self._split(below, (r"\in",))
         if len(members) == 2:
             self._is_support(members[1])                  # Σ_{x ∈ 𝒳}, Σ_{x ∈ \{0, 1\}}
-            return
+            return []
         if len(parts) == 1 and above is None:
-            return                                        # Σ_x: over all its values
+            return []                                     # Σ_x: over all its values
         if len(parts) != 2 or above is None or self.s.generic or not self.s.discrete:
             raise NotationError(f"a sum over {_quote(self.text(below))}: only the whole support is checked")
         lower, upper = self.sub(parts[1]), self.sub(above)
-        if not (_same(lower, self.s.lower) and _same(upper, self.s.upper)):
+        head = _few(lower - self.s.lower) if not lower.has(sp.oo, -sp.oo) and self.s.lower.is_finite else None
+        tail = (0 if _same(upper, self.s.upper) else
+                _few(self.s.upper - upper) if not upper.has(sp.oo) and self.s.upper.is_finite else None)
+        if head is None or tail is None:
             raise NotationError(f"a sum from {_quote(self.text(parts[1]))} to {_quote(self.text(above))}: only "
-                                f"the whole support is checked")
+                                f"the support, or all of it but a few points at its ends, is checked")
+        return ([self.s.lower + k for k in range(head)] + [self.s.upper - k for k in range(tail)])
+
+    def _support_sum(self, g: sp.Expr, omitted: list[sp.Expr]) -> sp.Expr:
+        """Σ of g over the support, less its terms at the points left out (each must have a value)."""
+        terms = [g.subs(self.s.x, point) for point in omitted]
+        if any(term.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for term in terms):
+            raise NotationError("a sum that leaves out a point of the support where its term has no value")
+        return sp.Integral(g, self.s.x) - sp.Add(*terms)
 
     def _is_support(self, tokens: list[Token]) -> None:
         """The set after ∈ must be the support: 𝒳, ℝ, or {a, b, …} listing it (else not read)."""
@@ -1233,6 +1245,14 @@ class _Parser:
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
+
+
+def _few(difference: sp.Expr, most: int = 5) -> int | None:
+    """A difference of bounds as a count of points left out: a whole number from 0 to ``most``, else None."""
+    difference = sp.simplify(difference)
+    if difference.is_Integer and 0 <= int(difference) <= most:
+        return int(difference)
+    return None
 
 
 def _same(a, b) -> bool:
