@@ -167,6 +167,15 @@ class TestConcreteOperatorReach:
     def test_the_log_of_the_product_after_a_derivative(self, step, verdict):
         assert verdict_of(BERNOULLI, step) == verdict
 
+    @pytest.mark.parametrize("step", [
+        # log f · f: log of f alone, or of the product? only a product that is the density is certain
+        r"\frac{\partial}{\partial p}\log f(X|p)\, f(X|p) = \frac{X}{p} - \frac{1-X}{1-p}",
+        r"\frac{d}{dp}\log p^X (1-p)^{1-X} p = \frac{X+1}{p} - \frac{1-X}{1-p}",
+    ])
+    def test_a_product_that_is_not_the_density_is_not_guessed(self, step):
+        report = check(f"{BERNOULLI}\n$$\n{step}\n$$\n")
+        assert report.steps[0].verdict.verdict == "unknown" and "reach" in report.steps[0].verdict.reason
+
 
 BINOMIAL = ("---\nmodel:\n  density: \\binom{n}{x} p^x (1-p)^{n-x}\n  parameters: [p: unit]\n"
             "  constants: [n: positive_integer]\n  support: \\{0, 1, \\dots, n\\}\n---\n")

@@ -617,16 +617,8 @@ class _Parser:
             entries = list(v) if _is_matrix(v) else [v]
             return any(isinstance(e, sp.Basic) and (e.has(*wrt) or e.has(Score, Fisher, Expect)) for e in entries)
 
-        if self.at(r"\log", r"\ln") and self.peek(1) is not None and self.peek(1).text not in ("(", r"\left", "_"):
-            # d²/dp² log p^X (1−p)^{1−X}: the log of the product that follows (as its author means), and the
-            # derivative of that log; the product ends at +, −, \cdot or a closing bracket
-            self.take()
-            argument = self.postfix()
-            while self.starts_factor():
-                argument = mul(argument, self.postfix())
-            factors = [elementwise(argument, sp.log)]
-        else:
-            factors = [self.postfix()]
+        first = self._log_of_the_density() if self.at(r"\log", r"\ln") else None
+        factors = [first if first is not None else self.postfix()]
         while True:
             if self.at(r"\cdot", r"\times", "*"):
                 self.take()
@@ -646,6 +638,27 @@ class _Parser:
         for factor in factors[1:]:
             value = mul(value, factor)
         return value
+
+    def _log_of_the_density(self):
+        """d²/dp² log p^X (1−p)^{1−X}: log of the product that follows when that product is the model's
+        density written out (so the author certainly means the log of all of it); else None, nothing taken
+        (∂/∂θ log f(x;θ) f: log f alone or of the product? the caller leaves that unknown)."""
+        if self.s.generic or self.peek(1) is None or self.peek(1).text in ("(", r"\left", "_"):
+            return None
+        save, tokens = self.i, list(self.t)
+        self.take()
+        try:
+            argument = self.postfix()
+            if not self.starts_factor():
+                raise NotationError("one factor")            # log p^X alone: the ordinary reading
+            while self.starts_factor():
+                argument = mul(argument, self.postfix())
+            if not isinstance(argument, sp.Expr) or sp.simplify(argument - self.s.density(self.s.x)) != 0:
+                raise NotationError("not the density")
+        except (NotationError, ShapeError):
+            self.i, self.t = save, tokens
+            return None
+        return sp.log(argument)
 
     def _order(self, tokens: list[Token]) -> int:
         text = self.text(tokens)
