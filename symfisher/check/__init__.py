@@ -10,6 +10,7 @@ model's, and expectations go through the expectation engine.
 
 from __future__ import annotations
 
+import cmath
 import dataclasses
 import functools
 import math
@@ -26,8 +27,8 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Estimator, Expect, NotationError, Remainder, Setting, ShapeError, Zero,
-                                      abstract_setting, read, text_functions, text_points, vector_parameter)
+from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, Setting, ShapeError,
+                                      Zero, abstract_setting, read, text_functions, text_points, vector_parameter)
 from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality, judge_series,
                                      remainder_order)
 from symfisher.errors import CheckError, SymfisherError
@@ -226,7 +227,8 @@ def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, n
     if link.unread or not _INFORMATION.search(f"{link.lhs} {link.rhs}"):
         return one
     sample = dataclasses.replace(setting, information_scale=setting.sample_size)
-    both = _judge(link, sample, Rewriter(sample, evaluate=rewriter.evaluate, regular=rewriter.regular), numeric)
+    both = _judge(link, sample, Rewriter(sample, evaluate=rewriter.evaluate, regular=rewriter.regular,
+                                         positive=rewriter.positive), numeric)
     if one.verdict == both.verdict:
         return one
     ambiguity = ("the text is about a sample of n and does not say whether I(θ) is the information of one "
@@ -258,6 +260,8 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
             return Verdict("unknown", reason="not read: the power or inverse of a square matrix")
         return Verdict("refuted", reason=f"shape: the expression {exc}")
     except NotationError as exc:
+        if str(exc) == AMBIGUOUS_POWER:
+            return _either_reading(link, setting, rewriter, numeric)
         return Verdict("unknown", reason=f"not read: {exc}")
     except _SYMPY_FAILURES as exc:
         return Verdict("unknown", reason=f"not read: SymPy failed on this step ({type(exc).__name__})")
@@ -332,6 +336,23 @@ def _judge_inequality(link: Link, setting: Setting, rewriter: Rewriter, numeric)
             verdict = Verdict("unknown", reason=f"{verdict.reason}; the Cramér–Rao bound needs "
                                                 f"{' and '.join(needs)}, which the text does not state")
     return verdict
+def _either_reading(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    """E(g)^k read both ways, E[g^k] and E[g]^k: a verdict that holds under both is certain whichever the
+    author meant; else the step is unknown."""
+    verdicts = []
+    for reading in ("inside", "outside"):
+        variant = dataclasses.replace(setting, power_reading=reading)
+        try:
+            verdicts.append(judge(read(link.lhs, variant), read(link.rhs, variant), rewriter, numeric))
+        except (NotationError, ShapeError, *_SYMPY_FAILURES):
+            return Verdict("unknown", reason=f"not read: {AMBIGUOUS_POWER}")
+    kinds = {v.verdict for v in verdicts}
+    if len(kinds) == 1 and kinds <= {"proved", "refuted"}:
+        first = verdicts[0]
+        return Verdict(first.verdict, first.rules, f"under either reading of E(g)^k (E[g^k] or E[g]^k): "
+                                                   f"{first.reason}")
+    return Verdict("unknown", reason=f"not read: {AMBIGUOUS_POWER} (the two readings do not give the same "
+                                     f"verdict)")
 
 
 def _certain_shape(link: Link, concrete: bool, verdict: Verdict) -> Verdict:
@@ -470,12 +491,23 @@ def _outside_density(e: sp.Basic, names: tuple[sp.Symbol, ...]) -> bool:
     return any(_outside_density(a, names) for a in e.args)
 
 
-def _refuter(points, value, where: str):
-    """Compare both sides' numbers at each point: a counterexample, or '' when they agree everywhere."""
+def _refuter(points, value, where: str, finite_only: bool = False):
+    """Compare both sides' numbers at each point: a counterexample, or '' when they agree everywhere.
+
+    With ``finite_only``, a point where a side is not a finite number (1/x at x = 0) is no evidence
+    and is passed over.
+    """
     def refute(left, right, relation: str = "=") -> str:
         for point in points:
-            a = _values(left, lambda e, at=point: value(e, at))
-            b = _values(right, lambda e, at=point: value(e, at))
+            try:
+                a = _values(left, lambda e, at=point: value(e, at))
+                b = _values(right, lambda e, at=point: value(e, at))
+            except (ArithmeticError, ValueError, TypeError):
+                if not finite_only:
+                    raise
+                continue                      # 0^(-1) at an end of the support: no number, no evidence
+            if finite_only and not all(cmath.isfinite(z) for z in (*a, *b)):
+                continue
             if relation != "=":
                 # an inequality small ≤ big (or <): refuted only by finite real values in the wrong order
                 if _order_fails(a, b, relation):
@@ -548,6 +580,35 @@ def _inside(lo: float, hi: float) -> float:
     return lo + 0.37 * (hi - lo)
 
 
+def _free(e: sp.Basic) -> set:
+    """The free symbols of a side, an expectation's argument aside (𝔼[g(x)] is no function of x)."""
+    return e.replace(lambda a: isinstance(a, Expect), lambda a: sp.Dummy()).free_symbols
+
+
+#: How many points of the support a side that is a function of x is compared at (per parameter point).
+SUPPORT_POINTS = 4
+
+
+def _support_points(model, point: dict) -> list[sp.Rational]:
+    """Points of the support at a parameter point: its first values for a discrete x (0 and 1 for a
+    Bernoulli x), else points spread inside the interval."""
+    lo, hi = (float(b.subs(point)) for b in (model.support.lower, model.support.upper))
+    if model.discrete:
+        start = lo if math.isfinite(lo) else -1.0
+        values = [start + k for k in range(SUPPORT_POINTS) if start + k <= hi]
+    else:
+        width = hi - lo if math.isfinite(lo) and math.isfinite(hi) else None
+        if width is not None:
+            values = [lo + f * width for f in (0.13, 0.37, 0.61, 0.89)]
+        elif math.isfinite(lo):
+            values = [lo + d for d in (0.29, 1.37, 2.9, 6.1)]
+        elif math.isfinite(hi):
+            values = [hi - d for d in (0.29, 1.37, 2.9, 6.1)]
+        else:
+            values = [-2.3, -0.41, 0.37, 1.9]
+    return [sp.Rational(round(1000 * v), 1000) for v in values]
+
+
 def _concrete(data: Any, text: str = ""):
     from symfisher import numeric as numeric_module
     from symfisher.derive import calculus
@@ -597,6 +658,8 @@ def _concrete(data: Any, text: str = ""):
         if e.has(Estimator):
             # the model's estimator (θ̂ = 1/x̄, the MLE) is not written as a function here: no stand-in for it
             raise ValueError("an estimator has no numeric value in a model's setting")
+        at_x = point.get(x)                         # a point of the support, when a side is a function of x
+        point = {k: v for k, v in point.items() if k != x}
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         e = e.replace(lambda a: isinstance(a, sp.Integral),
                       lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,
@@ -605,16 +668,27 @@ def _concrete(data: Any, text: str = ""):
                       lambda a: sp.Float(numeric_module.expectation(a.args[0], model.density, x, support,
                                                                     point).real))
         if e.has(x):                                # a function of x: compare at a point of the support
-            lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
-            at = (lo + 1 if math.isfinite(lo) else 1) if model.discrete else _inside(lo, hi)
-            e = e.subs(x, sp.Rational(round(1000 * at), 1000))
+            if at_x is None:
+                lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
+                at_x = (lo + 1 if math.isfinite(lo) else 1) if model.discrete else _inside(lo, hi)
+            e = e.subs(x, sp.Rational(round(1000 * float(at_x)), 1000))
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
         # the sample size is a positive integer: any value is inside its domain
         return complex(sp.N(e.subs(point).subs(setting.sample_size, 3)))
 
-    refute = _refuter(points, value, "at ")
-    rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta)
+    refute_at_parameters = _refuter(points, value, "at ")
+
+    def refute(left, right, relation: str = "=") -> str:
+        """The parameter points first; a side that is a function of x is then compared at several points
+        of the support for each (both values of a Bernoulli x, where one point hides the (1 − x) terms)."""
+        found = refute_at_parameters(left, right, relation)
+        if found or not any(x in _free(e) for side in (left, right) for e in _entries(side)):
+            return found
+        spread = [{**point, x: at} for point in points for at in _support_points(model, point)]
+        return _refuter(spread, value, "at ", finite_only=True)(left, right, relation)
+    rewriter = Rewriter(setting, evaluate=evaluate, regular=not model.support_depends_on_theta,
+                        positive=calculus.positivity(model))
     return setting, rewriter, refute
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symfisher.errors import CheckError
+from symfisher.parse.notation import WORDS
 
 #: Relations a chain may use, in the order they are looked for, and what they mean.
 RELATIONS: dict[str, str] = {
@@ -385,8 +386,11 @@ def _scan(row: str) -> list[_Item]:
             elif parens == 0 and name in _TEXT_COMMANDS:
                 j = _skip_spaces(row, word.end())
                 end = _group_end(row, j) if j < len(row) and row[j] == "{" else j
-                if (not _OPERATOR_FOLLOWS.match(row, end) and not _OPERATOR_BEFORE.search(row, 0, i)
-                        and _words(row[i:end]) not in _MATH_WORDS):
+                # \text{log} f(x|θ), \text{ln}\lambda: a function's or an operator's name (the shared WORDS table,
+                # _MATH_WORDS) is mathematics wherever it stands, never a remark that cuts a side short
+                named_function = row[j + 1:end - 1].strip() in WORDS or _words(row[i:end]) in _MATH_WORDS
+                if not named_function and not _OPERATOR_FOLLOWS.match(row, end) and \
+                        not _OPERATOR_BEFORE.search(row, 0, i):
                     # \text{Var}(X) names an operator: mathematics, not a remark
                     items.append(_Item("text", i, end, _words(row[i:end])))
                 i = end

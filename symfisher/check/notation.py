@@ -13,6 +13,7 @@ error (an inner product where an outer one is meant) that length 1 would hide.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -139,6 +140,9 @@ class Setting:
     def density_at(self, point: sp.Expr, parameters) -> sp.Expr:
         """The model's density at a point and at other parameter values (θ + δ, t)."""
         return self.density(point).subs(dict(zip(self.theta, parameters)), simultaneous=True)
+    # E(g)^k: "" refuses it (ambiguous); "inside" reads E[g^k], "outside" E[g]^k (the checker tries both and
+    # keeps a verdict only when the two readings agree)
+    power_reading: str = ""
 
     @property
     def m(self) -> int:
@@ -254,7 +258,10 @@ APPLICATIONS: dict[str, str] = {"density": "density_application", "score": "scor
                                 "fisher": "fisher_application", "hessian": "hessian_application",
                                 "likelihood": "likelihood_application",
                                 "log-likelihood": "log_likelihood_application",
-                                "expectation": "expectation_application"}
+                                "expectation": "expectation_application",
+                                "probability": "probability_application"}
+FRACTIONS = (r"\frac", r"\dfrac", r"\tfrac")
+AMBIGUOUS_POWER = "E(g)^k is ambiguous (E[g^k] or E[g]^k): write brackets"
 STYLE_COMMAND = {"cal:": r"\mathcal", "rm:": r"\mathrm", "bf:": r"\mathbf", "bb:": r"\mathbb"}
 
 
@@ -274,8 +281,8 @@ def read(source: str, setting: Setting):
         raise NotationError("empty side")
     parser = _Parser(tokens, setting)
     value = parser.expr()
-    if parser.i < len(tokens):
-        raise NotationError(f"cannot read {_quote(tokens[parser.i].text)} here")
+    if parser.i < len(parser.t):                      # parser.t: the reader may unwrap a braced operator
+        raise NotationError(f"cannot read {_quote(parser.t[parser.i].text)} here")
     return value
 
 
@@ -352,8 +359,8 @@ class _Parser:
     def sub(self, tokens: list[Token]):
         parser = _Parser(tokens, self.s)
         value = parser.expr()
-        if parser.i < len(tokens):
-            raise NotationError(f"cannot read {_quote(tokens[parser.i].text)} here")
+        if parser.i < len(parser.t):
+            raise NotationError(f"cannot read {_quote(parser.t[parser.i].text)} here")
         return value
 
     @staticmethod
@@ -457,13 +464,31 @@ class _Parser:
     # -- handlers of COMMANDS
     def braced(self, _: str):
         self.i -= 1
+        start = self.i
         inner = self.group()
+        styled_name = (len(inner) >= 3 and inner[0].text in STYLE_PREFIX and inner[1].kind == "{"
+                       and inner[-1].kind == "}" and all(t.kind in ("letter", "command", "space") for t in inner[2:-1]))
+        if _operator_only(inner) or styled_name:
+            # Wikipedia's {\frac{∂²}{∂θ²}} log(…) and {\mathcal {I}}(θ): the braces hold the operator or the
+            # name alone; it acts on (is applied to) what follows, as without the braces
+            self.t = [*self.t[:start], *inner, *self.t[self.i:]]
+            self.i = start
+            return self.atom()
         if self.at("_") and len(inner) == 1 and inner[0].kind in ("letter", "command"):
             return self.named(inner[0].text)              # {x}_{i}, as SymPy prints indexed names
+        halves = self._split(inner, (r"\choose",))
+        if len(halves) == 2:                              # {n \choose x}: TeX's binomial coefficient
+            return sp.binomial(*(scalar(self.sub(half), "a binomial coefficient") for half in halves))
         value = self.sub(inner)
         if isinstance(value, Estimator) and inner and inner[0].text in ESTIMATOR_ACCENTS:
             return self.estimator_point(value)            # {\hat {\theta }}(X), as Wikipedia writes it
         return value
+
+    def binomial(self, _: str):
+        r"""\binom{n}{x} (also \dbinom, \tbinom)."""
+        top, bottom = self.group(), self.group()
+        return sp.binomial(scalar(self.sub(top), "a binomial coefficient"),
+                           scalar(self.sub(bottom), "a binomial coefficient"))
 
     def sized(self, _: str):
         opener = self.take().text
@@ -502,6 +527,10 @@ class _Parser:
         letter = self.text(self.group())
         if letter == "V":
             return self.variance()                     # 𝕍[T(X)], as some write the variance
+        if letter == "P":                          # ℙ(X = k)
+            value = self.probability_application(letter, "bb:")
+            if value is not None:
+                return value
         if letter != "E":
             raise NotationError(f"\\mathbb{{{letter}}} is not notation symfisher checks")
         return self.expectation()
@@ -640,6 +669,12 @@ class _Parser:
         return _scalarize(sp.ImmutableMatrix(len(t), len(t), lambda r, c: sp.Derivative(value, t[r], t[c])))
 
     def fraction(self):
+        tok = self.peek()
+        if tok is not None and tok.kind == "digits" and len(tok.text) >= 2:
+            # \frac12: TeX takes one digit for each argument (the rest of the number follows the fraction)
+            digits = [Token("digits", d, tok.pos) for d in tok.text[:2]]
+            rest = [Token("digits", tok.text[2:], tok.pos)] if len(tok.text) > 2 else []
+            self.t = [*self.t[:self.i], *digits, *rest, *self.t[self.i + 1:]]
         top, bottom = self.group(), self.group()
         if top and bottom and top[0].text == "d" and bottom[0].text == "d" and "d" not in self.s.names:
             # d/dθ: with x held fixed it is ∂/∂θ (every function here is of x and the parameters)
@@ -669,7 +704,8 @@ class _Parser:
             entries = list(v) if _is_matrix(v) else [v]
             return any(isinstance(e, sp.Basic) and (e.has(*wrt) or e.has(Score, Fisher, Expect)) for e in entries)
 
-        factors = [self.postfix()]
+        first = self._log_of_the_density() if self.at(r"\log", r"\ln") else None
+        factors = [first if first is not None else self.postfix()]
         while True:
             if self.at(r"\cdot", r"\times", "*"):
                 self.take()
@@ -689,6 +725,27 @@ class _Parser:
         for factor in factors[1:]:
             value = mul(value, factor)
         return value
+
+    def _log_of_the_density(self):
+        """d²/dp² log p^X (1−p)^{1−X}: log of the product that follows when that product is the model's
+        density written out (so the author certainly means the log of all of it); else None, nothing taken
+        (∂/∂θ log f(x;θ) f: log f alone or of the product? the caller leaves that unknown)."""
+        if self.s.generic or self.peek(1) is None or self.peek(1).text in ("(", r"\left", "_"):
+            return None
+        save, tokens = self.i, list(self.t)
+        self.take()
+        try:
+            argument = self.postfix()
+            if not self.starts_factor():
+                raise NotationError("one factor")            # log p^X alone: the ordinary reading
+            while self.starts_factor():
+                argument = mul(argument, self.postfix())
+            if not isinstance(argument, sp.Expr) or sp.simplify(argument - self.s.density(self.s.x)) != 0:
+                raise NotationError("not the density")
+        except (NotationError, ShapeError):
+            self.i, self.t = save, tokens
+            return None
+        return sp.log(argument)
 
     def _order(self, tokens: list[Token]) -> int:
         text = self.text(tokens)
@@ -813,27 +870,97 @@ class _Parser:
         if not self.at("_"):
             raise NotationError("a sum without its index")
         self.take("_")
-        below = self.text(self.group())
+        below_tokens = self.group()
+        below = self.text(below_tokens)
+        above = None
         if self.at("^"):
             self.take("^")
-            self.group()
+            above = self.group()
+        variable = below.split("\\in")[0].split("=")[0].strip()
+        if (not self.s.generic and self.s.discrete and variable != self.s.x.name and len(variable) == 1
+                and variable.isalpha() and key(variable) not in self.s.names and variable != self.s.index.name):
+            # Σ_{k=0}^{∞} k λ^k e^{−λ}/k!: a dummy index over the whole support is the model's x
+            omitted = self._whole_support(below_tokens, above)
+            names = {k: v for k, v in self.s.names.items() if k != self.s.x.name}
+            reader = _Parser(self.t, dataclasses.replace(self.s, names={**names, variable: self.s.x}))
+            reader.i = self.i
+            body = reader.term()
+            self.t, self.i = reader.t, reader.i
+            return elementwise(body, lambda g: self._support_sum(g, omitted))
         body = self.term()
         if below.replace(" ", "") in ("i=1", "i"):
             i = self.s.index
             return elementwise(body, lambda g: sp.Sum(g, (i, 1, self.s.sample_size)))
-        variable = below.split("\\in")[0].split("=")[0].strip()
         if variable == self.s.x.name:
-            return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
+            omitted = self._whole_support(below_tokens, above)
+            return elementwise(body, lambda g: self._support_sum(g, omitted))   # a sum over the support
         raise NotationError(f"a sum over {_quote(below)} is not checked")
+
+    def _whole_support(self, below: list[Token], above: list[Token] | None) -> list[sp.Expr]:
+        """The points of the support that Σ_{x=a}^{b} leaves out (none: the whole support), read from its
+        bounds; a few at either end at most (Σ_{k=1}^{∞} over {0, 1, …} leaves out 0), else not read."""
+        parts = self._split(below, ("=",))
+        members = self._split(below, (r"\in",))
+        if len(members) == 2:
+            self._is_support(members[1])                  # Σ_{x ∈ 𝒳}, Σ_{x ∈ \{0, 1\}}
+            return []
+        if len(parts) == 1 and above is None:
+            return []                                     # Σ_x: over all its values
+        if len(parts) != 2 or above is None or self.s.generic or not self.s.discrete:
+            raise NotationError(f"a sum over {_quote(self.text(below))}: only the whole support is checked")
+        lower, upper = self.sub(parts[1]), self.sub(above)
+        head = _few(lower - self.s.lower) if not lower.has(sp.oo, -sp.oo) and self.s.lower.is_finite else None
+        tail = (0 if _same(upper, self.s.upper) else
+                _few(self.s.upper - upper) if not upper.has(sp.oo) and self.s.upper.is_finite else None)
+        if head is None or tail is None:
+            raise NotationError(f"a sum from {_quote(self.text(parts[1]))} to {_quote(self.text(above))}: only "
+                                f"the support, or all of it but a few points at its ends, is checked")
+        return ([self.s.lower + k for k in range(head)] + [self.s.upper - k for k in range(tail)])
+
+    def _support_sum(self, g: sp.Expr, omitted: list[sp.Expr]) -> sp.Expr:
+        """Σ of g over the support, less its terms at the points left out (each must have a value)."""
+        terms = [g.subs(self.s.x, point) for point in omitted]
+        if any(term.has(sp.zoo, sp.nan, sp.oo, -sp.oo) for term in terms):
+            raise NotationError("a sum that leaves out a point of the support where its term has no value")
+        return sp.Integral(g, self.s.x) - sp.Add(*terms)
+
+    def _is_support(self, tokens: list[Token]) -> None:
+        """The set after ∈ must be the support: 𝒳, ℝ, or {a, b, …} listing it (else not read)."""
+        text = self.text(tokens)
+        if key(text) in {key(w) for w in WHOLE_SUPPORT}:
+            return
+        bare = [t for t in tokens if t.text not in (r"\{", r"\}", r"\lbrace", r"\rbrace")]
+        items = [self.text(item) for item in self._split(bare, (",",))]
+        if tokens and tokens[0].text in (r"\{", r"\lbrace") and not self.s.generic and self.s.discrete:
+            dots = [k for k, item in enumerate(items) if item.strip() in (r"\dots", r"\ldots", r"\cdots")]
+            values = [self.sub(self._split(bare, (",",))[k]) for k in range(len(items)) if k not in dots]
+            lo, hi = self.s.lower, self.s.upper
+            if not dots and hi.is_finite and lo.is_number and hi.is_number and \
+                    values == [lo + k for k in range(int(hi - lo) + 1)]:
+                return
+            if len(dots) == 1 and values and _same(values[0], lo) and (
+                    (dots[0] == len(items) - 1 and hi == sp.oo)
+                    or (dots[0] < len(items) - 1 and _same(values[-1], hi))):
+                return
+        raise NotationError(f"a sum over {_quote(text)}: only the whole support is checked")
 
     def expectation(self):
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
         self.measure()
         parenthesized = self.at("(") or (self.at(r"\left") and self.peek(1) is not None and self.peek(1).text == "(")
+        if self.at(*FRACTIONS):
+            # 𝔼\frac{2(x−μ)}{2σ⁴}: E of the one fraction, when nothing multiplies or raises it after
+            value = self.atom()
+            if self.starts_factor() or self.at("^", r"\cdot", r"\times", "*", "/"):
+                raise NotationError("E\\frac{a}{b} followed by more: is it inside E? write brackets")
+            return elementwise(value, Expect)
         value = self.bracketed()
-        if parenthesized and self.at("^"):
+        if parenthesized and self.at("^") and self.s.power_reading == "inside":
+            self.take("^")
+            value = value ** scalar(self.sub(self.group()), "a power")
+        elif parenthesized and self.at("^") and self.s.power_reading != "outside":
             # E(X − μ)² is E[(X − μ)²] in many textbooks and (E[X − μ])² in others
-            raise NotationError("E(g)^k is ambiguous (E[g^k] or E[g]^k): write brackets")
+            raise NotationError(AMBIGUOUS_POWER)
         if isinstance(value, Zero):
             return value
         return elementwise(value, Expect)
@@ -1117,13 +1244,17 @@ class _Parser:
         """p(x|θ), p(x;θ), f(x|θ), f_θ(x), f_X(x); a declared p beside the density p is the parameter."""
         if prefix:
             return None
-        if name == "f" and self.at("_") and not self._declared("f"):
+        if name in ("f", "p") and self.at("_"):
             save = self.i
             self.take("_")
             below = key(self.text(self.group()))
-            if (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
+            # p_X(x) is the pmf of X even beside a parameter p; p_θ(x) with a declared p is not certain
+            certain = not self._declared(name) or (below == "X" and not self._declared(f"{name}_{below}"))
+            if certain and (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
                 inside = self._parenthesized()
                 point = self._point(inside) if inside is not None else None
+                if point is None and inside is not None and not self.s.generic and below == "X":
+                    point = self._support_value(inside)          # p_X(0): the model's pmf at 0
                 if point is None:
                     raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
                 self.i += len(inside) + 2
@@ -1142,6 +1273,13 @@ class _Parser:
                 raise NotationError(f"{name}({self.text(inside)}): the density or {name}·{self.text(inside)}? "
                                     f"write {name}(x|θ) for the density")
             return None                                  # the parameter p times (1 − p)
+        if not conditional and not self.s.generic and not self._declared(name):
+            # a model is declared: f(x), p(x) are its density, f(0) its density (pmf) at 0
+            point = self._point(inside)
+            if point is None:
+                point = self._support_value(inside)
+            self.i += len(inside) + 2
+            return self.s.density(point)
         if name == "f" and not conditional:
             raise NotationError(f"f({self.text(inside)}): f is read as the density only as f(x|θ), f(x;θ) or f_θ(x)")
         if name == "P" and not conditional:
@@ -1155,12 +1293,24 @@ class _Parser:
         self.take("(")
         return self.s.density(self.point())
 
+    def _parameter_label(self, tokens: list[Token]) -> bool:
+        """A parameter, or a power of one (σ² in f(x|μ, σ²)), written in a density's list of parameters."""
+        try:
+            value = self.sub(tokens)
+        except (NotationError, ShapeError):
+            return False
+        base = value.base if isinstance(value, sp.Pow) and value.exp.is_Integer else value
+        return base in self.s.theta
+
     def density_parameters(self, tokens: list[Token]) -> tuple[sp.Expr, ...] | None:
         """The parameters of p(x; θ + δ), P(x; t): their values (None when they are the parameters themselves,
         or some of them, as in f(x|μ) for a model in μ and σ)."""
         name = key(self.text(tokens))
         if name in self.s.points:
             return self.s.points[name]
+        labels = self._split(tokens, (",",))
+        if len(labels) > 1 and all(self._parameter_label(part) for part in labels):
+            return None                               # f(x|μ, σ²): the model's density, named by its parameters
         try:
             value = self.sub(tokens)
         except ShapeError as exc:
@@ -1179,6 +1329,55 @@ class _Parser:
             self.s.increments |= {a for a in e.free_symbols if a not in self.s.theta}
         return tuple(entries)
 
+    def _support_value(self, tokens: list[Token]) -> sp.Expr:
+        """A number written as the point of the model's density (f(0), Pr(X = 1)): certain only when it is a
+        point of the support (off it the density's formula is not the density: a Bernoulli's at 2)."""
+        value = self.sub(tokens)
+        # a number, or one made of the model's constants (Pr(X = n) for a binomial): never of x or θ
+        if not (isinstance(value, sp.Basic) and not _is_matrix(value) and value.is_real
+                and not value.free_symbols & {self.s.x, *self.s.theta}):
+            raise NotationError(f"the density at {_quote(self.text(tokens))}: read are x, X and numbers of the "
+                                f"support")
+        inside = sp.And(sp.Ge(value, self.s.lower), sp.Le(value, self.s.upper))
+        if self.s.discrete:
+            inside = sp.And(inside, sp.S.true if value.is_integer else sp.S.false)
+        if inside is not sp.S.true:
+            raise NotationError(f"the density at {_quote(self.text(tokens))}: not certainly a point of the support "
+                                f"(there its formula is not the density)")
+        return value
+
+    def probability_application(self, name: str, prefix: str):
+        """Pr(X = k), P(X = k), ℙ(X = k) with a discrete model: its pmf at k (k in the support).
+
+        P(x; θ), P(x|θ) without '=' inside is a density named P (cs287's KL notes), read as one."""
+        if (self._declared(name) and not prefix) or not self.at("(", r"\left"):
+            return None
+        if name == "P" and not prefix and self.at("(") and \
+                not any(t.text == "=" for t in (self._parenthesized() or [])):
+            return self.density_application(name, prefix)
+        left = self.at(r"\left")
+        if left:
+            self.take(r"\left")
+        inside = self._parenthesized()
+        if inside is None:
+            raise NotationError(f"{name}(…) without its closing parenthesis")
+        if left and inside and inside[-1].text == r"\right":
+            inside = inside[:-1]
+            self.i += 1
+        # Wikipedia's \Pr(X{=}1): the braces only space the sign
+        bare = [t.text for t in inside]
+        equals = [k for k in range(1, len(inside) - 1) if bare[k - 1:k + 2] == ["{", "=", "}"]]
+        parts = self._split([t for k, t in enumerate(inside) if not any(abs(k - e) == 1 for e in equals)], ("=",))
+        if self.s.generic or not self.s.discrete:
+            raise NotationError(f"{_quote(self.text(inside))}: the probability of an event is read only as "
+                                f"P(X = k) for a discrete model declared in the front matter")
+        if len(parts) != 2 or self._point(parts[0]) is not self.s.x:
+            raise NotationError(f"{name}({self.text(inside)}): read is P(X = k) only")
+        value = self._point(parts[1])            # P(X = x): the pmf at x
+        if value is None:
+            value = self._support_value(parts[1])
+        self.i += len(inside) + 2                # with \left( … \right), the \right was counted above
+        return self.s.density(value)
 
     def score_application(self, name: str, prefix: str):
         if prefix or self._declared(name) or not self.at("(", "_"):
@@ -1277,11 +1476,27 @@ class _Parser:
                 self.i = save
         inside = self._parenthesized()
         if inside is None:
+            if order and self.at("_"):
+                # l'_{σ²}, l''_{σ²,μ}: derivatives by what the subscript names, of a log-likelihood whose data
+                # (one x or a sample) is not written: not read, and say by what
+                self.take("_")
+                below = self.text(self.group())
+                parameters = ", ".join(sp.pretty(t, use_unicode=True) for t in self.s.theta)
+                raise NotationError(f"{name}{chr(39) * order}_{{{below}}}: a derivative written as a subscript, of "
+                                    f"a log-likelihood without its arguments (the model's parameters are "
+                                    f"{parameters}): write ∂/∂θ log f(x|θ)")
             if order:
                 raise NotationError(f"{name}' without its argument: write {name}'(θ)")
             return None
-        value = self._function_of_parameters(name, self._split(inside, ("|", r"\mid", ";")),
-                                             lambda point: sp.log(self.s.density(point)))
+        parts = self._split(inside, ("|", r"\mid", ";"))
+        written = key(self.text(parts[0]))
+        if len(parts) == 2 and written in (self.s.x.name, f"{self.s.x.name}_i") and self._is_parameters(parts[1]):
+            # l(x|μ) = ln f(x|μ): one observation, written as the point (X, which may be the whole sample, is
+            # not read here)
+            self.i += len(inside) + 2
+            value = sp.log(self.s.density(self._point(parts[0])))
+        else:
+            value = self._function_of_parameters(name, parts, lambda point: sp.log(self.s.density(point)))
         if order:
             if self.s.m != 1:
                 raise NotationError(f"{name}' of a vector θ: write the gradient")
@@ -1305,7 +1520,7 @@ class _Parser:
         return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
 
     def expectation_application(self, name: str, prefix: str):
-        if self._declared(name) or not self.at("[", "(", "_", r"\left", r"\{"):
+        if self._declared(name) or not self.at("[", "(", "_", r"\left", r"\{", *FRACTIONS):
             return None
         return self.expectation()
 
@@ -1397,6 +1612,37 @@ def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]
         out[name] = ((sp.Symbol(name, real=True),) if setting.m == 1 else
                      tuple(sp.Symbol(f"{name}_{j + 1}", real=True) for j in range(setting.m)))
     return out
+def _few(difference: sp.Expr, most: int = 5) -> int | None:
+    """A difference of bounds as a count of points left out: a whole number from 0 to ``most``, else None."""
+    difference = sp.simplify(difference)
+    if difference.is_Integer and 0 <= int(difference) <= most:
+        return int(difference)
+    return None
+
+
+def _same(a, b) -> bool:
+    """a = b for ends of a support (∞ included), decided by algebra."""
+    if a == b:
+        return True
+    if not (isinstance(a, sp.Expr) and isinstance(b, sp.Expr)) or a.has(sp.oo, -sp.oo) or b.has(sp.oo, -sp.oo):
+        return False
+    return sp.simplify(a - b) == 0
+
+
+def _operator_only(tokens: list[Token]) -> bool:
+    """True for the tokens of a derivative operator with nothing to act on: \\frac{∂²}{∂θ²}, \\frac{d}{dθ}."""
+    if not tokens or tokens[0].text not in (r"\frac", r"\dfrac", r"\tfrac"):
+        return False
+    probe = _Parser(tokens, abstract_setting(1))
+    probe.i = 1
+    try:
+        top, bottom = probe.group(), probe.group()
+    except NotationError:
+        return False
+    return (probe.i == len(tokens) and bool(top) and bool(bottom)
+            and (top[0].text == r"\partial" or [t.text for t in top] == ["d"]
+                 or (top[0].text == "d" and len(top) > 1 and top[1].text == "^"))
+            and bottom[0].text in (r"\partial", "d"))
 
 
 def _generic(name: str) -> bool:
@@ -1424,6 +1670,7 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\underbrace": _Parser.underbraced, r"\overbrace": _Parser.underbraced,
     # a cancelled term is still written: its content is read (\cancel{a - a} is 0 only if a - a is)
     **{cancel: lambda p, _: p.sub(p.group()) for cancel in (r"\cancel", r"\bcancel", r"\xcancel")},
+    r"\binom": _Parser.binomial, r"\dbinom": _Parser.binomial, r"\tbinom": _Parser.binomial,
 }
 #: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
 STYLED: Callable[[_Parser, str], object] = _Parser.styled

@@ -57,6 +57,8 @@ RULES: dict[str, str] = {
                           "(the support does not depend on θ); for an iid sample of n (stated in the text), n I(θ)",
     "unbiasedness": "the estimator is unbiased, 𝔼[θ̂] = ∫ θ̂(x) p(x|θ) dx = θ for every θ (a hypothesis the text "
                     "states)",
+    "log-expand": "log(ab) = log a + log b and log aᵏ = k log a, for factors a, b positive on the support and "
+                  "the declared domains",
 }
 
 TOLERANCE = 1e-6
@@ -73,8 +75,10 @@ class Rewriter:
     """The rewriting rules of a setting, as passes over SymPy expressions."""
 
     def __init__(self, setting: Setting, evaluate: Callable[[sp.Expr], sp.Expr | None] | None = None,
-                 regular: bool = True) -> None:
+                 regular: bool = True, positive: Callable[[sp.Expr], bool] | None = None) -> None:
         self.s, self.evaluate, self.regular = setting, evaluate, regular
+        # positive(a): a > 0 is decided on the support and the declared domains (a model's; None: abstract)
+        self.positive = positive
         self.passes: dict[str, Callable[[sp.Expr], sp.Expr]] = {
             "definition-stated": self.definition_stated,
             "definition-kl": self.definition_kl,
@@ -88,10 +92,13 @@ class Rewriter:
             "linearity": self.linearity,
             "differentiate-under-integral": self.interchange,
             "normalization": self.normalization,
+            "log-expand": self.log_expand,
         }
         if "unbiased" in setting.hypotheses:
             # before the definition of 𝔼 so that 𝔼[θ̂] is replaced whole; the integral form is matched too
             self.passes = {"unbiasedness": self.unbiasedness, **self.passes}
+        if positive is None:
+            del self.passes["log-expand"]
         if evaluate is None:
             del self.passes["expectation-evaluated"]
         if not regular:
@@ -203,6 +210,11 @@ class Rewriter:
         p = self.s.density(self.s.x)
         return e.replace(lambda a: isinstance(a, sp.Integral) and (a.function == p or sp.expand(a.function - p) == 0),
                          lambda a: sp.S.One)
+
+    def log_expand(self, e):
+        """log of a product or power split where every factor is positive (decided, never assumed)."""
+        from symfisher.derive.calculus import expand_logs
+        return expand_logs(e, self.positive)
 
     # -- normal forms
     def normal_form(self, value, rules: tuple[str, ...]):

@@ -139,7 +139,6 @@ class KnownObject:
 KNOWN_OBJECTS: dict[str, KnownObject] = {
     "p": KnownObject("density", "p(x|θ), p(x;θ)"),
     "f": KnownObject("density", "f(x|θ), f(x;θ), f_θ(x), f_X(x)"),
-    "P": KnownObject("density", "P(x|θ), P(x;θ) (P(X = 1) is a probability, not read)"),
     "s": KnownObject("score", "s(x|θ), s_μ(x|θ)"),
     "F": KnownObject("fisher", "F, F(θ), F_{μσ}"),
     "I": KnownObject("fisher", "I(θ), I_X(θ), I_n(θ) = n I(θ)"),
@@ -153,13 +152,16 @@ KNOWN_OBJECTS: dict[str, KnownObject] = {
     "bb:E": KnownObject("expectation", "\\mathbb{E}[g], \\mathbb{E}_θ[g]"),
     "Var": KnownObject("variance", "Var(g) = E[g²] − E[g]²"),
     "Cov": KnownObject("covariance", "Cov(g, h) = E[gh] − E[g]E[h]"),
+    "Pr": KnownObject("probability", "Pr(X = k), P(X = k): the model's probability of X = k"),
+    "P": KnownObject("probability", "P(X = k): the model's probability of X = k; P(x|θ), P(x;θ) a density"),
+    "bb:P": KnownObject("probability", "\\mathbb{P}(X = k): the model's probability of X = k"),
 }
 
 #: What each kind of known object is, in messages.
 KIND_NAMES: dict[str, str] = {
     "density": "density", "score": "score", "fisher": "Fisher information", "hessian": "Hessian",
     "likelihood": "likelihood", "log-likelihood": "log-likelihood", "expectation": "expectation",
-    "variance": "variance", "covariance": "covariance",
+    "variance": "variance", "covariance": "covariance", "probability": "probability",
 }
 
 #: Style commands and the prefix of the canonical spelling they give.
