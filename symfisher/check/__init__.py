@@ -332,6 +332,14 @@ def _quad(f: sp.Expr, x: sp.Symbol, lower: float = -np.inf, upper: float = np.in
     with np.errstate(all="ignore"), warnings.catch_warnings():   # far tails overflow; a bad value refutes nothing
         warnings.simplefilter("ignore")
         value, _ = scipy_integrate.quad(lambda t: float(np.real(fn(t))), lower, upper, limit=200)
+        # an integrand that does not vanish in a tail (∫ s² dx without the density) has no finite integral:
+        # quad returns a meaningless number then, so the value is the divergence itself
+        for end, sign in ((upper, 1.0), (lower, -1.0)):
+            if np.isinf(end):
+                tail = [float(np.real(fn(sign * t))) for t in (1e2, 1e3, 1e4)]
+                if all(np.isfinite(tail)) and (all(v >= 1e-3 for v in tail) or all(v <= -1e-3 for v in tail)) \
+                        and abs(tail[2]) >= abs(tail[0]):
+                    return math.copysign(math.inf, tail[0])
     return value
 
 

@@ -455,6 +455,9 @@ class _Parser:
 
     def partial(self, command: str):
         if not self.at("_"):
+            slash = self.slash_derivative()           # ∂log f(X|θ)/∂θ, ∂²ℓ/∂θ², ∂/∂θ (…)
+            if slash is not None:
+                return slash
             return self.named(command)                 # a lone ∂: not read (named says so)
         self.take("_")                                 # ∂_θ f
         groups = [self.variables(self.group())]
@@ -462,6 +465,50 @@ class _Parser:
             self.take("^")
             groups *= self._order(self.group())
         return self.derivative(self.operand(groups), groups)
+
+    def slash_derivative(self):
+        """∂f/∂θ, ∂²f/∂θ², ∂²f/∂a∂b and ∂/∂θ f written with a slash (plain-text formulas), the ∂ just taken.
+
+        The operand is everything up to the ``/`` at the same bracket depth that is followed by ∂; without
+        such a slash (a lone ∂) None, and nothing is consumed.
+        """
+        start, order = self.i, 1
+        if self.at("^"):
+            self.take("^")
+            order = self._order(self.group())
+        j, depth = self.i, 0
+        while j < len(self.t):
+            text = self.t[j].text
+            if text in ("(", "[", "{", r"\left"):
+                depth += 1
+            elif text in (")", "]", "}", r"\right"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif depth == 0 and text == "/" and j + 1 < len(self.t) and self.t[j + 1].text == r"\partial":
+                break
+            elif depth == 0 and text in ("=", "+", "-", ",", ";", "&"):
+                break
+            j += 1
+        if j >= len(self.t) or self.t[j].text != "/":
+            self.i = start
+            return None
+        operand_tokens = self.t[self.i:j]
+        self.i = j + 1
+        # the denominator: ∂a ∂b or ∂θ², each variable one name with an optional subscript
+        denominator: list[Token] = []
+        while self.at(r"\partial"):
+            denominator.append(self.take())
+            denominator.append(self.take())
+            for mark in ("_", "^"):
+                if self.at(mark):
+                    denominator.append(self.take())
+                    denominator.extend([Token("{", "{", 0), *self.group(), Token("}", "}", 0)])
+        variables = self._partial_variables(denominator)
+        if len(variables) != order:
+            raise NotationError("the order on top and the variables below do not match")
+        operand = self.sub(operand_tokens) if operand_tokens else self.operand(variables)
+        return self.derivative(operand, variables)
 
     def constant_or_function(self, command: str):
         """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
@@ -743,16 +790,35 @@ class _Parser:
         raise NotationError(f"an expectation under {_quote(text)}: only the model at θ is read")
 
     def bracketed(self):
-        r"""[g], (g), \left[g\right]: the argument of 𝔼, Var."""
+        r"""[g], (g), \left[g\right], [g | θ], \left[g \middle| θ\right]: the argument of 𝔼, Var."""
         if self.at(r"\left"):
             self.take(r"\left")
             opener = self.take("[", "(").text
             value = self.expr()
+            self.given_parameters()
             self.take(r"\right")
             self.take(OPEN[opener])
             return value
         opener = self.take("[", "(").text
-        return self.delimited(OPEN[opener])
+        value = self.expr()
+        self.given_parameters()
+        self.take(OPEN[opener])
+        return value
+
+    def given_parameters(self) -> None:
+        r"""A bar before the closing bracket of 𝔼[g | θ] (also \mid, \middle|, \bigg|): conditioning on the
+        parameters, which is the model at θ; a bar followed by anything else is not read."""
+        if not self.at("|", r"\mid", r"\middle"):
+            return
+        if self.take().text == r"\middle":
+            self.take("|", r"\mid")
+        given = []
+        while self.peek() is not None and not self.at(r"\right", "]", ")"):
+            given.append(self.take())
+        names = {key(n) for n, v in self.s.names.items() if v in self.s.theta} | {"theta"}
+        text = key(self.text(given)).replace("boldsymbol", "").replace("mathbf", "")
+        if text not in names:
+            raise NotationError(f"a condition |{self.text(given)}: only the parameters can follow the bar")
 
     def variance(self):
         """Var(g): a scalar g only (a covariance matrix is not read)."""
@@ -990,6 +1056,12 @@ class _Parser:
             return None
         parts = self._split(inside, ("|", r"\mid", ";"))
         first = self.text(parts[0])
+        if first in ("X", self.s.x.name) and len(parts) == 2 and self._is_parameters(parts[1]) and \
+                ";" in (t.text for t in inside):
+            # L(x; θ), L(X; θ): the likelihood written with the data first, i.e. the density p(x|θ)
+            # (the note's L(X|θ) with a bar is its sample log-likelihood, below)
+            self.i += len(inside) + 2
+            return self.s.density(self.s.x)
         if not prefix and first in ("X", self.s.x.name):     # the note's L(X|θ), L(x|θ): log-likelihoods
             self.i += len(inside) + 2
             if first == "X":

@@ -15,6 +15,7 @@ is never a proof.
 
 from __future__ import annotations
 
+import cmath
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -261,4 +262,6 @@ def _difference(left, right) -> str:
 
 
 def close(a: complex, b: complex) -> bool:
+    if cmath.isinf(a) or cmath.isinf(b):
+        return a == b                                # a divergent side equals only the same divergence
     return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b)) and not (math.isnan(a.real) or math.isnan(b.real))
