@@ -10,6 +10,7 @@ model's, and expectations go through the expectation engine.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import sys
@@ -24,7 +25,8 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
+from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting,
+                                      entrywise_only, index_letters, one_observation, read, text_setting,
                                       vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
@@ -157,16 +159,61 @@ def check(text: str) -> Report:
     model_data = (matter or {}).get("model")
     if model_data is not None:
         setting, rewriter, numeric = _concrete(model_data)
+        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [l.lhs for l in steps])
         kind = "concrete"
     else:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
-        setting = abstract_setting(2 if vector_parameter(text) else 1)
+        entrywise = entrywise_only([f"{link.lhs} {link.rhs}" for link in steps])
+        setting = abstract_setting(2 if vector_parameter(text) and not entrywise else 1)
+        setting.one_observation = one_observation([side for link in steps for side in (link.lhs, link.rhs)])
+        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [l.lhs for l in steps])
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
+        indexed = _IndexedJudge(setting.one_observation, setting.data_aliases, setting.defined_at_x)
+        return Report(tuple(StepResult(link, _certain_shape(link, False, indexed(link) if index_letters(
+                                       f"{link.lhs} {link.rhs}") and not link.unread and link.relation == "="
+                                       else _judge(link, setting, rewriter, numeric)))
+                            for link in steps), kind, text, tuple(unread_displays(text)))
     return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
                                                         _judge(link, setting, rewriter, numeric)))
                         for link in steps), kind, text,
                   tuple(unread_displays(text)))
+
+
+class _IndexedJudge:
+    """A step with generic indices (θᵢ, θⱼ, I_{ij}) in the abstract setting, checked entrywise.
+
+    θ has length 2 and the step is judged at every assignment of its index letters to 1, 2 (so i = j and
+    i ≠ j are both covered; the identities concern the entries θᵢ, θⱼ only, the others held fixed). Proved
+    when proved at every assignment, refuted when refuted at one (the assignment is named), else unknown.
+    """
+
+    def __init__(self, one: bool, aliases: frozenset[str], defined: frozenset[str]) -> None:
+        self.setting = abstract_setting(2)
+        self.setting.one_observation = one
+        self.setting.data_aliases, self.setting.defined_at_x = aliases, defined
+        self.rewriter, self.numeric = Rewriter(self.setting), _abstract_numeric(self.setting)
+
+    def __call__(self, link: Link) -> Verdict:
+        letters = index_letters(f"{link.lhs} {link.rhs}")
+        if len(letters) > 3:
+            return Verdict("unknown", reason="not read: more than three generic indices")
+        proved: list[Verdict] = []
+        for values in itertools.product(range(self.setting.m), repeat=len(letters)):
+            self.setting.indices = dict(zip(letters, values))
+            try:
+                verdict = _judge(link, self.setting, self.rewriter, self.numeric)
+            finally:
+                self.setting.indices = {}
+            where = ", ".join(f"{letter} = {value + 1}" for letter, value in zip(letters, values))
+            if verdict.verdict == "refuted":
+                return Verdict("refuted", verdict.rules, f"entry {where} (θ of length 2): {verdict.reason}")
+            if verdict.verdict != "proved":
+                return Verdict(verdict.verdict, verdict.rules, f"entry {where} (θ of length 2): {verdict.reason}")
+            proved.append(verdict)
+        rules = tuple(dict.fromkeys(r for v in proved for r in v.rules))
+        return Verdict("proved", rules, f"entrywise, at every assignment of the indices {', '.join(letters)} "
+                                        f"(θ of length 2): " + "; ".join(RULES[r] for r in rules))
 
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:

@@ -19,7 +19,7 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.parse.lexer import Token, tokenize
+from symfisher.parse.lexer import Token, latex_text, tokenize
 from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KNOWN_OBJECTS, SIZING, STYLE_PREFIX,
                                       VECTOR_MARKERS, WHOLE_SUPPORT, WORDS, known_object)
 
@@ -67,8 +67,42 @@ def _quote(text: str) -> str:
     return f"'{text}'"
 
 
+#: What shows a sample of several observations in a step: xᵢ, x_1, n, Σ, ∏ (a regular expression).
+SAMPLE_MARKS = r"_\s*\{?\s*[in1-9](?![a-zA-Z])|\\sum|\\prod|(?<![A-Za-z\\])n(?![A-Za-z])"
+
+
+def one_observation(sides: list[str]) -> bool:
+    """True when no side of any step writes a sample (then ℓ(θ) is log p(x|θ) of the one observation)."""
+    return not any(re.search(SAMPLE_MARKS, latex_text(side)) for side in sides)
+
+
+#: Generic indices written on θ or on an entry of the information (θᵢ, ∂/∂θ_j, I_{ij}, I(θ)_{ij}): each
+#: regular expression captures the index letters. A step that writes them is checked entrywise.
+GENERIC_INDICES: tuple[str, ...] = (r"\\theta\s*_\s*\{?\s*([ijkl])(?![a-zA-Z])",
+                                    r"(?:\bI|\bF|\\mathcal\s*\{I\})\s*(?:\([^()]*\))?\s*_\s*\{\s*([ijkl])\s*([ijkl])\s*\}")
+
+
+def index_letters(text: str) -> list[str]:
+    """The generic index letters a step writes (θᵢ, I_{ij}), in order of first appearance."""
+    text = latex_text(text)
+    found: list[str] = []
+    for pattern in GENERIC_INDICES:
+        for match in re.finditer(pattern, text):
+            found += [g for g in match.groups() if g and g not in found]
+    return found
+
+
+def entrywise_only(steps: list[str]) -> bool:
+    """True when θ is a vector in the steps only where they write generic indices (θᵢ, I_{ij}): the author
+    writes entries, so steps without an index are about a scalar θ, and steps with one are checked entrywise."""
+    indexed = [step for step in steps if index_letters(step)]
+    return bool(indexed) and not any(vector_parameter(step) for step in steps if not index_letters(step)) and \
+        not any(re.search(r"\\theta_\{?\s*[1-9]", latex_text(step)) for step in indexed)
+
+
 def vector_parameter(text: str) -> bool:
     """True when the text makes θ a vector (∇, ᵀ, bold θ, m×1, θ₁, a matrix); else θ is a scalar."""
+    text = latex_text(text)                         # ∇, θᵢ typed in Unicode count as well
     return any(re.search(pattern, text) for pattern in VECTOR_MARKERS.values())
 
 
@@ -92,6 +126,15 @@ class Setting:
     index: sp.Symbol = sp.Symbol("i", integer=True)
     # abstract setting: an undeclared Greek or Latin letter is a generic parameter (never refuted on)
     generic: bool = False
+    # abstract setting, a text that writes no sample (no xᵢ, n, Σ, ∏): ℓ(θ) is the log-likelihood of the
+    # one observation x, log p(x|θ) (I(θ) = Var[ℓ'(θ)])
+    one_observation: bool = False
+    # generic indices (θᵢ, I_{ij}) and the entry of θ each stands for in the assignment being checked
+    indices: dict[str, int] = field(default_factory=dict)
+    # abstract setting: other spellings of the data variable x (y, Y, 𝐲 when the text writes no x at all)
+    data_aliases: frozenset[str] = frozenset()
+    # log-likelihood names the text defines at one observation (ℓ(μ; x) = …): written bare, they are log p(x|θ)
+    defined_at_x: frozenset[str] = frozenset()
 
     @property
     def m(self) -> int:
@@ -373,6 +416,13 @@ class _Parser:
                     if _is_matrix(value):
                         raise ShapeError(f"raises a {_shape(value)} to a power")
                     value = value ** scalar(power, "a power")
+            elif self.at("_") and _is_matrix(value) and self.s.indices:
+                # I(θ)_{ij}: the entry (i, j) of a matrix, for the assignment of the generic indices checked
+                self.take("_")
+                entry = [self.s.indices.get(t.text) for t in self.group() if t.kind != "space"]
+                if len(entry) != 2 or None in entry or value.shape[0] <= max(entry) or value.shape[1] <= max(entry):
+                    raise NotationError("an entry of a matrix is read only with generic indices i, j")
+                value = value[entry[0], entry[1]]
             elif self.at("!"):
                 self.take()
                 value = sp.factorial(scalar(value, "a factorial"))
@@ -579,6 +629,9 @@ class _Parser:
         value = self.s.names.get(key(name))
         if isinstance(value, sp.Symbol) and value in self.s.theta:
             return (value,)
+        entry = re.fullmatch(r"(?:boldsymbol|mathbf|bm)?theta_([a-z])", key(name))
+        if entry and entry.group(1) in self.s.indices:          # ∂/∂θᵢ with a generic index i
+            return (self.s.theta[self.s.indices[entry.group(1)]],)
         raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
@@ -783,6 +836,10 @@ class _Parser:
         text = self.text(self.group())
         name = key(text).replace("boldsymbol", "").replace("mathbf", "")
         parameters = {key(n) for n, v in self.s.names.items() if v in self.s.theta} | {"theta"}
+        given = re.fullmatch(r"(?P<data>[A-Za-z])(\||mid)(?P<at>.*)", name)
+        if given and (given.group("data") in "xX" or given.group("data") in self.s.data_aliases) and \
+                set(given.group("at").split(",")) <= parameters:
+            return                                   # 𝔼_{X|θ}, 𝔼_{𝐘|θ}: the data under the model at θ
         at_model = re.fullmatch(r"([xX](sim|∼))?[pf]\([xX](\||mid|;)(?P<at>.*)\)", name)
         if name in parameters | {"p", "f", "X", "x", "P"} or (
                 at_model and set(at_model.group("at").split(",")) <= parameters):
@@ -854,7 +911,8 @@ class _Parser:
             while self.take().text != ")":
                 pass
         name = self.text(tokens)
-        if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x"):
+        if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x") or \
+                _bare(name) in self.s.data_aliases:
             return self.s.x                      # p(X|θ) inside 𝔼: the random variable at its value x
         if name in (f"{self.s.x.name}_i", f"{self.s.x.name}_{{i}}"):
             return self.s.sample()
@@ -946,7 +1004,7 @@ class _Parser:
 
     def _point(self, tokens: list[Token]) -> sp.Expr | None:
         name = self.text(tokens)
-        if name in (self.s.x.name, "X"):
+        if name in (self.s.x.name, "X") or _bare(name) in self.s.data_aliases:
             return self.s.x
         if key(name) in (f"{self.s.x.name}_i", "X_i"):
             return self.s.sample()
@@ -1016,6 +1074,9 @@ class _Parser:
             entry = self._entry(tokens)
             if entry is not None:
                 j, k = sorted(self.s.theta.index(n) for n in entry)
+                inside = self._parenthesized()
+                if inside is not None and self._is_parameters(inside):
+                    self.i += len(inside) + 2              # I_{ij}(θ): the entry at the parameters, not a product
                 return Fisher(sp.Integer(j), sp.Integer(k))
             below = key(self.text(tokens))
             if below == key(self.s.sample_size.name):
@@ -1089,6 +1150,8 @@ class _Parser:
         if inside is None:
             if order:
                 raise NotationError(f"{name}' without its argument: write {name}'(θ)")
+            if name.lstrip("\\") in self.s.defined_at_x and not self.at("_", "^"):
+                return sp.log(self.s.density(self.s.x))   # ℓ after the text defined ℓ(θ; x): that ℓ
             return None
         value = self._function_of_parameters(name, self._split(inside, ("|", r"\mid", ";")),
                                              lambda point: sp.log(self.s.density(point)))
@@ -1110,6 +1173,9 @@ class _Parser:
             if point is None:
                 raise NotationError(f"{name}(θ; {self.text(parts[1])}): the data must be x or x_i")
             return at_point(point)
+        if self.s.one_observation and KNOWN_OBJECTS.get(name.lstrip("\\"), None) is not None and \
+                KNOWN_OBJECTS[name.lstrip("\\")].kind == "log-likelihood":
+            return at_point(self.s.x)                    # no sample in the text: the one observation's
         # ℓ(θ) means the log-likelihood of data left implicit: a function of x too, so that E[·] and Var[·]
         # of it are never taken for those of a constant
         return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
@@ -1127,10 +1193,32 @@ class _Parser:
 
     def _entry(self, tokens: list[Token]) -> tuple[sp.Symbol, sp.Symbol] | None:
         """Two parameter names (``\\mu\\sigma``, ``\\mu \\mu``): the entry they name, else None."""
-        names = [self.s.names.get(key(t.text)) for t in tokens if t.kind in ("letter", "command")]
+        names = [self.s.theta[self.s.indices[t.text]] if t.text in self.s.indices else self.s.names.get(key(t.text))
+                 for t in tokens if t.kind in ("letter", "command")]
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
+
+
+def _bare(name: str) -> str:
+    """A data letter without its style: ``\\mathbf{y}`` and ``\\boldsymbol{Y}`` are y and Y."""
+    return re.sub(r"^\\(?:mathbf|boldsymbol|bm)\s*\{?\s*([A-Za-z])\s*\}?$", r"\1", name.strip())
+
+
+#: The density written at a point (p(y|θ), f(Y;θ), 𝐲 in bold): the letter is group 1.
+DENSITY_AT = r"(?<![A-Za-z\\])[pf]\s*\(\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:\||\\mid|;)"
+#: A definition of the log-likelihood at one observation: ℓ(θ; x) = … (group 1 the name).
+DEFINED_AT_X = r"^\s*\\?(ell|l)\s*\([^;|()]*;\s*x\s*\)\s*$"
+
+
+def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
+    """What the whole text says about its names: the data letter when it is not x (p(y|θ) and no x
+    anywhere: y, Y, 𝐲 are the data), and the log-likelihoods it defines at x (ℓ(μ; x) = …)."""
+    sides = [latex_text(side) for side in sides]
+    letters = {m.group(1) for side in sides for m in re.finditer(DENSITY_AT, side)}
+    if setting.generic and letters and letters <= {"y", "Y"}:
+        setting.data_aliases = frozenset({"y", "Y"})
+    setting.defined_at_x = frozenset(m.group(1) for left in lefts if (m := re.match(DEFINED_AT_X, latex_text(left))))
 
 
 def _generic(name: str) -> bool:

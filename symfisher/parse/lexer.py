@@ -35,6 +35,26 @@ SUBSCRIPTS: dict[str, str] = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌�
 MAX_LENGTH = 20_000
 
 
+def latex_text(source: str) -> str:
+    """The text with every Unicode character of the tables above written as its LaTeX (for the checks that
+    read a whole text with regular expressions: θᵢ is \\theta_{i}, ∇ is \\nabla)."""
+    out, i = [], 0
+    while i < len(source):
+        ch = source[i]
+        if ch in SUPERSCRIPTS or ch in SUBSCRIPTS:
+            table, mark = (SUPERSCRIPTS, "^") if ch in SUPERSCRIPTS else (SUBSCRIPTS, "_")
+            j = i
+            while j < len(source) and source[j] in table:
+                j += 1
+            out.append(mark + "{" + "".join(table[c] for c in source[i:j]) + "}")
+            i = j
+            continue
+        alias = UNICODE_ALIASES.get(ch)
+        out.append(ch if alias is None else alias + (" " if alias[-1].isalpha() else ""))
+        i += 1
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Token:
     """One lexical unit of LaTeX.
