@@ -10,6 +10,7 @@ model's, and expectations go through the expectation engine.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -24,6 +25,7 @@ import sympy as sp
 from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
+from symfisher.check.macros import definitions, expand
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting,
                                       entrywise_only, index_letters, one_observation, read, text_setting,
@@ -156,28 +158,36 @@ def check(text: str) -> Report:
         CheckError: unreadable input (unterminated math, bad front matter, a bad model).
     """
     matter, steps = links(text)
+    # the document's own macros (\newcommand{\bt}{\boldsymbol{\theta}}) are read expanded; the report keeps
+    # the author's text
+    macros = definitions(text)
+    if macros:
+        originals = steps
+        steps = [dataclasses.replace(link, lhs=expand(link.lhs, macros), rhs=expand(link.rhs, macros))
+                 for link in steps]
     model_data = (matter or {}).get("model")
     if model_data is not None:
         setting, rewriter, numeric = _concrete(model_data)
-        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [l.lhs for l in steps])
+        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
         kind = "concrete"
+        results = [StepResult(link, _certain_shape(link, True, _judge(link, setting, rewriter, numeric)))
+                   for link in steps]
     else:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
         entrywise = entrywise_only([f"{link.lhs} {link.rhs}" for link in steps])
         setting = abstract_setting(2 if vector_parameter(text) and not entrywise else 1)
         setting.one_observation = one_observation([side for link in steps for side in (link.lhs, link.rhs)])
-        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [l.lhs for l in steps])
+        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
         indexed = _IndexedJudge(setting.one_observation, setting.data_aliases, setting.defined_at_x)
-        return Report(tuple(StepResult(link, _certain_shape(link, False, indexed(link) if index_letters(
-                                       f"{link.lhs} {link.rhs}") and not link.unread and link.relation == "="
-                                       else _judge(link, setting, rewriter, numeric)))
-                            for link in steps), kind, text, tuple(unread_displays(text)))
-    return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
-                                                        _judge(link, setting, rewriter, numeric)))
-                        for link in steps), kind, text,
-                  tuple(unread_displays(text)))
+        results = [StepResult(link, _certain_shape(link, False, indexed(link) if index_letters(
+                              f"{link.lhs} {link.rhs}") and not link.unread and link.relation == "="
+                              else _judge(link, setting, rewriter, numeric)))
+                   for link in steps]
+    if macros:
+        results = [StepResult(original, result.verdict) for original, result in zip(originals, results)]
+    return Report(tuple(results), kind, text, tuple(unread_displays(text)))
 
 
 class _IndexedJudge:
@@ -216,7 +226,24 @@ class _IndexedJudge:
                                         f"(θ of length 2): " + "; ".join(RULES[r] for r in rules))
 
 
+#: A step that writes the random variable as Y and no x or X: Y is the data (Var(Y) = E[Y²] − E[Y]²).
+_DATA_Y = r"(?<![A-Za-z\\])Y(?![A-Za-z])"
+_DATA_X = r"(?<![A-Za-z\\])[xX](?![A-Za-z])"
+
+
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    text = f"{link.lhs} {link.rhs}"
+    if setting.generic and re.search(_DATA_Y, text) and not re.search(_DATA_X, text) and "Y" not in setting.names:
+        aliases = setting.data_aliases
+        setting.data_aliases = aliases | {"Y"}
+        try:
+            return _judge_read(link, setting, rewriter, numeric)
+        finally:
+            setting.data_aliases = aliases
+    return _judge_read(link, setting, rewriter, numeric)
+
+
+def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
     if link.unread:
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":

@@ -362,7 +362,7 @@ class _Parser:
         if tok is None:
             return False
         if tok.text in ("+", "-", ")", "]", "}", r"\right", "|", "=", ",", "&", r"\}", r"\rangle", r"\rbrack", "/",
-                        ";", r"\mid"):
+                        ";", r"\mid", r"\middle"):
             return False
         return not (tok.kind == "letter" and tok.text == "d" and self._is_differential())
 
@@ -481,6 +481,13 @@ class _Parser:
         return sp.sqrt(scalar(self.sub(self.group()), "a square root"))
 
     def nabla(self, _: str):
+        if self.at("^"):                               # ∇²_θ f: the Hessian (∇² is not the Laplacian here)
+            self.take("^")
+            if self._order(self.group()) != 2:
+                raise NotationError("∇ to a power other than 2 is not read")
+            if self.gradient_variables() != self.s.theta:
+                raise NotationError("∇² with respect to part of the parameters is not read")
+            return self.hessian(self.postfix())
         variables = self.gradient_variables()
         pending = self.pending_transpose
         value = self.gradient(self.postfix(), variables)
@@ -624,7 +631,8 @@ class _Parser:
 
     def variables(self, tokens: list[Token]) -> tuple[sp.Symbol, ...]:
         name = self.text(tokens)
-        if name in (r"\theta", r"\boldsymbol{\theta}", r"\boldsymbol\theta"):
+        if name in (r"\theta", r"\boldsymbol{\theta}", r"\boldsymbol\theta") or \
+                key(name) in ("boldsymboltheta", "mathbftheta", "bmtheta"):     # \boldsymbol {\theta } spaced
             return self.s.theta
         value = self.s.names.get(key(name))
         if isinstance(value, sp.Symbol) and value in self.s.theta:
@@ -760,6 +768,11 @@ class _Parser:
             out += [self.variables(group)] * power
         return out
 
+    def _model_measure(self) -> bool:
+        """d P at the current token: the model's distribution P (abstract setting, P not declared)."""
+        nxt = self.peek(1)
+        return nxt is not None and nxt.text == "P" and self.s.generic and "P" not in self.s.names
+
     def _is_differential(self) -> bool:
         nxt = self.peek(1)
         return nxt is not None and nxt.text == self.s.x.name
@@ -787,14 +800,26 @@ class _Parser:
                 depth -= 1
             if depth == 0 and tok.text == "d" and self._is_differential():
                 break
+            if depth == 0 and tok.text == "d" and self._model_measure():
+                break
             if depth == 0 and tok.text == r"\mathrm" and self.peek(1) and self.peek(1).text == "{" \
                     and self.peek(2) and self.peek(2).text == "d":
                 self.t[self.i:self.i + 4] = [Token("letter", "d", tok.pos)]
                 continue
             self.i += 1
         body = self.t[start:self.i]
+        measure = self._model_measure()
         self.i += 2                                   # d x
         value = self.sub(body) if body else sp.S.One
+        if measure:
+            # ∫ g dP(x|θ), ∫ dP: against the model's distribution, i.e. ∫ g p(x|θ) dx
+            if self.at("("):
+                inside = self._parenthesized() or []
+                parts = self._split(inside, ("|", r"\mid", ";"))
+                if self._point(parts[0]) is None:
+                    raise NotationError(f"dP({self.text(inside)}): the point must be {self.s.x.name}")
+                self.i += len(inside) + 2
+            value = mul(value, self.s.density(self.s.x))
         if lower is not None and (lower, upper) != (-sp.oo, sp.oo) and (lower, upper) != (self.s.lower, self.s.upper):
             raise NotationError("integrals over other limits than the support are not checked")
         return elementwise(value, lambda g: sp.Integral(g, self.s.x))
@@ -956,7 +981,13 @@ class _Parser:
             return self.s.sample()
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
+        if self.s.generic and _bare(full) in self.s.data_aliases and self.s.x.name == "x":
+            return self.s.x                                  # Y, y: the data, when the text names it so
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
+        if self.s.generic and not styled and obj is None and len(full) == 1 and full.isupper() and full.isascii():
+            # E[Y²] = E[Y]² holds for a constant Y only: a capital letter is a random variable, never a constant
+            raise NotationError(f"{_quote(full)}: a capital letter is a random variable; read are X (and Y when "
+                                "the step writes no x) as the data")
         if self.s.generic and not styled and obj is None and _generic(full):
             if not full.startswith("\\") and self.at("(", r"\left"):
                 # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
@@ -1053,8 +1084,14 @@ class _Parser:
             single = True
             self.take("_")
             entries = [self.s.theta.index(self.variables(self.group())[0])]
-        self.take("(")
-        point = self.point()
+        inside = self._parenthesized()
+        parts = self._split(inside or [], (";", "|", r"\mid", ","))
+        if len(parts) == 2 and self._is_parameters(parts[0]) and self._point(parts[1]) is not None:
+            point = self._point(parts[1])              # s(θ; X): the parameters first, then the data
+            self.i += len(inside) + 2
+        else:
+            self.take("(")
+            point = self.point()
         if self.at("_"):                           # s(x|θ)_{m×1}
             self.take("_")
             self.group()
@@ -1164,6 +1201,10 @@ class _Parser:
     def _function_of_parameters(self, name: str, parts: list[list[Token]], at_point):
         """name(θ; x) = at_point(x); name(θ) an unknown function of θ (so only identities for every such
         function are proved, and none is refuted)."""
+        if len(parts) == 1:
+            commas = self._split(parts[0], (",",))
+            if len(commas) == 2 and self._is_parameters(commas[0]) and self._point(commas[1]) is not None:
+                parts = commas                              # L(θ, X): the parameter, then the data (not θ₁, θ₂)
         if not self._is_parameters(parts[0]) or len(parts) > 2:
             raise NotationError(f"{name}({self.text(parts[0])}…): read as a function of the parameters only")
         inside = [t for part in parts for t in part]

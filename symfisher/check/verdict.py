@@ -124,7 +124,12 @@ class Rewriter:
         def split(body, make, unit):
             total = sp.S.Zero
             for term in sp.Add.make_args(sp.expand(body)):
-                coefficient, part = term.as_independent(x, as_Add=False)
+                # 𝔼[h] and ∫ h dx inside a term are numbers (their x is bound): constants, like E[Y] in
+                # 𝔼[Y·𝔼[Y]] = 𝔼[Y]², though SymPy sees an x in them
+                numbers = {a: sp.Dummy() for a in term.atoms(Expect, sp.Integral)}
+                coefficient, part = term.xreplace(numbers).as_independent(x, as_Add=False)
+                back = {d: a for a, d in numbers.items()}
+                coefficient, part = coefficient.xreplace(back), part.xreplace(back)
                 total += coefficient * (unit if part == 1 and unit is not None else make(part))
             return total
         e = e.replace(lambda a: isinstance(a, sp.Integral) and len(a.limits) == 1,
