@@ -270,3 +270,58 @@ class TestMeasuresAndHessians:
     ])
     def test_seeded(self, body):
         assert verdicts(body) == ["refuted"]
+
+
+class TestMisprintsAndBareOperators:
+    """∂²/∂²λ and δ/δθ read as the derivative (and said so in the reason); 𝔼 g without brackets on one
+    factor; 𝔼_{X∼p_θ}."""
+
+    @pytest.mark.parametrize("body", [
+        r"$$\frac{\partial^2}{\partial^2 \theta} \log p(x|\theta) = \frac{\partial^2}{\partial\theta^2} \log p(x|\theta)$$",
+        r"$$I(\theta) = -E[\frac{\delta^2}{\delta^2 \theta} \log f(X|\theta)]$$",
+        r"$$E[\frac{\delta}{\delta\theta} \log f(X|\theta)] = 0$$",
+    ])
+    def test_misprints_read_and_said(self, body):
+        step = check(body).steps[0].verdict
+        assert step.verdict == "proved" and "(read " in step.reason
+
+    def test_misprint_seeded(self):
+        assert verdicts(r"$$I(\theta) = E[\frac{\delta^2}{\delta^2 \theta} \log f(X|\theta)]$$") == ["refuted"]
+
+    @pytest.mark.parametrize("body, expected", [
+        (r"$$I(\theta) = -\mathbb{E} l''(\theta)$$", "proved"),
+        (r"$$I(\theta) = \mathbb{E} l''(\theta)$$", "refuted"),
+        (r"$$E\frac{\partial}{\partial\theta}\log f(X|\theta) = 0$$", "proved"),
+        (r"$$E\frac{\partial}{\partial\theta}\log f(X|\theta) = 1$$", "refuted"),
+        (r"$$\mathbb{E} X X = \mathbb{E}[X^2]$$", "unknown"),        # reach before a product: not certain
+        (r"$$I(\theta) = \mathbb{E}_{X\sim p_\theta}[(\frac{\partial}{\partial\theta}\log p(X|\theta))^2]$$", "proved"),
+        (r"$$I(\theta) = \mathbb{E}_{X\sim q_\theta}[(\frac{\partial}{\partial\theta}\log p(X|\theta))^2]$$", "unknown"),
+    ])
+    def test_bare_and_subscripted_expectations(self, body, expected):
+        assert verdicts(body) == [expected]
+
+
+class TestDefinitionSteps:
+    """A step whose left side is a new name applied to arguments defines it (z(X,θ) = ∂/∂θ log f(X|θ)):
+    reported as a definition, and later steps read the name as its right side (myaiba's z)."""
+
+    DEFINE = r"$$z(X,\theta) = \frac{\partial}{\partial\theta}\log f(X|\theta)$$" "\n"
+
+    def test_definition_and_uses(self):
+        body = self.DEFINE + (r"$$I(\theta) = \text{Var}_\theta[z(X,\theta)] = "
+                              r"-\mathbb{E}_\theta[\frac{\partial}{\partial\theta} z(X,\theta)]$$")
+        report = check(body)
+        assert [s.verdict.verdict for s in report.steps] == ["proved", "proved", "proved"]
+        assert report.steps[0].verdict.rules == ("definition-new-name",)
+
+    def test_seeded_use(self):
+        body = self.DEFINE + r"$$I(\theta) = \mathbb{E}_\theta[\frac{\partial}{\partial\theta} z(X,\theta)]$$"
+        assert verdicts(body) == ["proved", "refuted"]
+
+    @pytest.mark.parametrize("body", [
+        "Let $g$ be the standard normal density.\n$$g(x) = e^{-x^2}$$",          # named in prose before
+        r"$$g(x) = x^2 + g(x)$$",                                                # uses itself
+        r"$$T(X) = 2X$$" "\n" r"$$T(2X) = 2T(X)$$",                              # used at other arguments
+    ])
+    def test_not_definitions(self, body):
+        assert verdicts(body)[-1] == "unknown"

@@ -28,7 +28,8 @@ from sympy.core.function import AppliedUndef
 from symfisher.check.macros import definitions, expand
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting,
-                                      entrywise_only, index_letters, one_observation, read, text_setting,
+                                      definition, entrywise_only, index_letters, one_observation, read,
+                                      text_setting,
                                       vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
@@ -170,7 +171,8 @@ def check(text: str) -> Report:
         setting, rewriter, numeric = _concrete(model_data)
         text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
         kind = "concrete"
-        results = [StepResult(link, _certain_shape(link, True, _judge(link, setting, rewriter, numeric)))
+        results = [StepResult(link, _defined(link, steps, setting, text) or
+                              _certain_shape(link, True, _judge(link, setting, rewriter, numeric)))
                    for link in steps]
     else:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
@@ -181,13 +183,30 @@ def check(text: str) -> Report:
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
         indexed = _IndexedJudge(setting.one_observation, setting.data_aliases, setting.defined_at_x)
-        results = [StepResult(link, _certain_shape(link, False, indexed(link) if index_letters(
-                              f"{link.lhs} {link.rhs}") and not link.unread and link.relation == "="
-                              else _judge(link, setting, rewriter, numeric)))
-                   for link in steps]
+        indexed.setting.defined = setting.defined          # one set of the text's definitions
+        results = []
+        for link in steps:
+            entrywise_step = index_letters(f"{link.lhs} {link.rhs}") and not link.unread and link.relation == "="
+            results.append(StepResult(link, _defined(link, steps, setting, text) or _certain_shape(
+                link, False, indexed(link) if entrywise_step else _judge(link, setting, rewriter, numeric))))
     if macros:
         results = [StepResult(original, result.verdict) for original, result in zip(originals, results)]
     return Report(tuple(results), kind, text, tuple(unread_displays(text)))
+
+
+def _defined(link: Link, steps: list[Link], setting: Setting, text: str) -> Verdict | None:
+    """The verdict of a step that defines a new name (z(X, θ) = ∂/∂θ log f(X|θ)), which later steps read as
+    its right side; None for any other step. Steps are read in order, so only earlier steps count."""
+    if link.unread or link.relation != "=":
+        return None
+    # what comes before: the earlier steps, and the text above the step's line (prose may already say what
+    # the name is, "let g be the density of N(0, 1)": then the step is a claim about g, not its definition)
+    earlier = [side for other in steps[:steps.index(link)] for side in (other.lhs, other.rhs)]
+    earlier.append("\n".join(text.splitlines()[:max(link.line - 1, 0)]))
+    name = definition(link.lhs, link.rhs, earlier, setting)
+    if name is None:
+        return None
+    return Verdict("proved", ("definition-new-name",), f"{RULES['definition-new-name']} ({name})")
 
 
 class _IndexedJudge:
@@ -232,6 +251,15 @@ _DATA_X = r"(?<![A-Za-z\\])[xX](?![A-Za-z])"
 
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    setting.readings = []
+    verdict = _judge_data(link, setting, rewriter, numeric)
+    if setting.readings:
+        said = "; ".join(dict.fromkeys(setting.readings))
+        verdict = Verdict(verdict.verdict, verdict.rules, f"{verdict.reason} (read {said})")
+    return verdict
+
+
+def _judge_data(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
     text = f"{link.lhs} {link.rhs}"
     if setting.generic and re.search(_DATA_Y, text) and not re.search(_DATA_X, text) and "Y" not in setting.names:
         aliases = setting.data_aliases

@@ -133,6 +133,10 @@ class Setting:
     indices: dict[str, int] = field(default_factory=dict)
     # abstract setting: other spellings of the data variable x (y, Y, 𝐲 when the text writes no x at all)
     data_aliases: frozenset[str] = frozenset()
+    # names the text defines by a step (z(X,θ) = …): name -> (its arguments as a key, the right side's LaTeX)
+    defined: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # how the step being read was read where the author's writing is a misprint (said in the verdict)
+    readings: list[str] = field(default_factory=list)
     # log-likelihood names the text defines at one observation (ℓ(μ; x) = …): written bare, they are log p(x|θ)
     defined_at_x: frozenset[str] = frozenset()
 
@@ -667,6 +671,13 @@ class _Parser:
             top = [Token("command", r"\partial", top[0].pos), *top[1:]]
             bottom = [Token("command", r"\partial", t.pos) if t.kind == "letter" and t.text == "d" else t
                       for t in bottom]
+        if top and bottom and top[0].text == r"\delta" and bottom[0].text == r"\delta" and \
+                "delta" not in self.s.names and all(t.text in (r"\delta", "^", "{", "}") or t.kind == "digits"
+                                                    for t in top):
+            # δ/δθ, δ²/δθ²: nothing but a derivative can be meant by a δ alone over δθ
+            self.s.readings.append("δ/δθ as the derivative ∂/∂θ")
+            top = [Token("command", r"\partial", t.pos) if t.text == r"\delta" else t for t in top]
+            bottom = [Token("command", r"\partial", t.pos) if t.text == r"\delta" else t for t in bottom]
         if top and top[0].text == r"\partial":
             rest, order = top[1:], 1
             if rest and rest[0].text == "^":
@@ -765,6 +776,11 @@ class _Parser:
             power = 1
             if len(group) >= 2 and group[-2].text == "^":
                 power, group = self._order(group[-1:]), group[:-2]
+            elif len(group) >= 3 and group[0].text == "^":
+                # ∂^2/∂^2λ, a common misprint of ∂²/∂λ²: the power on ∂ can mean nothing else
+                power, group = self._order(group[1:2]), group[2:]
+                self.s.readings.append(f"∂^{power}/∂^{power}{self.text(group)} (a misprint) as "
+                                       f"∂^{power}/∂{self.text(group)}^{power}")
             out += [self.variables(group)] * power
         return out
 
@@ -845,6 +861,14 @@ class _Parser:
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
         self.measure()
         parenthesized = self.at("(") or (self.at(r"\left") and self.peek(1) is not None and self.peek(1).text == "(")
+        if not self.at("[", "(", r"\left"):
+            # 𝔼 l''(θ), E\frac{X}{λ²}: E applies to the one factor that follows; before a product its reach
+            # is not certain
+            value = self.postfix()
+            if self.starts_factor() or self.at(r"\cdot", r"\times", "*", "/"):
+                raise NotationError("E written without brackets before a product: its reach is ambiguous "
+                                    "(write brackets)")
+            return value if isinstance(value, Zero) else elementwise(value, Expect)
         value = self.bracketed()
         if parenthesized and self.at("^"):
             # E(X − μ)² is E[(X − μ)²] in many textbooks and (E[X − μ])² in others
@@ -865,6 +889,9 @@ class _Parser:
         if given and (given.group("data") in "xX" or given.group("data") in self.s.data_aliases) and \
                 set(given.group("at").split(",")) <= parameters:
             return                                   # 𝔼_{X|θ}, 𝔼_{𝐘|θ}: the data under the model at θ
+        sampled = re.fullmatch(r"[xX](sim|∼)[pfP]_(?P<at>.*)", name)     # 𝔼_{X∼p_θ}
+        if sampled and set(sampled.group("at").split(",")) <= parameters:
+            return
         at_model = re.fullmatch(r"([xX](sim|∼))?[pf]\([xX](\||mid|;)(?P<at>.*)\)", name)
         if name in parameters | {"p", "f", "X", "x", "P"} or (
                 at_model and set(at_model.group("at").split(",")) <= parameters):
@@ -971,6 +998,8 @@ class _Parser:
             if not styled and "theta" in self.s.names:
                 return self.s.names["theta"]                  # a declared θ is a scalar parameter
             return _scalarize(sp.ImmutableMatrix(self.s.theta))
+        if not styled and obj is None and name in self.s.defined and self.at("("):
+            return self.defined_application(name)
         full = name
         if self.at("_"):
             self.take("_")
@@ -996,6 +1025,16 @@ class _Parser:
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
         raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def defined_application(self, name: str):
+        """z(X, θ) after a step defined it (z(X, θ) = ∂/∂θ log f(X|θ)): its definition's right side, when it
+        is applied to the same arguments (another argument would need a substitution: not read)."""
+        arguments, body = self.s.defined[name]
+        inside = self._parenthesized() or []
+        if key(self.text(inside)) != arguments:
+            raise NotationError(f"{_quote(name)} is defined at ({arguments}), not at ({self.text(inside)})")
+        self.i += len(inside) + 2
+        return self.sub([t for t in tokenize(body, "step") if t.kind != "space" and t.text not in SKIP])
 
     def _declared(self, name: str) -> bool:
         return key(name) in self.s.names
@@ -1222,7 +1261,7 @@ class _Parser:
         return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
 
     def expectation_application(self, name: str, prefix: str):
-        if self._declared(name) or not self.at("[", "(", "_", r"\left"):
+        if self._declared(name) or not self.at("[", "(", "_", r"\left", *BARE_EXPECTATION):
             return None
         return self.expectation()
 
@@ -1239,6 +1278,38 @@ class _Parser:
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
+
+
+#: A step whose left side is a name applied to arguments: name (group 1), arguments (group 2).
+DEFINITION = r"^\s*([A-Za-z]|\\[A-Za-z]+)\s*\(([^()]*)\)\s*$"
+
+
+def definition(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str | None:
+    """The name a step defines, if it is one: its left side is a name applied to arguments that no earlier
+    step writes, that is no known object, declared symbol or special function, and its right side does not
+    use the name. The step then holds by definition, and later uses of the name mean its right side."""
+    from symfisher.parse.notation import FUNCTIONS  # noqa: PLC0415 - the special functions' table
+
+    match = re.match(DEFINITION, latex_text(lhs))
+    if match is None:
+        return None
+    name = match.group(1)
+    bare = name.lstrip("\\")
+    if bare in KNOWN_OBJECTS or key(name) in setting.names or bare in FUNCTIONS or bare in ("d", "e", "exp", "log",
+                                                                                           "ln", "Var", "Cov"):
+        return None
+    if name.startswith("\\") and bare not in GREEK:
+        return None
+    used = re.compile(re.escape(name) + (r"(?![A-Za-z])" if name.startswith("\\") else r"(?![A-Za-z])"))
+    if any(re.search((r"(?<![A-Za-z\\])" if not name.startswith("\\") else "") + used.pattern, latex_text(text))
+           for text in [*earlier, rhs]):
+        return None
+    setting.defined[name] = (key(match.group(2)), rhs)
+    return name
+
+
+#: What may follow a bare E (no bracket) for it to be the expectation of that one factor: a fraction.
+BARE_EXPECTATION: tuple[str, ...] = (r"\frac", r"\dfrac", r"\tfrac")
 
 
 def _bare(name: str) -> str:

@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
+    "definition-new-name": "a definition: the step gives a new name (applied to its arguments) the meaning of its "
+                           "right side, which later steps use",
 }
 
 TOLERANCE = 1e-6
