@@ -235,6 +235,22 @@ class TestDocumentMacros:
         assert expand(r"\newcommand{\g}[2][1]{#1+#2} \g{x} \g[3]{y}").endswith("1+x 3+y")
         assert expand(r"\newcommand{\u}{\mathbf{u}} \usepackage \u") .endswith(r"\usepackage \mathbf{u}")
 
+    def test_hostile_definitions_stop_at_the_limits(self):
+        import time  # noqa: PLC0415
+
+        from symfisher.check.macros import expand  # noqa: PLC0415
+
+        letters = "abcdefghij"
+        bomb = r"\newcommand{\ma}{xxxxxxxxxx}" + "".join(
+            r"\newcommand{\m%s}{%s}" % (letters[k + 1], (r"\m%s" % letters[k]) * 10) for k in range(9))
+        start = time.monotonic()
+        assert expand(bomb + r"$$\mj = 1$$").endswith(r"$$\mj = 1$$")          # 10¹⁰ characters: not expanded
+        assert expand(r"\newcommand{\q}[1]{\q{#1}}\q{a}").endswith(r"\q{a}")   # endless: not expanded
+        nested = r"\def\x#1{#1#1}" + r"\x{" * 2000 + "a" + "}" * 2000
+        assert len(expand(nested)) < 4 * len(nested) + 20_001
+        assert time.monotonic() - start < 5
+        assert verdicts(bomb + r"$$\mj = 1$$") == ["unknown"]
+
     def test_expanded_steps(self):
         body = self.PREAMBLE + (
             r"\[ -\int \nabla_{\bt} \frac{\nabla_{\bt} \lik{x}}{\lik{x}} dP(x|\bt) = -\int \frac{\nabla^2_{\bt} "

@@ -79,7 +79,8 @@ def one_observation(sides: list[str]) -> bool:
 #: Generic indices written on θ or on an entry of the information (θᵢ, ∂/∂θ_j, I_{ij}, I(θ)_{ij}): each
 #: regular expression captures the index letters. A step that writes them is checked entrywise.
 GENERIC_INDICES: tuple[str, ...] = (r"\\theta\s*_\s*\{?\s*([ijkl])(?![a-zA-Z])",
-                                    r"(?:\bI|\bF|\\mathcal\s*\{I\})\s*(?:\([^()]*\))?\s*_\s*\{\s*([ijkl])\s*([ijkl])\s*\}")
+                                    r"(?:\bI|\bF|\\mathcal\s*\{I\})\s*(?:\([^()]*\))?"
+                                    r"\s*_\s*\{\s*([ijkl])\s*([ijkl])\s*\}")
 
 
 def index_letters(text: str) -> list[str]:
@@ -1300,9 +1301,9 @@ def definition(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str 
         return None
     if name.startswith("\\") and bare not in GREEK:
         return None
-    used = re.compile(re.escape(name) + (r"(?![A-Za-z])" if name.startswith("\\") else r"(?![A-Za-z])"))
-    if any(re.search((r"(?<![A-Za-z\\])" if not name.startswith("\\") else "") + used.pattern, latex_text(text))
-           for text in [*earlier, rhs]):
+    # the name as a word of its own (g, not the g of \log; \phi, not \phix)
+    used = (r"(?<![A-Za-z\\])" if not name.startswith("\\") else "") + re.escape(name) + r"(?![A-Za-z])"
+    if any(re.search(used, latex_text(text)) for text in [*earlier, rhs]):
         return None
     setting.defined[name] = (key(match.group(2)), rhs)
     return name
