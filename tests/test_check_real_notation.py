@@ -337,7 +337,9 @@ class TestDefinitionSteps:
     @pytest.mark.parametrize("body", [
         "Let $g$ be the standard normal density.\n$$g(x) = e^{-x^2}$$",          # named in prose before
         r"$$g(x) = x^2 + g(x)$$",                                                # uses itself
-        r"$$T(X) = 2X$$" "\n" r"$$T(2X) = 2T(X)$$",                              # used at other arguments
+        r"$$T(X) = \log X$$" "\n" r"$$T(2X) = 2T(X)$$",                         # used at other arguments
+        r"$$M(t) = e^{\lambda(e^t - 1)}$$",                                       # a closed form: a result
+        r"$$P(X = 0) = e^{-2\lambda}$$",                                          # a probability
     ])
     def test_not_definitions(self, body):
         assert verdicts(body)[-1] == "unknown"

@@ -1285,6 +1285,12 @@ class _Parser:
 DEFINITION = r"^\s*([A-Za-z]|\\[A-Za-z]+)\s*\(([^()]*)\)\s*$"
 
 
+#: What the right side of a definition is made of: the theory's objects (∂, ∇, ∫, log, 𝔼, Var, p, f, L, ℓ).
+#: A new name equated to a closed form (M(t) = e^{λ(eᵗ−1)}) is a result to check, not a definition.
+DEFINING = (r"\\partial|\\nabla|\\int|\\log|\\ln|\\ell|\\mathbb\s*\{E\}|\\frac\s*\{\s*d|"
+            r"(?<![A-Za-z\\])(?:E|Var|Cov|var|log|ln)\s*[\[(_{]|(?<![A-Za-z\\])[pfLs]\s*\(")
+
+
 def definition(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str | None:
     """The name a step defines, if it is one: its left side is a name applied to arguments that no earlier
     step writes, that is no known object, declared symbol or special function, and its right side does not
@@ -1292,12 +1298,12 @@ def definition(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str 
     from symfisher.parse.notation import FUNCTIONS  # noqa: PLC0415 - the special functions' table
 
     match = re.match(DEFINITION, latex_text(lhs))
-    if match is None:
+    if match is None or re.search(r"[=<>]", match.group(2)) or not re.search(DEFINING, latex_text(rhs)):
         return None
     name = match.group(1)
     bare = name.lstrip("\\")
-    if bare in KNOWN_OBJECTS or key(name) in setting.names or bare in FUNCTIONS or bare in ("d", "e", "exp", "log",
-                                                                                           "ln", "Var", "Cov"):
+    if bare in KNOWN_OBJECTS or key(name) in setting.names or bare in FUNCTIONS or \
+            bare in ("d", "e", "exp", "log", "ln", "Var", "Cov", "P", "Pr", "Q"):   # P(X = 0): a probability
         return None
     if name.startswith("\\") and bare not in GREEK:
         return None
