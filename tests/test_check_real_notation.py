@@ -343,3 +343,26 @@ class TestDefinitionSteps:
     ])
     def test_not_definitions(self, body):
         assert verdicts(body)[-1] == "unknown"
+
+
+class TestInformationBesideN:
+    """I(θ) beside n may be the information of the n observations: refuted only when false either way
+    (eriktuck: I(λ) = −nE[∂²/∂²θ ln f(y|λ)], once the misprint ∂²/∂²θ is read)."""
+
+    POISSON = ("---\nmodel:\n  density: \\frac{\\lambda^x e^{-\\lambda}}{x!}\n  support: \\{0, 1, 2, \\dots\\}\n"
+               "  parameters: [\\lambda: positive]\n---\n")
+
+    def test_true_for_the_sample_is_unknown(self):
+        step = check(self.POISSON + r"$$I(\lambda) = -nE \Big[ \frac{\partial^2}{\partial^2 \lambda} "
+                                    r"\ln f(x|\lambda) \Big]$$").steps[0].verdict
+        assert step.verdict == "unknown" and "n observations" in step.reason
+
+    @pytest.mark.parametrize("body", [
+        r"$$I(\lambda) = \frac{n}{\lambda^2}$$",                  # false for one observation and for n
+        r"$$I(\theta) = n I(\theta)$$",
+    ])
+    def test_false_either_way_is_refuted(self, body):
+        assert verdicts(self.POISSON + body.replace(r"\theta", r"\lambda")) == ["refuted"]
+
+    def test_written_apart_is_judged(self):
+        assert verdicts(r"$$I_n(\theta) = I(\theta)$$") == ["refuted"]

@@ -26,6 +26,7 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.macros import definitions, expand
+from symfisher.parse.lexer import latex_text
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting,
                                       definition, entrywise_only, index_letters, one_observation, read,
@@ -252,7 +253,7 @@ _DATA_X = r"(?<![A-Za-z\\])[xX](?![A-Za-z])"
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
     setting.readings = []
-    verdict = _judge_data(link, setting, rewriter, numeric)
+    verdict = _certain_sample(link, _judge_data(link, setting, rewriter, numeric), setting, rewriter, numeric)
     if setting.readings:
         said = "; ".join(dict.fromkeys(setting.readings))
         verdict = Verdict(verdict.verdict, verdict.rules, f"{verdict.reason} (read {said})")
@@ -307,6 +308,37 @@ def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Ve
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
+
+
+#: The Fisher information written without the sample's subscript (I(θ), F, 𝓘(θ); not Iₙ, I_n, I_X), and n.
+_ONE_INFORMATION = r"(?<![A-Za-z\\])(?:I|F|\\mathcal\s*\{?I\}?)(?!\s*_\s*\{?\s*[nX])(?![A-Za-z])"
+_SAMPLE_SIZE = r"(?<![A-Za-z\\])n(?![a-z])"          # n, nE[…], nI(θ)
+_SAMPLE_INFORMATION = r"(?:I|F|\\mathcal\s*\{?I\}?)\s*_\s*\{?\s*n"   # Iₙ written: the author tells them apart
+
+
+def _certain_sample(link: Link, verdict: Verdict, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    """A counterexample stands only when the step is false whichever information its I(θ) is.
+
+    Many authors write I(θ) for the information of their n observations (I(λ) = −n𝔼[∂²/∂λ² log f] = n/λ);
+    read as the note's I(θ), of one observation, the step is off by the factor n. So a refuted step that
+    writes the information without a subscript and also writes n is judged again with I(θ) read as n I(θ):
+    refuted only when that reading is refuted too, else unknown with the reason.
+    """
+    if verdict.verdict != "refuted" or verdict.reason.startswith("shape:"):
+        return verdict
+    text = latex_text(f"{link.lhs} {link.rhs}")
+    if not (re.search(_ONE_INFORMATION, text) and re.search(_SAMPLE_SIZE, text)) or \
+            re.search(_SAMPLE_INFORMATION, text):
+        return verdict
+    setting.sample_information = True
+    try:
+        other = _judge_data(link, setting, rewriter, numeric)
+    finally:
+        setting.sample_information = False
+    if other.verdict == "refuted":
+        return verdict
+    return Verdict("unknown", reason=f"{verdict.reason}; but the step writes I beside n, and with I the information "
+                                     f"of the n observations it is {other.verdict} (write I_n): not refuted")
 
 
 def _certain_shape(link: Link, concrete: bool, verdict: Verdict) -> Verdict:

@@ -136,6 +136,8 @@ class Setting:
     data_aliases: frozenset[str] = frozenset()
     # names the text defines by a step (z(X,θ) = …): name -> (its arguments as a key, the right side's LaTeX)
     defined: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # I(θ) read as the information of the n observations, n I(θ) (to see whether a step is false either way)
+    sample_information: bool = False
     # how the step being read was read where the author's writing is a misprint (said in the verdict)
     readings: list[str] = field(default_factory=list)
     # log-likelihood names the text defines at one observation (ℓ(μ; x) = …): written bare, they are log p(x|θ)
@@ -1169,6 +1171,8 @@ class _Parser:
             self.i += len(inside) + 2
         elif name == "I" and not prefix and factor == 1:
             raise NotationError("I without its argument: write I(θ)")
+        if self.s.sample_information and factor == 1:
+            factor = self.s.sample_size                    # the other reading of an I(θ) beside n
         matrix = _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)),
                                                                           sp.Integer(max(j, k)))))
         return mul(factor, matrix)
