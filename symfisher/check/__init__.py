@@ -13,6 +13,7 @@ from __future__ import annotations
 import cmath
 import dataclasses
 import functools
+import itertools
 import math
 import re
 import sys
@@ -26,9 +27,13 @@ import sympy as sp
 from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
+from symfisher.check.macros import definitions, expand
+from symfisher.parse.lexer import latex_text
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, Setting, ShapeError,
-                                      Zero, abstract_setting, read, text_functions, text_points, vector_parameter)
+                                      Zero, abstract_setting, definition, entrywise_only, index_letters,
+                                      one_observation, read, text_functions, text_points, text_setting,
+                                      vector_parameter)
 from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality, judge_series,
                                      remainder_order)
 from symfisher.errors import CheckError, SymfisherError
@@ -173,25 +178,101 @@ def check(text: str) -> Report:
         CheckError: unreadable input (unterminated math, bad front matter, a bad model).
     """
     matter, steps = links(text)
+    # the document's own macros (\newcommand{\bt}{\boldsymbol{\theta}}) are read expanded; the report keeps
+    # the author's text
+    macros = definitions(text)
+    if macros:
+        originals = steps
+        steps = [dataclasses.replace(link, lhs=expand(link.lhs, macros), rhs=expand(link.rhs, macros))
+                 for link in steps]
     model_data = (matter or {}).get("model")
-    if model_data is not None:
-        setting, rewriter, numeric = _concrete(model_data, text)
-        kind = "concrete"
-    else:
-        # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
-        setting = abstract_setting(2 if vector_parameter(text) else 1)
-        setting.hypotheses = stated_hypotheses(text)
-        setting.functions = text_functions(text, setting)
-        setting.points = text_points(text, setting)
-        rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
-        kind = "abstract"
     judge_step = _judge
     if _information_ambiguous(text):
         judge_step = functools.partial(_judge_both_informations, text=text)
-    return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
-                                                        judge_step(link, setting, rewriter, numeric)))
-                        for link in steps), kind, text,
-                  tuple(unread_displays(text)))
+    if model_data is not None:
+        setting, rewriter, numeric = _concrete(model_data, text)
+        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
+        kind = "concrete"
+        results = [StepResult(link, _defined(link, steps, setting, text) or
+                              _certain_shape(link, True, judge_step(link, setting, rewriter, numeric)))
+                   for link in steps]
+    else:
+        # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
+        entrywise = entrywise_only([f"{link.lhs} {link.rhs}" for link in steps])
+        setting = abstract_setting(2 if vector_parameter(text) and not entrywise else 1)
+        setting.hypotheses = stated_hypotheses(text)
+        setting.functions = text_functions(text, setting)
+        setting.points = text_points(text, setting)
+        setting.one_observation = one_observation([side for link in steps for side in (link.lhs, link.rhs)])
+        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
+        rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
+        kind = "abstract"
+        indexed = _IndexedJudge(setting.one_observation, setting.data_aliases, setting.defined_at_x)
+        indexed.setting.defined = setting.defined          # one set of the text's definitions
+        results = []
+        for link in steps:
+            entrywise_step = index_letters(f"{link.lhs} {link.rhs}") and not link.unread and link.relation == "="
+            results.append(StepResult(link, _defined(link, steps, setting, text) or _certain_shape(
+                link, False, indexed(link) if entrywise_step else judge_step(link, setting, rewriter, numeric))))
+    if macros:
+        results = [StepResult(original, result.verdict) for original, result in zip(originals, results)]
+    return Report(tuple(results), kind, text, tuple(unread_displays(text)))
+
+
+def _defined(link: Link, steps: list[Link], setting: Setting, text: str) -> Verdict | None:
+    """The verdict of a step that defines a new name (z(X, θ) = ∂/∂θ log f(X|θ)), which later steps read as
+    its right side; None for any other step. Steps are read in order, so only earlier steps count."""
+    if link.unread or link.relation != "=":
+        return None
+    # what comes before: the earlier steps, and the text above the step's line (prose may already say what
+    # the name is, "let g be the density of N(0, 1)": then the step is a claim about g, not its definition)
+    earlier = [side for other in steps[:steps.index(link)] for side in (other.lhs, other.rhs)]
+    earlier.append("\n".join(text.splitlines()[:max(link.line - 1, 0)]))
+    name = definition(link.lhs, link.rhs, earlier, setting)
+    if name is None:
+        return None
+    return Verdict("proved", ("definition-new-name",), f"{RULES['definition-new-name']} ({name})")
+
+
+class _IndexedJudge:
+    """A step with generic indices (θᵢ, θⱼ, I_{ij}) in the abstract setting, checked entrywise.
+
+    θ has length 2 and the step is judged at every assignment of its index letters to 1, 2 (so i = j and
+    i ≠ j are both covered; the identities concern the entries θᵢ, θⱼ only, the others held fixed). Proved
+    when proved at every assignment, refuted when refuted at one (the assignment is named), else unknown.
+    """
+
+    def __init__(self, one: bool, aliases: frozenset[str], defined: frozenset[str]) -> None:
+        self.setting = abstract_setting(2)
+        self.setting.one_observation = one
+        self.setting.data_aliases, self.setting.defined_at_x = aliases, defined
+        self.rewriter, self.numeric = Rewriter(self.setting), _abstract_numeric(self.setting)
+
+    def __call__(self, link: Link) -> Verdict:
+        letters = index_letters(f"{link.lhs} {link.rhs}")
+        if len(letters) > 3:
+            return Verdict("unknown", reason="not read: more than three generic indices")
+        proved: list[Verdict] = []
+        for values in itertools.product(range(self.setting.m), repeat=len(letters)):
+            self.setting.indices = dict(zip(letters, values))
+            try:
+                verdict = _judge(link, self.setting, self.rewriter, self.numeric)
+            finally:
+                self.setting.indices = {}
+            where = ", ".join(f"{letter} = {value + 1}" for letter, value in zip(letters, values))
+            if verdict.verdict == "refuted":
+                return Verdict("refuted", verdict.rules, f"entry {where} (θ of length 2): {verdict.reason}")
+            if verdict.verdict != "proved":
+                return Verdict(verdict.verdict, verdict.rules, f"entry {where} (θ of length 2): {verdict.reason}")
+            proved.append(verdict)
+        rules = tuple(dict.fromkeys(r for v in proved for r in v.rules))
+        return Verdict("proved", rules, f"entrywise, at every assignment of the indices {', '.join(letters)} "
+                                        f"(θ of length 2): " + "; ".join(RULES[r] for r in rules))
+
+
+#: A step that writes the random variable as Y and no x or X: Y is the data (Var(Y) = E[Y²] − E[Y]²).
+_DATA_Y = r"(?<![A-Za-z\\])Y(?![A-Za-z])"
+_DATA_X = r"(?<![A-Za-z\\])[xX](?![A-Za-z])"
 
 
 # ---------------------------------------------------------------------------- one observation's information or the sample's
@@ -241,6 +322,27 @@ def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, n
 
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    setting.readings = []
+    verdict = _certain_sample(link, _judge_data(link, setting, rewriter, numeric), setting, rewriter, numeric)
+    if setting.readings:
+        said = "; ".join(dict.fromkeys(setting.readings))
+        verdict = Verdict(verdict.verdict, verdict.rules, f"{verdict.reason} (read {said})")
+    return verdict
+
+
+def _judge_data(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    text = f"{link.lhs} {link.rhs}"
+    if setting.generic and re.search(_DATA_Y, text) and not re.search(_DATA_X, text) and "Y" not in setting.names:
+        aliases = setting.data_aliases
+        setting.data_aliases = aliases | {"Y"}
+        try:
+            return _judge_read(link, setting, rewriter, numeric)
+        finally:
+            setting.data_aliases = aliases
+    return _judge_read(link, setting, rewriter, numeric)
+
+
+def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
     if link.unread:
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":
@@ -353,6 +455,35 @@ def _either_reading(link: Link, setting: Setting, rewriter: Rewriter, numeric) -
                                                    f"{first.reason}")
     return Verdict("unknown", reason=f"not read: {AMBIGUOUS_POWER} (the two readings do not give the same "
                                      f"verdict)")
+#: The Fisher information written without the sample's subscript (I(θ), F, 𝓘(θ); not Iₙ, I_n, I_X), and n.
+_ONE_INFORMATION = r"(?<![A-Za-z\\])(?:I|F|\\mathcal\s*\{?I\}?)(?!\s*_\s*\{?\s*[nX])(?![A-Za-z])"
+_SAMPLE_SIZE = r"(?<![A-Za-z\\])n(?![a-z])"          # n, nE[…], nI(θ)
+_SAMPLE_INFORMATION = r"(?:I|F|\\mathcal\s*\{?I\}?)\s*_\s*\{?\s*n"   # Iₙ written: the author tells them apart
+
+
+def _certain_sample(link: Link, verdict: Verdict, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    """A counterexample stands only when the step is false whichever information its I(θ) is.
+
+    Many authors write I(θ) for the information of their n observations (I(λ) = −n𝔼[∂²/∂λ² log f] = n/λ);
+    read as the note's I(θ), of one observation, the step is off by the factor n. So a refuted step that
+    writes the information without a subscript and also writes n is judged again with I(θ) read as n I(θ):
+    refuted only when that reading is refuted too, else unknown with the reason.
+    """
+    if verdict.verdict != "refuted" or verdict.reason.startswith("shape:"):
+        return verdict
+    text = latex_text(f"{link.lhs} {link.rhs}")
+    if not (re.search(_ONE_INFORMATION, text) and re.search(_SAMPLE_SIZE, text)) or \
+            re.search(_SAMPLE_INFORMATION, text):
+        return verdict
+    setting.sample_information = True
+    try:
+        other = _judge_data(link, setting, rewriter, numeric)
+    finally:
+        setting.sample_information = False
+    if other.verdict == "refuted":
+        return verdict
+    return Verdict("unknown", reason=f"{verdict.reason}; but the step writes I beside n, and with I the information "
+                                     f"of the n observations it is {other.verdict} (write I_n): not refuted")
 
 
 def _certain_shape(link: Link, concrete: bool, verdict: Verdict) -> Verdict:
@@ -544,6 +675,14 @@ def _quad(f: sp.Expr, x: sp.Symbol, lower: float = -np.inf, upper: float = np.in
     with np.errstate(all="ignore"), warnings.catch_warnings():   # far tails overflow; a bad value refutes nothing
         warnings.simplefilter("ignore")
         value, _ = scipy_integrate.quad(lambda t: float(np.real(fn(t))), lower, upper, limit=200)
+        # an integrand that does not vanish in a tail (∫ s² dx without the density) has no finite integral:
+        # quad returns a meaningless number then, so the value is the divergence itself
+        for end, sign in ((upper, 1.0), (lower, -1.0)):
+            if np.isinf(end):
+                tail = [float(np.real(fn(sign * t))) for t in (1e2, 1e3, 1e4)]
+                if all(np.isfinite(tail)) and (all(v >= 1e-3 for v in tail) or all(v <= -1e-3 for v in tail)) \
+                        and abs(tail[2]) >= abs(tail[0]):
+                    return math.copysign(math.inf, tail[0])
     return value
 
 

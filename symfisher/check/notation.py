@@ -20,11 +20,10 @@ from typing import Callable
 
 import sympy as sp
 
-from symfisher.parse.lexer import Token, tokenize
-from symfisher.parse.notation import (DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS, KNOWN_OBJECTS, SIZING,
-                                      STATISTICS, STYLE_PREFIX, VARIED, VECTOR_MARKERS, WHOLE_SUPPORT, WORDS,
-                                      known_object)
-from symfisher.parse.notation import BASE_MEASURES
+from symfisher.parse.lexer import Token, latex_text, tokenize
+from symfisher.parse.notation import (BASE_MEASURES, DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS,
+                                      KNOWN_OBJECTS, SIZING, STATISTICS, STYLE_PREFIX, VARIED, VECTOR_MARKERS,
+                                      WHOLE_SUPPORT, WORDS, known_object)
 
 
 class NotationError(Exception):
@@ -96,8 +95,43 @@ def _quote(text: str) -> str:
     return f"'{text}'"
 
 
+#: What shows a sample of several observations in a step: xᵢ, x_1, n, Σ, ∏ (a regular expression).
+SAMPLE_MARKS = r"_\s*\{?\s*[in1-9](?![a-zA-Z])|\\sum|\\prod|(?<![A-Za-z\\])n(?![A-Za-z])"
+
+
+def one_observation(sides: list[str]) -> bool:
+    """True when no side of any step writes a sample (then ℓ(θ) is log p(x|θ) of the one observation)."""
+    return not any(re.search(SAMPLE_MARKS, latex_text(side)) for side in sides)
+
+
+#: Generic indices written on θ or on an entry of the information (θᵢ, ∂/∂θ_j, I_{ij}, I(θ)_{ij}): each
+#: regular expression captures the index letters. A step that writes them is checked entrywise.
+GENERIC_INDICES: tuple[str, ...] = (r"\\theta\s*_\s*\{?\s*([ijkl])(?![a-zA-Z])",
+                                    r"(?:\bI|\bF|\\mathcal\s*\{I\})\s*(?:\([^()]*\))?"
+                                    r"\s*_\s*\{\s*([ijkl])\s*([ijkl])\s*\}")
+
+
+def index_letters(text: str) -> list[str]:
+    """The generic index letters a step writes (θᵢ, I_{ij}), in order of first appearance."""
+    text = latex_text(text)
+    found: list[str] = []
+    for pattern in GENERIC_INDICES:
+        for match in re.finditer(pattern, text):
+            found += [g for g in match.groups() if g and g not in found]
+    return found
+
+
+def entrywise_only(steps: list[str]) -> bool:
+    """True when θ is a vector in the steps only where they write generic indices (θᵢ, I_{ij}): the author
+    writes entries, so steps without an index are about a scalar θ, and steps with one are checked entrywise."""
+    indexed = [step for step in steps if index_letters(step)]
+    return bool(indexed) and not any(vector_parameter(step) for step in steps if not index_letters(step)) and \
+        not any(re.search(r"\\theta_\{?\s*[1-9]", latex_text(step)) for step in indexed)
+
+
 def vector_parameter(text: str) -> bool:
     """True when the text makes θ a vector (∇, ᵀ, bold θ, m×1, θ₁, a matrix); else θ is a scalar."""
+    text = latex_text(text)                         # ∇, θᵢ typed in Unicode count as well
     return any(re.search(pattern, text) for pattern in VECTOR_MARKERS.values())
 
 
@@ -143,6 +177,21 @@ class Setting:
     # E(g)^k: "" refuses it (ambiguous); "inside" reads E[g^k], "outside" E[g]^k (the checker tries both and
     # keeps a verdict only when the two readings agree)
     power_reading: str = ""
+    # abstract setting, a text that writes no sample (no xᵢ, n, Σ, ∏): ℓ(θ) is the log-likelihood of the
+    # one observation x, log p(x|θ) (I(θ) = Var[ℓ'(θ)])
+    one_observation: bool = False
+    # generic indices (θᵢ, I_{ij}) and the entry of θ each stands for in the assignment being checked
+    indices: dict[str, int] = field(default_factory=dict)
+    # abstract setting: other spellings of the data variable x (y, Y, 𝐲 when the text writes no x at all)
+    data_aliases: frozenset[str] = frozenset()
+    # names the text defines by a step (z(X,θ) = …): name -> (its arguments as a key, the right side's LaTeX)
+    defined: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # I(θ) read as the information of the n observations, n I(θ) (to see whether a step is false either way)
+    sample_information: bool = False
+    # how the step being read was read where the author's writing is a misprint (said in the verdict)
+    readings: list[str] = field(default_factory=list)
+    # log-likelihood names the text defines at one observation (ℓ(μ; x) = …): written bare, they are log p(x|θ)
+    defined_at_x: frozenset[str] = frozenset()
 
     @property
     def m(self) -> int:
@@ -382,7 +431,7 @@ class _Parser:
         if tok is None:
             return False
         if tok.text in ("+", "-", ")", "]", "}", r"\right", "|", "=", ",", "&", r"\}", r"\rangle", r"\rbrack", "/",
-                        ";", r"\mid"):
+                        ";", r"\mid", r"\middle"):
             return False
         return not (tok.kind == "letter" and tok.text == "d" and self._is_differential())
 
@@ -436,6 +485,13 @@ class _Parser:
                     if _is_matrix(value):
                         raise ShapeError(f"raises a {_shape(value)} to a power")
                     value = value ** scalar(power, "a power")
+            elif self.at("_") and _is_matrix(value) and self.s.indices:
+                # I(θ)_{ij}: the entry (i, j) of a matrix, for the assignment of the generic indices checked
+                self.take("_")
+                entry = [self.s.indices.get(t.text) for t in self.group() if t.kind != "space"]
+                if len(entry) != 2 or None in entry or value.shape[0] <= max(entry) or value.shape[1] <= max(entry):
+                    raise NotationError("an entry of a matrix is read only with generic indices i, j")
+                value = value[entry[0], entry[1]]
             elif self.at("!"):
                 self.take()
                 value = sp.factorial(scalar(value, "a factorial"))
@@ -515,6 +571,13 @@ class _Parser:
         return sp.sqrt(scalar(self.sub(self.group()), "a square root"))
 
     def nabla(self, _: str):
+        if self.at("^"):                               # ∇²_θ f: the Hessian (∇² is not the Laplacian here)
+            self.take("^")
+            if self._order(self.group()) != 2:
+                raise NotationError("∇ to a power other than 2 is not read")
+            if self.gradient_variables() != self.s.theta:
+                raise NotationError("∇² with respect to part of the parameters is not read")
+            return self.hessian(self.postfix())
         variables = self.gradient_variables()
         pending = self.pending_transpose
         value = self.gradient(self.postfix(), variables)
@@ -545,6 +608,9 @@ class _Parser:
 
     def partial(self, command: str):
         if not self.at("_"):
+            slash = self.slash_derivative()           # ∂log f(X|θ)/∂θ, ∂²ℓ/∂θ², ∂/∂θ (…)
+            if slash is not None:
+                return slash
             return self.named(command)                 # a lone ∂: not read (named says so)
         self.take("_")                                 # ∂_θ f
         groups = [self.variables(self.group())]
@@ -552,6 +618,50 @@ class _Parser:
             self.take("^")
             groups *= self._order(self.group())
         return self.derivative(self.operand(groups), groups)
+
+    def slash_derivative(self):
+        """∂f/∂θ, ∂²f/∂θ², ∂²f/∂a∂b and ∂/∂θ f written with a slash (plain-text formulas), the ∂ just taken.
+
+        The operand is everything up to the ``/`` at the same bracket depth that is followed by ∂; without
+        such a slash (a lone ∂) None, and nothing is consumed.
+        """
+        start, order = self.i, 1
+        if self.at("^"):
+            self.take("^")
+            order = self._order(self.group())
+        j, depth = self.i, 0
+        while j < len(self.t):
+            text = self.t[j].text
+            if text in ("(", "[", "{", r"\left"):
+                depth += 1
+            elif text in (")", "]", "}", r"\right"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif depth == 0 and text == "/" and j + 1 < len(self.t) and self.t[j + 1].text == r"\partial":
+                break
+            elif depth == 0 and text in ("=", "+", "-", ",", ";", "&"):
+                break
+            j += 1
+        if j >= len(self.t) or self.t[j].text != "/":
+            self.i = start
+            return None
+        operand_tokens = self.t[self.i:j]
+        self.i = j + 1
+        # the denominator: ∂a ∂b or ∂θ², each variable one name with an optional subscript
+        denominator: list[Token] = []
+        while self.at(r"\partial"):
+            denominator.append(self.take())
+            denominator.append(self.take())
+            for mark in ("_", "^"):
+                if self.at(mark):
+                    denominator.append(self.take())
+                    denominator.extend([Token("{", "{", 0), *self.group(), Token("}", "}", 0)])
+        variables = self._partial_variables(denominator)
+        if len(variables) != order:
+            raise NotationError("the order on top and the variables below do not match")
+        operand = self.sub(operand_tokens) if operand_tokens else self.operand(variables)
+        return self.derivative(operand, variables)
 
     def constant_or_function(self, command: str):
         """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
@@ -639,7 +749,8 @@ class _Parser:
 
     def variables(self, tokens: list[Token]) -> tuple[sp.Symbol, ...]:
         name = self.text(tokens)
-        if name in (r"\theta", r"\boldsymbol{\theta}", r"\boldsymbol\theta"):
+        if name in (r"\theta", r"\boldsymbol{\theta}", r"\boldsymbol\theta") or \
+                key(name) in ("boldsymboltheta", "mathbftheta", "bmtheta"):     # \boldsymbol {\theta } spaced
             return self.s.theta
         value = self.s.names.get(key(name))
         if isinstance(value, sp.Symbol) and value in self.s.theta:
@@ -648,6 +759,9 @@ class _Parser:
             return self.s.points[key(name)]          # ∇_t where the text writes P(x;t): another parameter point
         if name == self.s.x.name:
             return (self.s.x,)                       # ∂²/∂x² log p: a derivative in x is a derivative too
+        entry = re.fullmatch(r"(?:boldsymbol|mathbf|bm)?theta_([a-z])", key(name))
+        if entry and entry.group(1) in self.s.indices:          # ∂/∂θᵢ with a generic index i
+            return (self.s.theta[self.s.indices[entry.group(1)]],)
         raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
@@ -681,6 +795,13 @@ class _Parser:
             top = [Token("command", r"\partial", top[0].pos), *top[1:]]
             bottom = [Token("command", r"\partial", t.pos) if t.kind == "letter" and t.text == "d" else t
                       for t in bottom]
+        if top and bottom and top[0].text == r"\delta" and bottom[0].text == r"\delta" and \
+                "delta" not in self.s.names and all(t.text in (r"\delta", "^", "{", "}") or t.kind == "digits"
+                                                    for t in top):
+            # δ/δθ, δ²/δθ²: nothing but a derivative can be meant by a δ alone over δθ
+            self.s.readings.append("δ/δθ as the derivative ∂/∂θ")
+            top = [Token("command", r"\partial", t.pos) if t.text == r"\delta" else t for t in top]
+            bottom = [Token("command", r"\partial", t.pos) if t.text == r"\delta" else t for t in bottom]
         if top and top[0].text == r"\partial":
             rest, order = top[1:], 1
             if rest and rest[0].text == "^":
@@ -801,6 +922,11 @@ class _Parser:
             power = 1
             if len(group) >= 2 and group[-2].text == "^":
                 power, group = self._order(group[-1:]), group[:-2]
+            elif len(group) >= 3 and group[0].text == "^":
+                # ∂^2/∂^2λ, a common misprint of ∂²/∂λ²: the power on ∂ can mean nothing else
+                power, group = self._order(group[1:2]), group[2:]
+                self.s.readings.append(f"∂^{power}/∂^{power}{self.text(group)} (a misprint) as "
+                                       f"∂^{power}/∂{self.text(group)}^{power}")
             out += [self.variables(group)] * power
         return out
 
@@ -824,6 +950,10 @@ class _Parser:
         if varied in ("p", "q", "f"):
             return sp.Function(name)(self.s.x)
         return sp.Symbol(name, real=True)
+    def _model_measure(self) -> bool:
+        """d P at the current token: the model's distribution P (abstract setting, P not declared)."""
+        nxt = self.peek(1)
+        return nxt is not None and nxt.text == "P" and self.s.generic and "P" not in self.s.names
 
     def _is_differential(self) -> bool:
         nxt = self.peek(1)
@@ -852,16 +982,26 @@ class _Parser:
                 depth -= 1
             if depth == 0 and tok.text == "d" and self._is_differential():
                 break
-            if depth == 0 and tok.text == "d" and self._is_base_measure():
-                break                                 # ∫ … dμ: the density's base measure, dx here
+            if depth == 0 and tok.text == "d" and (self._is_base_measure() or self._model_measure()):
+                break                                 # ∫ … dμ (the base measure, dx here), ∫ … dP (the model)
             if depth == 0 and tok.text == r"\mathrm" and self.peek(1) and self.peek(1).text == "{" \
                     and self.peek(2) and self.peek(2).text == "d":
                 self.t[self.i:self.i + 4] = [Token("letter", "d", tok.pos)]
                 continue
             self.i += 1
         body = self.t[start:self.i]
+        measure = self._model_measure()
         self.i += 2                                   # d x
         value = self.sub(body) if body else sp.S.One
+        if measure:
+            # ∫ g dP(x|θ), ∫ dP: against the model's distribution, i.e. ∫ g p(x|θ) dx
+            if self.at("("):
+                inside = self._parenthesized() or []
+                parts = self._split(inside, ("|", r"\mid", ";"))
+                if self._point(parts[0]) is None:
+                    raise NotationError(f"dP({self.text(inside)}): the point must be {self.s.x.name}")
+                self.i += len(inside) + 2
+            value = mul(value, self.s.density(self.s.x))
         if lower is not None and (lower, upper) != (-sp.oo, sp.oo) and (lower, upper) != (self.s.lower, self.s.upper):
             raise NotationError("integrals over other limits than the support are not checked")
         return elementwise(value, lambda g: sp.Integral(g, self.s.x))
@@ -954,6 +1094,13 @@ class _Parser:
             if self.starts_factor() or self.at("^", r"\cdot", r"\times", "*", "/"):
                 raise NotationError("E\\frac{a}{b} followed by more: is it inside E? write brackets")
             return elementwise(value, Expect)
+        if not self.at("[", "(", r"\left", r"\{"):
+            # 𝔼 l''(θ): E applies to the one factor that follows; before a product its reach is not certain
+            value = self.postfix()
+            if self.starts_factor() or self.at(r"\cdot", r"\times", "*", "/"):
+                raise NotationError("E written without brackets before a product: its reach is ambiguous "
+                                    "(write brackets)")
+            return value if isinstance(value, Zero) else elementwise(value, Expect)
         value = self.bracketed()
         if parenthesized and self.at("^") and self.s.power_reading == "inside":
             self.take("^")
@@ -973,6 +1120,13 @@ class _Parser:
         text = self.text(self.group())
         name = key(text).replace("boldsymbol", "").replace("mathbf", "")
         parameters = {key(n) for n, v in self.s.names.items() if v in self.s.theta} | {"theta"}
+        given = re.fullmatch(r"(?P<data>[A-Za-z])(\||mid)(?P<at>.*)", name)
+        if given and (given.group("data") in "xX" or given.group("data") in self.s.data_aliases) and \
+                set(given.group("at").split(",")) <= parameters:
+            return                                   # 𝔼_{X|θ}, 𝔼_{𝐘|θ}: the data under the model at θ
+        sampled = re.fullmatch(r"[xX](sim|∼)[pfP]_(?P<at>.*)", name)     # 𝔼_{X∼p_θ}
+        if sampled and set(sampled.group("at").split(",")) <= parameters:
+            return
         at_model = re.fullmatch(r"([xX](sim|∼))?[pf]\([xX](\||mid|;)(?P<at>.*)\)", name)
         if name in parameters | {"p", "f", "X", "x", "P"} or (
                 at_model and set(at_model.group("at").split(",")) <= parameters):
@@ -980,16 +1134,35 @@ class _Parser:
         raise NotationError(f"an expectation under {_quote(text)}: only the model at θ is read")
 
     def bracketed(self):
-        r"""[g], (g), \left[g\right]: the argument of 𝔼, Var."""
+        r"""[g], (g), \left[g\right], [g | θ], \left[g \middle| θ\right]: the argument of 𝔼, Var."""
         if self.at(r"\left"):
             self.take(r"\left")
             opener = self.take("[", "(", r"\{").text            # 𝔼\left\{ g \right\}, as engineers write it
             value = self.expr()
+            self.given_parameters()
             self.take(r"\right")
             self.take(OPEN[opener])
             return value
         opener = self.take("[", "(", r"\{").text
-        return self.delimited(OPEN[opener])
+        value = self.expr()
+        self.given_parameters()
+        self.take(OPEN[opener])
+        return value
+
+    def given_parameters(self) -> None:
+        r"""A bar before the closing bracket of 𝔼[g | θ] (also \mid, \middle|, \bigg|): conditioning on the
+        parameters, which is the model at θ; a bar followed by anything else is not read."""
+        if not self.at("|", r"\mid", r"\middle"):
+            return
+        if self.take().text == r"\middle":
+            self.take("|", r"\mid")
+        given = []
+        while self.peek() is not None and not self.at(r"\right", "]", ")"):
+            given.append(self.take())
+        names = {key(n) for n, v in self.s.names.items() if v in self.s.theta} | {"theta"}
+        text = key(self.text(given)).replace("boldsymbol", "").replace("mathbf", "")
+        if text not in names:
+            raise NotationError(f"a condition |{self.text(given)}: only the parameters can follow the bar")
 
     def variance(self):
         """Var(g); for a random vector g its covariance matrix, entries Cov(gᵢ, gⱼ) (Var(gᵢ) on the diagonal)."""
@@ -1030,7 +1203,8 @@ class _Parser:
             while self.take().text != ")":
                 pass
         name = self.text(tokens)
-        if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x"):
+        if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x") or \
+                _bare(name) in self.s.data_aliases:
             return self.s.x                      # p(X|θ) inside 𝔼: the random variable at its value x
         if name in (f"{self.s.x.name}_i", f"{self.s.x.name}_{{i}}"):
             return self.s.sample()
@@ -1066,6 +1240,8 @@ class _Parser:
             if not styled and "theta" in self.s.names:
                 return self.s.names["theta"]                  # a declared θ is a scalar parameter
             return _scalarize(sp.ImmutableMatrix(self.s.theta))
+        if not styled and obj is None and name in self.s.defined and self.at("("):
+            return self.defined_application(name)
         full = name
         if self.at("_"):
             self.take("_")
@@ -1086,7 +1262,13 @@ class _Parser:
 
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
+        if self.s.generic and _bare(full) in self.s.data_aliases and self.s.x.name == "x":
+            return self.s.x                                  # Y, y: the data, when the text names it so
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
+        if self.s.generic and not styled and obj is None and len(full) == 1 and full.isupper() and full.isascii():
+            # E[Y²] = E[Y]² holds for a constant Y only: a capital letter is a random variable, never a constant
+            raise NotationError(f"{_quote(full)}: a capital letter is a random variable; read are X (and Y when "
+                                "the step writes no x) as the data")
         if self.s.generic and not styled and obj is None and _generic(full):
             inside = self._parenthesized()
             if full in STATISTICS and inside is not None and self._point(inside) == self.s.x and self.s.m == 1:
@@ -1194,6 +1376,15 @@ class _Parser:
                 raise NotationError(f"{_quote(full)}({self.text(inside)}): read at θ only, as the text writes it")
             self.i += len(inside) + 2
         return self.s.functions[key(full)]
+    def defined_application(self, name: str):
+        """z(X, θ) after a step defined it (z(X, θ) = ∂/∂θ log f(X|θ)): its definition's right side, when it
+        is applied to the same arguments (another argument would need a substitution: not read)."""
+        arguments, body = self.s.defined[name]
+        inside = self._parenthesized() or []
+        if key(self.text(inside)) != arguments:
+            raise NotationError(f"{_quote(name)} is defined at ({arguments}), not at ({self.text(inside)})")
+        self.i += len(inside) + 2
+        return self.sub([t for t in tokenize(body, "step") if t.kind != "space" and t.text not in SKIP])
 
     def _declared(self, name: str) -> bool:
         return key(name) in self.s.names
@@ -1233,7 +1424,7 @@ class _Parser:
 
     def _point(self, tokens: list[Token]) -> sp.Expr | None:
         name = self.text(tokens)
-        if name in (self.s.x.name, "X"):
+        if name in (self.s.x.name, "X") or _bare(name) in self.s.data_aliases:
             return self.s.x
         if key(name) in (f"{self.s.x.name}_i", "X_i"):
             return self.s.sample()
@@ -1387,8 +1578,14 @@ class _Parser:
             single = True
             self.take("_")
             entries = [self.s.theta.index(self.variables(self.group())[0])]
-        self.take("(")
-        point = self.point()
+        inside = self._parenthesized()
+        parts = self._split(inside or [], (";", "|", r"\mid", ","))
+        if len(parts) == 2 and self._is_parameters(parts[0]) and self._point(parts[1]) is not None:
+            point = self._point(parts[1])              # s(θ; X): the parameters first, then the data
+            self.i += len(inside) + 2
+        else:
+            self.take("(")
+            point = self.point()
         if self.at("_"):                           # s(x|θ)_{m×1}
             self.take("_")
             self.group()
@@ -1402,19 +1599,22 @@ class _Parser:
         if name == "I" and not prefix and not self.at("(", "_"):
             return None                                  # a bare I: the identity? not read
         m = self.s.m
-        factor = self.s.information_scale if key(name) in ("I", "cal:I") else sp.S.One
+        said = ""                                          # "n": I_n, the sample's; "1": I_1, one observation's
         if self.at("_"):
             self.take("_")
             tokens = self.group()
             entry = self._entry(tokens)
             if entry is not None:
                 j, k = sorted(self.s.theta.index(n) for n in entry)
+                inside = self._parenthesized()
+                if inside is not None and self._is_parameters(inside):
+                    self.i += len(inside) + 2              # I_{ij}(θ): the entry at the parameters, not a product
                 return Fisher(sp.Integer(j), sp.Integer(k))
             below = key(self.text(tokens))
             if below == key(self.s.sample_size.name):
-                factor = self.s.sample_size                # the information of a sample of n
+                said = "n"                                 # the information of a sample of n
             elif below in ("1", "X_1", "x_1", "theta"):
-                factor = sp.S.One                          # one observation's, whatever the text's I means
+                said = "1"                                 # one observation's, whatever the text's I means
             elif below not in ("X", "x"):
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
@@ -1424,8 +1624,17 @@ class _Parser:
                 raise NotationError(f"{name}({self.text(inside)}): the Fisher information is read at the "
                                     f"model's parameters only")
             self.i += len(inside) + 2
-        elif name == "I" and not prefix and factor == 1:
+        elif name == "I" and not prefix and said != "n":
             raise NotationError("I without its argument: write I(θ)")
+        if said == "n":
+            factor = self.s.sample_size
+        elif said == "1":
+            factor = sp.S.One
+        elif self.s.sample_information:
+            factor = self.s.sample_size                    # the other reading of an I(θ) beside n
+        else:
+            # I(θ), I_X(θ) in a text about a sample that never tells them apart: read both ways by the checker
+            factor = self.s.information_scale if key(name) in ("I", "cal:I") else sp.S.One
         matrix = _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)),
                                                                           sp.Integer(max(j, k)))))
         return mul(factor, matrix)
@@ -1451,6 +1660,12 @@ class _Parser:
             return None
         parts = self._split(inside, ("|", r"\mid", ";"))
         first = self.text(parts[0])
+        if first in ("X", self.s.x.name) and len(parts) == 2 and self._is_parameters(parts[1]) and \
+                ";" in (t.text for t in inside):
+            # L(x; θ), L(X; θ): the likelihood written with the data first, i.e. the density p(x|θ)
+            # (the note's L(X|θ) with a bar is its sample log-likelihood, below)
+            self.i += len(inside) + 2
+            return self.s.density(self.s.x)
         if not prefix and first in ("X", self.s.x.name):     # the note's L(X|θ), L(x|θ): log-likelihoods
             self.i += len(inside) + 2
             if first == "X":
@@ -1487,6 +1702,8 @@ class _Parser:
                                     f"{parameters}): write ∂/∂θ log f(x|θ)")
             if order:
                 raise NotationError(f"{name}' without its argument: write {name}'(θ)")
+            if name.lstrip("\\") in self.s.defined_at_x and not self.at("_", "^"):
+                return sp.log(self.s.density(self.s.x))   # ℓ after the text defined ℓ(θ; x): that ℓ
             return None
         parts = self._split(inside, ("|", r"\mid", ";"))
         written = key(self.text(parts[0]))
@@ -1506,6 +1723,10 @@ class _Parser:
     def _function_of_parameters(self, name: str, parts: list[list[Token]], at_point):
         """name(θ; x) = at_point(x); name(θ) an unknown function of θ (so only identities for every such
         function are proved, and none is refuted)."""
+        if len(parts) == 1:
+            commas = self._split(parts[0], (",",))
+            if len(commas) == 2 and self._is_parameters(commas[0]) and self._point(commas[1]) is not None:
+                parts = commas                              # L(θ, X): the parameter, then the data (not θ₁, θ₂)
         if not self._is_parameters(parts[0]) or len(parts) > 2:
             raise NotationError(f"{name}({self.text(parts[0])}…): read as a function of the parameters only")
         inside = [t for part in parts for t in part]
@@ -1515,12 +1736,15 @@ class _Parser:
             if point is None:
                 raise NotationError(f"{name}(θ; {self.text(parts[1])}): the data must be x or x_i")
             return at_point(point)
+        if self.s.one_observation and KNOWN_OBJECTS.get(name.lstrip("\\"), None) is not None and \
+                KNOWN_OBJECTS[name.lstrip("\\")].kind == "log-likelihood":
+            return at_point(self.s.x)                    # no sample in the text: the one observation's
         # ℓ(θ) means the log-likelihood of data left implicit: a function of x too, so that E[·] and Var[·]
         # of it are never taken for those of a constant
         return sp.Function(name.lstrip("\\"))(*self.s.theta, self.s.x)
 
     def expectation_application(self, name: str, prefix: str):
-        if self._declared(name) or not self.at("[", "(", "_", r"\left", r"\{", *FRACTIONS):
+        if self._declared(name) or not self.at("[", "(", "_", r"\left", r"\{", *FRACTIONS, *BARE_EXPECTATION):
             return None
         return self.expectation()
 
@@ -1532,7 +1756,8 @@ class _Parser:
 
     def _entry(self, tokens: list[Token]) -> tuple[sp.Symbol, sp.Symbol] | None:
         """Two parameter names (``\\mu\\sigma``, ``\\mu \\mu``): the entry they name, else None."""
-        names = [self.s.names.get(key(t.text)) for t in tokens if t.kind in ("letter", "command")]
+        names = [self.s.theta[self.s.indices[t.text]] if t.text in self.s.indices else self.s.names.get(key(t.text))
+                 for t in tokens if t.kind in ("letter", "command")]
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
@@ -1643,6 +1868,63 @@ def _operator_only(tokens: list[Token]) -> bool:
             and (top[0].text == r"\partial" or [t.text for t in top] == ["d"]
                  or (top[0].text == "d" and len(top) > 1 and top[1].text == "^"))
             and bottom[0].text in (r"\partial", "d"))
+#: A step whose left side is a name applied to arguments: name (group 1), arguments (group 2).
+DEFINITION = r"^\s*([A-Za-z]|\\[A-Za-z]+)\s*\(([^()]*)\)\s*$"
+
+
+#: What the right side of a definition is made of: the theory's objects (∂, ∇, ∫, log, 𝔼, Var, p, f, L, ℓ).
+#: A new name equated to a closed form (M(t) = e^{λ(eᵗ−1)}) is a result to check, not a definition.
+DEFINING = (r"\\partial|\\nabla|\\int|\\log|\\ln|\\ell|\\mathbb\s*\{E\}|\\frac\s*\{\s*d|"
+            r"(?<![A-Za-z\\])(?:E|Var|Cov|var|log|ln)\s*[\[(_{]|(?<![A-Za-z\\])[pfLs]\s*\(")
+
+
+def definition(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str | None:
+    """The name a step defines, if it is one: its left side is a name applied to arguments that no earlier
+    step writes, that is no known object, declared symbol or special function, and its right side does not
+    use the name. The step then holds by definition, and later uses of the name mean its right side."""
+    from symfisher.parse.notation import FUNCTIONS  # noqa: PLC0415 - the special functions' table
+
+    match = re.match(DEFINITION, latex_text(lhs))
+    if match is None or re.search(r"[=<>]", match.group(2)) or not re.search(DEFINING, latex_text(rhs)):
+        return None
+    name = match.group(1)
+    bare = name.lstrip("\\")
+    if bare in KNOWN_OBJECTS or key(name) in setting.names or bare in FUNCTIONS or \
+            bare in ("d", "e", "exp", "log", "ln", "Var", "Cov", "P", "Pr", "Q"):   # P(X = 0): a probability
+        return None
+    if name.startswith("\\") and bare not in GREEK:
+        return None
+    # the name as a word of its own (g, not the g of \log; \phi, not \phix)
+    used = (r"(?<![A-Za-z\\])" if not name.startswith("\\") else "") + re.escape(name) + r"(?![A-Za-z])"
+    if any(re.search(used, latex_text(text)) for text in [*earlier, rhs]):
+        return None
+    setting.defined[name] = (key(match.group(2)), rhs)
+    return name
+
+
+#: What may follow a bare E (no bracket) for it to be the expectation of that one factor: a fraction.
+BARE_EXPECTATION: tuple[str, ...] = (r"\frac", r"\dfrac", r"\tfrac")
+
+
+def _bare(name: str) -> str:
+    """A data letter without its style: ``\\mathbf{y}`` and ``\\boldsymbol{Y}`` are y and Y."""
+    return re.sub(r"^\\(?:mathbf|boldsymbol|bm)\s*\{?\s*([A-Za-z])\s*\}?$", r"\1", name.strip())
+
+
+#: The density written at a point (p(y|θ), f(Y;θ), 𝐲 in bold): the letter is group 1.
+DENSITY_AT = r"(?<![A-Za-z\\])[pf]\s*\(\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:\||\\mid|;)"
+#: A definition of the log-likelihood at one observation: ℓ(θ; x) = … (group 1 the name).
+DEFINED_AT_X = r"^\s*\\?(ell|l)\s*\([^;|()]*;\s*x\s*\)\s*$"
+
+
+def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
+    """What the whole text says about its names: the data letter when it is not x (p(y|θ) and no x
+    anywhere: y, Y, 𝐲 are the data), and the log-likelihoods it defines at x (ℓ(μ; x) = …)."""
+    sides = [latex_text(side) for side in sides]
+    letters = {m.group(1) for side in sides for m in re.finditer(DENSITY_AT, side)}
+    if setting.generic and letters and letters <= {"y", "Y"}:
+        setting.data_aliases = frozenset({"y", "Y"})
+    setting.defined_at_x = frozenset(m.group(1) for left in lefts if (m := re.match(DEFINED_AT_X, latex_text(left))))
 
 
 def _generic(name: str) -> bool:

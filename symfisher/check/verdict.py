@@ -15,6 +15,7 @@ is never a proof.
 
 from __future__ import annotations
 
+import cmath
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -59,6 +60,8 @@ RULES: dict[str, str] = {
                     "states)",
     "log-expand": "log(ab) = log a + log b and log aᵏ = k log a, for factors a, b positive on the support and "
                   "the declared domains",
+    "definition-new-name": "a definition: the step gives a new name (applied to its arguments) the meaning of its "
+                           "right side, which later steps use",
 }
 
 TOLERANCE = 1e-6
@@ -172,7 +175,12 @@ class Rewriter:
         def split(body, make, unit):
             total = sp.S.Zero
             for term in sp.Add.make_args(sp.expand(body)):
-                coefficient, part = term.as_independent(x, as_Add=False)
+                # 𝔼[h] and ∫ h dx inside a term are numbers (their x is bound): constants, like E[Y] in
+                # 𝔼[Y·𝔼[Y]] = 𝔼[Y]², though SymPy sees an x in them
+                numbers = {a: sp.Dummy() for a in term.atoms(Expect, sp.Integral)}
+                coefficient, part = term.xreplace(numbers).as_independent(x, as_Add=False)
+                back = {d: a for a, d in numbers.items()}
+                coefficient, part = coefficient.xreplace(back), part.xreplace(back)
                 total += coefficient * (unit if part == 1 and unit is not None else make(part))
             return total
         e = e.replace(lambda a: isinstance(a, sp.Integral) and len(a.limits) == 1,
@@ -334,6 +342,8 @@ def _difference(left, right) -> str:
 
 
 def close(a: complex, b: complex) -> bool:
+    if cmath.isinf(a) or cmath.isinf(b):
+        return a == b                                # a divergent side equals only the same divergence
     return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b)) and not (math.isnan(a.real) or math.isnan(b.real))
 
 

@@ -22,9 +22,37 @@ UNICODE_ALIASES: dict[str, str] = {
          "Sigma", "Phi", "Psi", "Omega", "varepsilon", "vartheta", "varphi"])},
     "−": "-", "·": "\\cdot", "×": "\\times", "∞": "\\infty", "…": "\\dots",
     "⋯": "\\cdots", "√": "\\sqrt", "≤": "\\le", "≥": "\\ge", "∈": "\\in",
+    # plain-text formulas (I(θ) = E[(∂log f(X|θ)/∂θ)²], ℓ(μ; x)): each character is the LaTeX it stands for
+    "∂": "\\partial", "ℓ": "\\ell", "∇": "\\nabla", "∑": "\\sum", "∏": "\\prod", "∫": "\\int",
+    "≠": "\\ne", "≈": "\\approx", "≡": "\\equiv", "∝": "\\propto", "∼": "\\sim", "∣": "\\mid",
+    "⋅": "\\cdot", "∙": "\\cdot", "⊤": "\\top", "′": "'", "″": "''", "ℝ": "\\mathbb{R}", "𝔼": "\\mathbb{E}",
 }
 
+#: Superscript and subscript characters (x², Iₙ, θᵢ, pᵀ): a run of them is one ``^{…}`` or ``_{…}``.
+SUPERSCRIPTS: dict[str, str] = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵀ", "0123456789+-=()niT"))
+SUBSCRIPTS: dict[str, str] = dict(zip("₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓₕₖₗₘₙₚₛₜᵢⱼᵣᵤᵥ", "0123456789+-=()aeoxhklmnpstijruv"))
+
 MAX_LENGTH = 20_000
+
+
+def latex_text(source: str) -> str:
+    """The text with every Unicode character of the tables above written as its LaTeX (for the checks that
+    read a whole text with regular expressions: θᵢ is \\theta_{i}, ∇ is \\nabla)."""
+    out, i = [], 0
+    while i < len(source):
+        ch = source[i]
+        if ch in SUPERSCRIPTS or ch in SUBSCRIPTS:
+            table, mark = (SUPERSCRIPTS, "^") if ch in SUPERSCRIPTS else (SUBSCRIPTS, "_")
+            j = i
+            while j < len(source) and source[j] in table:
+                j += 1
+            out.append(mark + "{" + "".join(table[c] for c in source[i:j]) + "}")
+            i = j
+            continue
+        alias = UNICODE_ALIASES.get(ch)
+        out.append(ch if alias is None else alias + (" " if alias[-1].isalpha() else ""))
+        i += 1
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -63,9 +91,20 @@ def tokenize(source: str, what: str = "density") -> list[Token]:
         ch = source[i]
         if ch in UNICODE_ALIASES:
             alias = UNICODE_ALIASES[ch]
-            kind = "command" if alias.startswith("\\") else "char"
-            tokens.append(Token(kind, alias, i))
+            if alias.startswith("\\") and alias[1:].isalpha():
+                tokens.append(Token("command", alias, i))
+            else:                                   # ℝ, 𝔼, ″: several tokens, all at this character
+                tokens.extend(Token(t.kind, t.text, i) for t in tokenize(alias, what))
             i += 1
+        elif ch in SUPERSCRIPTS or ch in SUBSCRIPTS:
+            table, mark = (SUPERSCRIPTS, "^") if ch in SUPERSCRIPTS else (SUBSCRIPTS, "_")
+            j = i
+            while j < n and source[j] in table:
+                j += 1
+            # the run is ASCII once mapped, so the nested call cannot recurse further
+            tokens.extend(Token(t.kind, t.text, i)
+                          for t in tokenize(mark + "{" + "".join(table[c] for c in source[i:j]) + "}", what))
+            i = j
         elif ch == "\\":
             j = i + 1
             if j < n and source[j].isascii() and source[j].isalpha():

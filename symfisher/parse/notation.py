@@ -210,6 +210,7 @@ VECTOR_MARKERS: dict[str, str] = {
     "transpose": r"\^\s*\{?\s*(T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\})\s*\}?",
     "bold theta": r"\\(boldsymbol|mathbf|bm)\s*\{?\s*\\theta",
     "size m×1": r"m\s*\\times",
-    "indexed theta": r"\\theta_\{?\s*[0-9ijk]",
+    # θ₀ (θ_0) is the true value of a scalar parameter, not an entry of a vector
+    "indexed theta": r"\\theta_\{?\s*[1-9ijk]",
     "matrix": r"\\begin\{[bpvB]?matrix\}",
 }
