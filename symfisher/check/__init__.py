@@ -10,6 +10,7 @@ model's, and expectations go through the expectation engine.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import sys
@@ -24,8 +25,8 @@ from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
-                                      vector_parameter)
+from symfisher.check.notation import (Expect, NotationError, SampleProduct, SampleSum, Setting, ShapeError, Zero,
+                                      abstract_setting, read, step_data, vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
 
@@ -163,13 +164,15 @@ def check(text: str) -> Report:
         setting = abstract_setting(2 if vector_parameter(text) else 1)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
+    heads = _chain_heads(steps)
     return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
-                                                        _judge(link, setting, rewriter, numeric)))
+                                                        _judge(link, setting, rewriter, numeric,
+                                                               heads[link.index])))
                         for link in steps), kind, text,
                   tuple(unread_displays(text)))
 
 
-def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str = "") -> Verdict:
     if link.unread:
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":
@@ -178,6 +181,11 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         article = "an" if link.kind[0] in "aeiou" else "a"
         return Verdict("unknown", reason=f"{article} {link.kind} ({link.relation}): reported, not checked (only "
                                          "equalities are checked)")
+    # what ℓ(θ), L(θ) stand for here (a sample or one observation) is decided by what the step writes
+    setting = dataclasses.replace(setting, data=step_data(f"{link.lhs} {link.rhs}", setting))
+    defined = _estimator_definition(link)
+    if defined is not None:
+        return defined
     try:
         lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
     except ShapeError as exc:
@@ -202,9 +210,62 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict
         notes = [n for n in notes if n]
         if notes:
             return Verdict("unknown", reason=f"{notes[0]}; {verdict.reason}")
+    if verdict.verdict == "refuted" and not verdict.reason.startswith("shape:") and _of_sample(lhs, rhs):
+        verdict = _sample_refutation(link, verdict, head)
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
+
+
+# ---------------------------------------------------------------------------- the sample (issue 12)
+
+#: An estimator written alone on the left (\hat\lambda, \hat{\theta}, \widehat{\mu}): its definition.
+ESTIMATOR = re.compile(r"\s*\\(hat|widehat)\s*\{?\s*\\?[A-Za-z]+\s*\}?\s*(_\{?\s*[A-Za-z]+\s*\}?)?\s*")
+#: What names the likelihood of the data, or its log, or their derivatives, in a step's text.
+LIKELIHOOD_NAMES = re.compile(r"(\\ell|(?<![A-Za-z\\])[lL]|\\mathcal\s*\{?\s*L\}?)\s*(\^\s*\{?\s*(\\prime|\")|'|\(|_)")
+
+
+def _chain_heads(steps: tuple[Link, ...] | list[Link]) -> dict[int, str]:
+    """The first left side of the chain each link belongs to (A = B = C: A for both links)."""
+    heads: dict[int, str] = {}
+    previous: Link | None = None
+    for link in steps:
+        continued = previous is not None and previous.block == link.block and previous.rhs == link.lhs
+        heads[link.index] = heads[previous.index] if continued and previous is not None else link.lhs
+        previous = link
+    return heads
+
+
+def _estimator_definition(link: Link) -> Verdict | None:
+    """θ̂ = … with θ̂ alone on the left: the author defines the estimator (or names the root of the estimating
+    equation). It is reported as such, never refuted (another reading of θ̂, as an unbiased estimator in the
+    Cramér–Rao setting, is a different rule)."""
+    if link.relation != "=" or not ESTIMATOR.fullmatch(link.lhs):
+        return None
+    return Verdict("unknown", reason="a definition: the author names the estimator " + link.lhs.strip()
+                   + " (not a claim to check)")
+
+
+def _of_sample(*sides) -> bool:
+    """True when a side holds the sample values (a sum or product over the sample, or xᵢ)."""
+    return any(isinstance(e, sp.Basic) and e.has(SampleSum, SampleProduct, sp.Indexed, sp.Sum, sp.Product)
+               for side in sides for e in _entries(side))
+
+
+def _sample_refutation(link: Link, verdict: Verdict, head: str) -> Verdict:
+    """A counterexample at the stand-in sample refutes an identity claimed for every sample: one that writes
+    the likelihood ℓ, l, L (or continues a chain that starts with it). An equation set to 0 (the estimating
+    equation ℓ'(θ) = 0) or an equation between sample values only may hold for the author's sample: unknown."""
+    zero = any(side.strip() in ("0", "{0}") for side in (link.lhs, link.rhs))
+    if zero:
+        return Verdict("unknown", reason="an estimating equation (set to 0 to find the estimator): an equation "
+                                         "the estimate solves, not an identity; not checked")
+    if LIKELIHOOD_NAMES.search(f"{link.lhs} {link.rhs}") or LIKELIHOOD_NAMES.search(head):
+        return Verdict("refuted", verdict.rules, verdict.reason.replace("counterexample: ", "counterexample for "
+                                                                        "every sample, at a stand-in sample (n "
+                                                                        "values of x inside the support), "))
+    return Verdict("unknown", reason="the two sides differ at a stand-in sample, but the step writes no "
+                                     "likelihood, so it may be an equation for the author's sample: not refuted")
 
 
 def _certain_shape(link: Link, concrete: bool, verdict: Verdict) -> Verdict:
@@ -264,6 +325,7 @@ def _abstract_numeric(setting: Setting):
         e = e.replace(lambda a: isinstance(a, AppliedUndef) and a.func.__name__ == "p",
                       lambda a: normal.subs(x, a.args[0]))
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
+        e = _at_stand_in(e, setting, ABSTRACT_SAMPLE[:int(point[n])])
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
         parameters = {k: v for k, v in point.items() if k != x}
@@ -288,6 +350,42 @@ def _abstract_numeric(setting: Setting):
         return refute(left, right)
 
     return refute_for_every_p
+
+
+#: The stand-in sample of the abstract setting (p = N(θ, 1)): its first n values, n = 3 or 5 at the test points.
+ABSTRACT_SAMPLE = tuple(sp.Rational(v) for v in ("2/5", "-3/10", "11/10", "4/5", "-6/5"))
+
+
+def _stand_in(lo: float, hi: float, discrete: bool) -> tuple[sp.Rational, ...]:
+    """3 values inside the support [lo, hi] at a parameter point (repeated when the support is smaller)."""
+    if discrete:
+        start = lo if math.isfinite(lo) else (hi - 4 if math.isfinite(hi) else 0)
+        values = [v for v in (start + 1, start + 2, start + 4) if v <= hi] or [start]
+        values = (values * 3)[:3]
+    elif math.isfinite(lo) and math.isfinite(hi):
+        values = [lo + f * (hi - lo) for f in (0.21, 0.5, 0.83)]
+    elif math.isfinite(lo):
+        values = [lo + d for d in (0.37, 1.37, 2.9)]
+    elif math.isfinite(hi):
+        values = [hi - d for d in (0.37, 1.37, 2.9)]
+    else:
+        values = [-0.8, 0.37, 1.9]
+    return tuple(sp.Rational(round(1000 * v), 1000) for v in values)
+
+
+def _at_stand_in(e: sp.Expr, setting: Setting, values: tuple[sp.Rational, ...]) -> sp.Expr:
+    """Sums and products over the sample evaluated at a stand-in sample (so a step on the sample can be
+    refuted by a counterexample); an expectation or integral of the sample has no stand-in value."""
+    sample_objects = (SampleSum, SampleProduct, sp.Sum, sp.Product, sp.Indexed, setting.draw)
+    if any(a.has(*sample_objects) for a in e.atoms(Expect, sp.Integral)):
+        raise ValueError("an expectation over the sample has no value at a stand-in sample")
+    draw = setting.draw
+    e = e.replace(lambda a: isinstance(a, SampleSum), lambda a: sp.Add(*[a.args[0].subs(draw, v) for v in values]))
+    e = e.replace(lambda a: isinstance(a, SampleProduct),
+                  lambda a: sp.Mul(*[a.args[0].subs(draw, v) for v in values]))
+    if e.has(draw):
+        raise ValueError("a sample value outside a sum has no stand-in value")
+    return e
 
 
 def _entries(v) -> list:
@@ -419,8 +517,10 @@ def _concrete(data: Any):
         e = e.replace(lambda a: isinstance(a, Expect),
                       lambda a: sp.Float(numeric_module.expectation(a.args[0], model.density, x, support,
                                                                     point).real))
+        lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
+        # a sum over the sample at 3 stand-in values inside the support (the sample size is 3 below)
+        e = _at_stand_in(e, setting, _stand_in(lo, hi, model.discrete))
         if e.has(x):                                # a function of x: compare at a point of the support
-            lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
             at = (lo + 1 if math.isfinite(lo) else 1) if model.discrete else _inside(lo, hi)
             e = e.subs(x, sp.Rational(round(1000 * at), 1000))
         if e.has(sp.Sum, sp.Indexed):

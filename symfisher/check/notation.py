@@ -62,6 +62,27 @@ class Covariance(sp.Function):
     nargs = 2
 
 
+class SampleSum(sp.Function):
+    """Σᵢ₌₁ⁿ g(xᵢ) over the sample, written with one stand-in draw ξ: SampleSum(g(ξ)) (see Setting.draw)."""
+
+    nargs = 1
+
+    def _eval_is_real(self):
+        return self.args[0].is_real          # a sum of real terms is real (what log ∏ = Σ log needs)
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_positive else None
+
+
+class SampleProduct(sp.Function):
+    """∏ᵢ₌₁ⁿ f(xᵢ) over the sample, written with one stand-in draw ξ: SampleProduct(f(ξ))."""
+
+    nargs = 1
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_positive else None
+
+
 def _quote(text: str) -> str:
     """LaTeX as the author wrote it, in quotes (``repr`` would double every backslash)."""
     return f"'{text}'"
@@ -70,6 +91,39 @@ def _quote(text: str) -> str:
 def vector_parameter(text: str) -> bool:
     """True when the text makes θ a vector (∇, ᵀ, bold θ, m×1, θ₁, a matrix); else θ is a scalar."""
     return any(re.search(pattern, text) for pattern in VECTOR_MARKERS.values())
+
+
+#: What shows, in a step's text, that ℓ(θ), l(θ), L(θ) are those of a sample of n: a sample value xᵢ,
+#: a sum or product over i, a sample mean (a regular expression each; {x} is the model's variable).
+SAMPLE_MARKERS: dict[str, str] = {
+    "sample value": r"(?<![A-Za-z\\]){x}_\{{?\s*i\b",
+    "sum or product": r"\\(sum|prod)\b",
+    "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
+    "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
+    "sample size": r"(?<![A-Za-z\\])n(?![A-Za-z])",
+}
+#: What shows that they are those of one observation: the model's variable x standing alone.
+OBSERVATION_MARKERS: dict[str, str] = {
+    "one observation": r"(?<![A-Za-z\\_^]){x}(?![A-Za-z_])",
+}
+
+
+#: The subscript of I that names a sample of n (key form): I_{X_1,...,X_n}, I_{x_1,\ldots,x_n}, I_{X_1…X_n}.
+SAMPLE_SUBSCRIPT = r"([xX])_1,?(\.\.\.|ldots|dots|cdots|…),?\1_n"
+
+
+def step_data(text: str, setting: Setting) -> str:
+    """What ℓ(θ), l(θ), L(θ) stand for in one step: "sample", "observation", or "" when its text shows
+    both or neither (then they stay unknown functions of θ and nothing is proved or refuted of them)."""
+    names = {re.escape(setting.x.name), re.escape(setting.x.name.upper())}
+    x = f"(?:{'|'.join(sorted(names))})"
+    sample = any(re.search(pattern.format(x=x), text) for pattern in SAMPLE_MARKERS.values())
+    for pattern in SAMPLE_MARKERS.values():            # x̄, xᵢ are not the lone x of one observation
+        text = re.sub(pattern.format(x=x) + r"\s*\}?", " ", text)
+    observation = any(re.search(pattern.format(x=x), text) for pattern in OBSERVATION_MARKERS.values())
+    if sample != observation:
+        return "sample" if sample else "observation"
+    return ""
 
 
 def key(name: str) -> str:
@@ -92,6 +146,9 @@ class Setting:
     index: sp.Symbol = sp.Symbol("i", integer=True)
     # abstract setting: an undeclared Greek or Latin letter is a generic parameter (never refuted on)
     generic: bool = False
+    # what ℓ(θ), l(θ), L(θ) stand for in the step being read, decided from its text (step_data):
+    # "sample" (Σ log p(xᵢ|θ)), "observation" (log p(x|θ)), or "" (not decided: an unknown function of θ)
+    data: str = ""
 
     @property
     def m(self) -> int:
@@ -99,6 +156,11 @@ class Setting:
 
     def sample(self) -> sp.Indexed:
         return sp.IndexedBase(self.x.name)[self.index]
+
+    @property
+    def draw(self) -> sp.Symbol:
+        """ξ, the one draw a sample sum Σᵢ g(xᵢ) is written with: it lies where x lies (x's assumptions)."""
+        return sp.Symbol(f"{self.x.name}_i", **{k: v for k, v in self.x.assumptions0.items() if v is not None})
 
 
 def abstract_setting(m: int = 2) -> Setting:
@@ -220,7 +282,28 @@ def read(source: str, setting: Setting):
     value = parser.expr()
     if parser.i < len(tokens):
         raise NotationError(f"cannot read {_quote(tokens[parser.i].text)} here")
-    return value
+    return sample_forms(value, setting)
+
+
+def sample_forms(value, setting: Setting):
+    """Sums and products over the sample (i = 1, …, n) whose terms depend on i only through xᵢ, written
+    with one draw ξ (SampleSum(g(ξ)), SampleProduct(f(ξ))): the sample rules act on those."""
+    xi, sample, draw = setting.index, setting.sample(), setting.draw
+    limits = (xi, 1, setting.sample_size)
+
+    def over_sample(a) -> bool:
+        if not isinstance(a, (sp.Sum, sp.Product)) or len(a.limits) != 1 or tuple(a.limits[0]) != limits:
+            return False
+        return not a.function.subs(sample, draw).has(xi)
+
+    def convert(a):
+        return (SampleSum if isinstance(a, sp.Sum) else SampleProduct)(a.function.subs(sample, draw))
+
+    def one(e):
+        return e.replace(over_sample, convert) if isinstance(e, sp.Basic) else e
+    if isinstance(value, Zero):
+        return value
+    return elementwise(value, one) if _is_matrix(value) else one(value)
 
 
 def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
@@ -700,21 +783,65 @@ class _Parser:
         return elementwise(value, lambda g: sp.Integral(g, self.s.x))
 
     def summation(self):
-        if not self.at("_"):
-            raise NotationError("a sum without its index")
-        self.take("_")
-        below = self.text(self.group())
-        if self.at("^"):
-            self.take("^")
-            self.group()
+        below, above = self._limits()
+        if below is None:
+            return self._over_sample(sp.Sum, "a sum")
         body = self.term()
         if below.replace(" ", "") in ("i=1", "i"):
+            self._sample_size(above, "a sum")
             i = self.s.index
             return elementwise(body, lambda g: sp.Sum(g, (i, 1, self.s.sample_size)))
         variable = below.split("\\in")[0].split("=")[0].strip()
         if variable == self.s.x.name:
             return elementwise(body, lambda g: sp.Integral(g, self.s.x))   # a sum over the support
         raise NotationError(f"a sum over {_quote(below)} is not checked")
+
+    def _limits(self) -> tuple[str | None, str | None]:
+        """The limits of Σ or ∏ in either order (_{i=1}^{n} or ^n_{i=1}): (below, above), None when absent."""
+        below = above = None
+        for _ in range(2):
+            if self.at("_") and below is None:
+                self.take("_")
+                below = self.text(self.group())
+            elif self.at("^") and above is None:
+                self.take("^")
+                above = self.text(self.group())
+        if below is None and above is not None:
+            raise NotationError("a sum or product with an upper limit but no index")
+        return below, above
+
+    def _sample_size(self, above: str | None, what: str) -> None:
+        """Over the sample the index runs to n (or its limit is left implicit); another limit is not read."""
+        if above is not None and key(above) != key(self.s.sample_size.name):
+            raise NotationError(f"{what} up to {_quote(above)}: only sums and products over the sample "
+                                f"(i = 1, …, n) are read")
+
+    def _over_sample(self, make, what: str):
+        """Σ xᵢ, ∏ f(xᵢ|θ) without limits: over the sample when the body writes the sample value xᵢ."""
+        body = self.term()
+        entries = list(body) if _is_matrix(body) else [body]
+        if not any(isinstance(e, sp.Basic) and e.has(self.s.sample()) for e in entries):
+            raise NotationError(f"{what} without its index")
+        i = self.s.index
+        return elementwise(body, lambda g: make(g, (i, 1, self.s.sample_size)))
+
+    def sample_product(self):
+        r"""∏ᵢ₌₁ⁿ f(xᵢ) over the sample (\prod_{i=1}^n, \prod^n_{i=1}, \prod_i, or \prod f(xᵢ))."""
+        below, above = self._limits()
+        if below is None:
+            return self._over_sample(sp.Product, "a product")
+        if below.replace(" ", "") not in ("i=1", "i"):
+            raise NotationError(f"a product over {_quote(below)} is not checked")
+        self._sample_size(above, "a product")
+        body = scalar(self.term(), "a product over the sample")
+        return sp.Product(body, (self.s.index, 1, self.s.sample_size))
+
+    def sample_mean(self, _: str):
+        r"""x̄ (\bar x, \bar{x}, \overline{x}): the sample mean (1/n) Σᵢ xᵢ of the model's variable."""
+        name = self.text(self.group())
+        if name not in (self.s.x.name, "X") or key(name) in self.s.names and self.s.names[key(name)] != self.s.x:
+            raise NotationError(f"the bar over {_quote(name)}: only x̄, the sample mean of x, is read")
+        return sp.Sum(self.s.sample(), (self.s.index, 1, self.s.sample_size)) / self.s.sample_size
 
     def expectation(self):
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
@@ -952,7 +1079,7 @@ class _Parser:
                 j, k = sorted(self.s.theta.index(n) for n in entry)
                 return Fisher(sp.Integer(j), sp.Integer(k))
             below = key(self.text(tokens))
-            if below == key(self.s.sample_size.name):
+            if below == key(self.s.sample_size.name) or re.fullmatch(SAMPLE_SUBSCRIPT, below):
                 factor = self.s.sample_size                # the information of a sample of n
             elif below not in ("X", "x", "1", "X_1", "x_1", "theta"):
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
@@ -995,7 +1122,9 @@ class _Parser:
             if first == "X":
                 return sp.Sum(sp.log(self.s.density(self.s.sample())), (self.s.index, 1, self.s.sample_size))
             return sp.log(self.s.density(self.s.x))
-        return self._function_of_parameters(name, parts, lambda point: self.s.density(point))
+        return self._function_of_parameters(name, parts, lambda point: self.s.density(point),
+                                            lambda: sp.Product(self.s.density(self.s.sample()),
+                                                               (self.s.index, 1, self.s.sample_size)))
 
     def log_likelihood_application(self, name: str, prefix: str):
         """ℓ(θ; x) = log p(x|θ); ℓ(θ) an unknown function of θ; ℓ', ℓ'', l^{\\prime\\prime}: its derivatives."""
@@ -1013,22 +1142,62 @@ class _Parser:
                 order += len(primes)
             else:
                 self.i = save
+        order += self._double_prime()
         inside = self._parenthesized()
         if inside is None:
             if order:
                 raise NotationError(f"{name}' without its argument: write {name}'(θ)")
             return None
         value = self._function_of_parameters(name, self._split(inside, ("|", r"\mid", ";")),
-                                             lambda point: sp.log(self.s.density(point)))
+                                             lambda point: sp.log(self.s.density(point)),
+                                             lambda: sp.Sum(sp.log(self.s.density(self.s.sample())),
+                                                            (self.s.index, 1, self.s.sample_size)))
         if order:
             if self.s.m != 1:
                 raise NotationError(f"{name}' of a vector θ: write the gradient")
             value = sp.Derivative(value, (self.s.theta[0], order))
         return value
 
-    def _function_of_parameters(self, name: str, parts: list[list[Token]], at_point):
+    def _double_prime(self) -> int:
+        """l^"(θ), l''(θ) written with a double quote: the second derivative (2), else 0."""
+        if self.at("^") and self.peek(1) is not None and self.peek(1).text == '"':
+            self.i += 2
+            return 2
+        return 0
+
+    def _of_data(self, name: str, parts: list[list[Token]], at_point, of_sample):
+        """ℓ(θ), L(θ), ℓ(x|θ), ℓ(θ | xᵢ) read from the data the step shows (Setting.data), or None.
+
+        With one observation (ℓ(x|θ), or ℓ(θ) in a step that writes x alone) it is at_point(x); of a sample
+        (ℓ(θ) or ℓ(θ | xᵢ) in a step that writes xᵢ, Σ, ∏ or x̄) it is of_sample(); ℓ(θ | xᵢ) in a step that
+        does not show which is not read.
+        """
+        if len(parts) == 2 and self._point(parts[0]) is not None and self._is_parameters(parts[1]):
+            parts = [parts[1], parts[0]]                 # ℓ(x|θ), l(x|μ): the data first
+        if not self._is_parameters(parts[0]) or len(parts) > 2:
+            return None
+        point = self._point(parts[1]) if len(parts) == 2 else None
+        if len(parts) == 2 and point is None:
+            return None
+        if point is None and not self.s.data:
+            return None                                  # not decided: an unknown function of θ (below)
+        if point == self.s.x or (point is None and self.s.data == "observation"):
+            value = at_point(self.s.x)
+        elif self.s.data == "sample":
+            value = of_sample()
+        else:
+            raise NotationError(f"{name}({self.text(parts[0])} | {self.text(parts[1])}): the likelihood of one "
+                                f"observation or of the sample? the step does not show (write Σ or ∏)")
+        self.i += sum(len(part) for part in parts) + len(parts) - 1 + 2
+        return value
+
+    def _function_of_parameters(self, name: str, parts: list[list[Token]], at_point, of_sample=None):
         """name(θ; x) = at_point(x); name(θ) an unknown function of θ (so only identities for every such
-        function are proved, and none is refuted)."""
+        function are proved, and none is refuted); of the sample (of_sample) when the step shows it."""
+        if of_sample is not None:
+            value = self._of_data(name, parts, at_point, of_sample)
+            if value is not None:
+                return value
         if not self._is_parameters(parts[0]) or len(parts) > 2:
             raise NotationError(f"{name}({self.text(parts[0])}…): read as a function of the parameters only")
         inside = [t for part in parts for t in part]
@@ -1080,6 +1249,8 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\log": lambda p, _: p.logarithm(), r"\ln": lambda p, _: p.logarithm(), r"\exp": lambda p, _: p.exponential(),
     r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),
+    # the sample (issue 12, sample rules): products over it and its mean
+    r"\prod": lambda p, _: p.sample_product(), r"\bar": _Parser.sample_mean, r"\overline": _Parser.sample_mean,
 }
 #: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
 STYLED: Callable[[_Parser, str], object] = _Parser.styled

@@ -22,8 +22,8 @@ from typing import Callable
 import sympy as sp
 
 from symfisher import budget
-from symfisher.check.notation import (Covariance, Expect, Fisher, Score, Setting, ShapeError, Variance, Zero,
-                                      _is_matrix, _shape)
+from symfisher.check.notation import (Covariance, Expect, Fisher, SampleProduct, SampleSum, Score, Setting, ShapeError,
+                                      Variance, Zero, _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
 #: What each rule states, as cited in the verdicts.
@@ -41,6 +41,15 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
+    # the sample x₁, …, xₙ (issue 12, sample rules)
+    "sample-sum": "sums over the sample: Σᵢ (a g(xᵢ) + b h(xᵢ)) = a Σᵢ g(xᵢ) + b Σᵢ h(xᵢ), Σᵢ₌₁ⁿ c = n c",
+    "sample-product": "products over the sample: ∏ᵢ c f(xᵢ) = cⁿ ∏ᵢ f(xᵢ), ∏ᵢ e^{g(xᵢ)} = e^{Σᵢ g(xᵢ)}, "
+                      "∏ᵢ f(xᵢ)^a = (∏ᵢ f(xᵢ))^a",
+    "log-of-product": "the log of a product is the sum of the logs: log ∏ᵢ f(xᵢ) = Σᵢ log f(xᵢ) (every factor "
+                      "positive)",
+    "sum-term-by-term": "differentiating a sum term by term: ∂/∂θ Σᵢ g(xᵢ, θ) = Σᵢ ∂g(xᵢ, θ)/∂θ",
+    "identically-distributed": "each sample value is distributed as X: 𝔼[g(Xᵢ)] = 𝔼[g(X)]",
+    "expectation-of-sample-sum": "linearity of 𝔼 over Σ, each Xᵢ distributed as X: 𝔼[Σᵢ g(Xᵢ)] = n 𝔼[g(X)]",
 }
 
 TOLERANCE = 1e-6
@@ -70,6 +79,11 @@ class Rewriter:
             "differentiate-under-integral": self.interchange,
             "normalization": self.normalization,
         }
+        # the sample's passes first: they turn 𝔼[Σᵢ g(Xᵢ)] into n 𝔼[g(X)] before 𝔼 is evaluated
+        self.passes = {"log-of-product": self.log_of_product, "sample-sum": self.sample_sum,
+                       "sample-product": self.sample_product, "sum-term-by-term": self.sum_term_by_term,
+                       "identically-distributed": self.identically_distributed,
+                       "expectation-of-sample-sum": self.expectation_of_sample_sum, **self.passes}
         if evaluate is None:
             del self.passes["expectation-evaluated"]
         if not regular:
@@ -95,7 +109,7 @@ class Rewriter:
                          lambda a: Expect(Score(a.args[0], x) * Score(a.args[1], x)))
 
     def definition_expectation(self, e):
-        return e.replace(lambda a: isinstance(a, Expect),
+        return e.replace(lambda a: isinstance(a, Expect) and not self._of_sample(a.args[0]),
                          lambda a: sp.Integral(a.args[0] * self.s.density(self.s.x), self.s.x))
 
     def evaluated(self, e):
@@ -103,9 +117,11 @@ class Rewriter:
             out = self.evaluate(self.differentiation(g))
             return a if out is None else out
         p = self.s.density(self.s.x)
-        e = e.replace(lambda a: isinstance(a, Expect) and not a.args[0].has(Score, Fisher, Expect),
+        e = e.replace(lambda a: isinstance(a, Expect) and not a.args[0].has(Score, Fisher, Expect)
+                      and not self._of_sample(a.args[0]),
                       lambda a: value(a.args[0], a))
-        return e.replace(lambda a: isinstance(a, sp.Integral) and not a.has(Score, Fisher, Expect),
+        return e.replace(lambda a: isinstance(a, sp.Integral) and not a.has(Score, Fisher, Expect)
+                         and not self._of_sample(a),
                          lambda a: value(a.function / p, a))
 
     def differentiation(self, e):
@@ -114,7 +130,9 @@ class Rewriter:
                 self._derivatives[a] = a.doit()
             return self._derivatives[a]
         return e.replace(lambda a: isinstance(a, sp.Derivative) and not a.expr.has(sp.Integral, Score, Fisher,
-                                                                                      Expect),
+                                                                                      Expect)
+                         # a sum over the sample is differentiated term by term, a rule of its own
+                         and not any(t.args[0].has(*a.variables) for t in a.expr.atoms(SampleSum, SampleProduct)),
                          evaluate)
 
     def linearity(self, e):
@@ -123,12 +141,74 @@ class Rewriter:
         def split(body, make, unit):
             total = sp.S.Zero
             for term in sp.Add.make_args(sp.expand(body)):
-                coefficient, part = term.as_independent(x, as_Add=False)
+                # the sample values are random too: Σᵢ xᵢ is no constant of 𝔼
+                coefficient, part = term.as_independent(x, self.s.draw, *term.atoms(sp.Indexed), as_Add=False)
                 total += coefficient * (unit if part == 1 and unit is not None else make(part))
             return total
         e = e.replace(lambda a: isinstance(a, sp.Integral) and len(a.limits) == 1,
                       lambda a: split(a.function, lambda f: sp.Integral(f, *a.limits), None))
         return e.replace(lambda a: isinstance(a, Expect), lambda a: split(a.args[0], Expect, sp.S.One))
+
+    # -- the sample's passes (issue 12, sample rules)
+    def _of_sample(self, e) -> bool:
+        """True when e holds the sample (a draw ξ, xᵢ, Σ or ∏): 𝔼 of it is not 𝔼 of a function of x."""
+        return e.has(self.s.draw, SampleSum, SampleProduct, sp.Indexed, sp.Sum, sp.Product)
+
+    def sample_sum(self, e):
+        draw, n = self.s.draw, self.s.sample_size
+
+        def split(a):
+            total = sp.S.Zero
+            for term in sp.Add.make_args(sp.expand(sp.expand_log(a.args[0]))):
+                coefficient, part = term.as_independent(draw, as_Add=False)
+                total += coefficient * (n if part == 1 else SampleSum(part))
+            return total
+        return e.replace(lambda a: isinstance(a, SampleSum), split)
+
+    def sample_product(self, e):
+        draw, n = self.s.draw, self.s.sample_size
+
+        def split(a):
+            total, rest = sp.S.One, sp.S.One
+            for factor in sp.Mul.make_args(sp.powsimp(a.args[0])):
+                if not factor.has(draw):
+                    total *= factor ** n
+                elif isinstance(factor, sp.exp):
+                    total *= sp.exp(SampleSum(factor.args[0]))
+                elif factor.is_Pow and not factor.exp.has(draw) and factor.base.has(draw):
+                    total *= SampleProduct(factor.base) ** factor.exp
+                else:
+                    rest *= factor
+            return total * (SampleProduct(rest) if rest != 1 else 1)
+        return e.replace(lambda a: isinstance(a, SampleProduct), split)
+
+    def log_of_product(self, e):
+        def positive(f) -> bool:
+            # the density at a sample value is positive; any other factor only when SymPy decides it is
+            return f == self.s.density(self.s.draw) or f.is_positive is True
+        return e.replace(lambda a: isinstance(a, sp.log) and isinstance(a.args[0], SampleProduct)
+                         and positive(a.args[0].args[0]),
+                         lambda a: SampleSum(sp.log(a.args[0].args[0])))
+
+    def sum_term_by_term(self, e):
+        return e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, SampleSum),
+                         lambda a: SampleSum(sp.Derivative(a.expr.args[0], *a.variable_count)))
+
+    def identically_distributed(self, e):
+        sample, x = self.s.sample(), self.s.x
+        return e.replace(lambda a: isinstance(a, Expect) and a.args[0].has(sample) and not a.args[0].has(x)
+                         and not a.args[0].has(sp.Sum, sp.Product, SampleSum, SampleProduct, self.s.draw),
+                         lambda a: Expect(a.args[0].subs(sample, x)))
+
+    def expectation_of_sample_sum(self, e):
+        draw, x, n = self.s.draw, self.s.x, self.s.sample_size
+
+        def of_sum(a):
+            coefficient, part = a.args[0].as_independent(draw, x, as_Add=False)
+            if isinstance(part, SampleSum) and not part.args[0].has(x) and not self._of_sample(coefficient):
+                return coefficient * n * Expect(part.args[0].subs(draw, x))
+            return a
+        return e.replace(lambda a: isinstance(a, Expect), of_sum)
 
     def interchange(self, e):
         def move(a):
