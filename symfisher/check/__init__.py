@@ -210,7 +210,9 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str 
         notes = [n for n in notes if n]
         if notes:
             return Verdict("unknown", reason=f"{notes[0]}; {verdict.reason}")
-    if verdict.verdict == "refuted" and not verdict.reason.startswith("shape:") and _of_sample(lhs, rhs):
+    if verdict.verdict == "refuted" and not verdict.reason.startswith("shape:") and _of_sample(
+            *(rewriter.normal_form(side, tuple(rewriter.passes)) for side in (lhs, rhs))):
+        # the counterexample rests on the stand-in sample (𝔼[Σ xᵢ] = n/λ has none left: it stands as it is)
         verdict = _sample_refutation(link, verdict, head)
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])

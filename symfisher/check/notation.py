@@ -96,12 +96,13 @@ def vector_parameter(text: str) -> bool:
 #: What shows, in a step's text, that ℓ(θ), l(θ), L(θ) are those of a sample of n: a sample value xᵢ,
 #: a sum or product over i, a sample mean (a regular expression each; {x} is the model's variable).
 SAMPLE_MARKERS: dict[str, str] = {
-    "sample value": r"(?<![A-Za-z\\]){x}_\{{?\s*i\b",
     "sum or product": r"\\(sum|prod)\b",
     "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
     "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
     "sample size": r"(?<![A-Za-z\\])n(?![A-Za-z])",
 }
+#: A sample value xᵢ, X_{i}.
+SAMPLE_VALUE = r"(?<![A-Za-z\\]){x}_\{{?\s*i\b"
 #: What shows that they are those of one observation: the model's variable x standing alone.
 OBSERVATION_MARKERS: dict[str, str] = {
     "one observation": r"(?<![A-Za-z\\_^]){x}(?![A-Za-z_])",
@@ -118,7 +119,8 @@ def step_data(text: str, setting: Setting) -> str:
     names = {re.escape(setting.x.name), re.escape(setting.x.name.upper())}
     x = f"(?:{'|'.join(sorted(names))})"
     sample = any(re.search(pattern.format(x=x), text) for pattern in SAMPLE_MARKERS.values())
-    for pattern in SAMPLE_MARKERS.values():            # x̄, xᵢ are not the lone x of one observation
+    # x̄, xᵢ are not the lone x of one observation (xᵢ alone shows no sample: ℓ(θ | xᵢ) may be one draw's)
+    for pattern in (*SAMPLE_MARKERS.values(), SAMPLE_VALUE):
         text = re.sub(pattern.format(x=x) + r"\s*\}?", " ", text)
     observation = any(re.search(pattern.format(x=x), text) for pattern in OBSERVATION_MARKERS.values())
     if sample != observation:
