@@ -203,3 +203,32 @@ class TestSampleAbstractSetting:
         v = check(text).steps[0].verdict
         assert v.verdict == "proved", v.reason
         assert "sum-term-by-term" in v.rules and "expectation-of-sample-sum" in v.rules
+
+
+class TestSampleInformationAndDerivativeSpellings:
+    """A bare I(θ) next to n is ambiguous (one draw's or the sample's); δ/δθ and ∂²/∂²θ are ∂²/∂θ²."""
+
+    @pytest.mark.parametrize("step", [
+        r"I(\lambda) = \frac{n}{\lambda^2}",                                    # the sample's, as many write
+        r"I(\lambda) = -n\mathbb{E}\left[\frac{\partial^2}{\partial\lambda^2} \log f(x|\lambda)\right]",
+        r"I(\lambda) = \sum_{i=1}^n \frac{1}{\lambda^2}",
+    ])
+    def test_bare_information_beside_a_sample_is_not_refuted(self, step):
+        assert "sample" in _not_refuted(EXPONENTIAL, step)
+
+    @pytest.mark.parametrize("step", [r"n I(\lambda) = \frac{n}{\lambda^2}", r"n\cdot I(\lambda) = n/\lambda^2",
+                                      r"I_n(\lambda) = \frac{n}{\lambda^2}"])
+    def test_information_with_its_n_is_proved(self, step):
+        _proved(EXPONENTIAL, step)
+
+    @pytest.mark.parametrize("step", [
+        r"\frac{\partial^2}{\partial^2 \mu} \ln f(x|\mu) = -\frac{x}{\mu^2}",
+        r"\frac{\delta^2}{\delta^2 \mu} \ln f(x|\mu) = -\frac{x}{\mu^2}",
+        r"\frac{\delta}{\delta \mu} \ln f(x|\mu) = -1 + \frac{x}{\mu}",
+        r"\frac{\delta^2}{\delta \mu^2} \ln f(x|\mu) = -\frac{x}{\mu^2}",
+    ])
+    def test_derivative_spellings(self, step):
+        _proved(POISSON, step, "differentiation")
+
+    def test_derivative_spelling_seeded_error_is_refuted(self):
+        _refuted(POISSON, r"\frac{\delta^2}{\delta^2 \mu} \ln f(x|\mu) = -\frac{x}{\mu^3}")

@@ -26,7 +26,7 @@ from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, SampleProduct, SampleSum, Setting, ShapeError, Zero,
-                                      abstract_setting, read, step_data, vector_parameter)
+                                      abstract_setting, read, shows_sample, step_data, vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
 from symfisher.errors import CheckError, SymfisherError
 
@@ -182,7 +182,8 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str 
         return Verdict("unknown", reason=f"{article} {link.kind} ({link.relation}): reported, not checked (only "
                                          "equalities are checked)")
     # what ℓ(θ), L(θ) stand for here (a sample or one observation) is decided by what the step writes
-    setting = dataclasses.replace(setting, data=step_data(f"{link.lhs} {link.rhs}", setting))
+    text = f"{link.lhs} {link.rhs}"
+    setting = dataclasses.replace(setting, data=step_data(text, setting), sample_shown=shows_sample(text, setting))
     defined = _estimator_definition(link)
     if defined is not None:
         return defined

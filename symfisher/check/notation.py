@@ -99,7 +99,7 @@ SAMPLE_MARKERS: dict[str, str] = {
     "sum or product": r"\\(sum|prod)\b",
     "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
     "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
-    "sample size": r"(?<![A-Za-z\\])n(?![A-Za-z])",
+    "sample size": r"(?<![A-Za-z\\])n(?![a-z])",      # n, nI(θ), nE[·] (not \\ln, \\nu, \\sin)
 }
 #: A sample value xᵢ, X_{i}.
 SAMPLE_VALUE = r"(?<![A-Za-z\\]){x}_\{{?\s*i\b"
@@ -109,8 +109,17 @@ OBSERVATION_MARKERS: dict[str, str] = {
 }
 
 
+#: Letters some authors write for ∂ in ∂/∂θ (δ/δθ): read as ∂ when the letter is on top and below.
+PARTIAL_SPELLINGS: tuple[str, ...] = (r"\delta",)
+
 #: The subscript of I that names a sample of n (key form): I_{X_1,...,X_n}, I_{x_1,\ldots,x_n}, I_{X_1…X_n}.
 SAMPLE_SUBSCRIPT = r"([xX])_1,?(\.\.\.|ldots|dots|cdots|…),?\1_n"
+
+
+def shows_sample(text: str, setting: Setting) -> bool:
+    """True when a step's text shows a sample of n (SAMPLE_MARKERS)."""
+    x = f"(?:{re.escape(setting.x.name)}|{re.escape(setting.x.name.upper())})"
+    return any(re.search(pattern.format(x=x), text) for pattern in SAMPLE_MARKERS.values())
 
 
 def step_data(text: str, setting: Setting) -> str:
@@ -151,6 +160,8 @@ class Setting:
     # what ℓ(θ), l(θ), L(θ) stand for in the step being read, decided from its text (step_data):
     # "sample" (Σ log p(xᵢ|θ)), "observation" (log p(x|θ)), or "" (not decided: an unknown function of θ)
     data: str = ""
+    # the step shows a sample of n (Σ, ∏, x̄, n): a bare I(θ) there may be the sample's information
+    sample_shown: bool = False
 
     @property
     def m(self) -> int:
@@ -644,6 +655,7 @@ class _Parser:
             top = [Token("command", r"\partial", top[0].pos), *top[1:]]
             bottom = [Token("command", r"\partial", t.pos) if t.kind == "letter" and t.text == "d" else t
                       for t in bottom]
+        top, bottom = self._other_partials(top, bottom)
         if top and top[0].text == r"\partial":
             rest, order = top[1:], 1
             if rest and rest[0].text == "^":
@@ -726,6 +738,16 @@ class _Parser:
             groups.append(self.variables(self.group()))
         return self.derivative(operand, groups)
 
+    def _other_partials(self, top: list[Token], bottom: list[Token]) -> tuple[list[Token], list[Token]]:
+        """δ/δθ written for ∂/∂θ (PARTIAL_SPELLINGS), when the fraction is one on top and below and the letter
+        is not declared: the same derivative."""
+        for spelling in PARTIAL_SPELLINGS:
+            if top and bottom and top[0].text == spelling == bottom[0].text and key(spelling) not in self.s.names:
+                def swap(tokens: list[Token]) -> list[Token]:
+                    return [Token("command", r"\partial", t.pos) if t.text == spelling else t for t in tokens]
+                return swap(top), swap(bottom)
+        return top, bottom
+
     def _partial_variables(self, tokens: list[Token]) -> list[tuple[sp.Symbol, ...]]:
         """∂a ∂b or ∂a^2 -> [(a,), (b,)] or [(a,), (a,)]; ∂θ -> [θ]."""
         if not tokens or tokens[0].text != r"\partial":
@@ -740,6 +762,10 @@ class _Parser:
         for group in groups:
             group = [t for t in group if t.kind not in ("{", "}")]      # ∂λ^{2}, ∂{θ}
             power = 1
+            if len(group) >= 3 and group[0].text == "^":               # ∂^2 λ for ∂λ², as some authors write
+                power, group = self._order(group[1:2]), group[2:]
+                out += [self.variables(group)] * power
+                continue
             if len(group) >= 2 and group[-2].text == "^":
                 power, group = self._order(group[-1:]), group[:-2]
             out += [self.variables(group)] * power
@@ -1087,6 +1113,9 @@ class _Parser:
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
         inside = self._parenthesized()
+        if inside is not None and factor == 1 and self._sample_information(name, prefix):
+            raise NotationError(f"{name}({self.text(inside)}) in a step on a sample of n: the information of one "
+                                f"draw or of the sample? (write I_n(θ) or n I(θ))")
         if inside is not None:
             if not self._is_parameters(inside):
                 raise NotationError(f"{name}({self.text(inside)}): the Fisher information is read at the "
@@ -1097,6 +1126,16 @@ class _Parser:
         matrix = _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)),
                                                                           sp.Integer(max(j, k)))))
         return mul(factor, matrix)
+
+    def _sample_information(self, name: str, prefix: str) -> bool:
+        """True when I(θ) stands in a step on a sample (Setting.data) without n before it: many authors write
+        I(θ) for the information of the whole sample (I(λ) = n/λ), others for one draw's (n I(λ))."""
+        if not self.s.sample_shown or name == "F" or prefix == "bf:":
+            return False
+        before = [t.text for t in self.t[max(0, self.i - 4):self.i - 1]]
+        while before and before[-1] in (r"\cdot", r"\times", "*"):
+            before.pop()
+        return not (before and before[-1] == self.s.sample_size.name)
 
     def hessian_application(self, name: str, prefix: str):
         if self._declared(name):
