@@ -232,3 +232,30 @@ class TestSampleInformationAndDerivativeSpellings:
 
     def test_derivative_spelling_seeded_error_is_refuted(self):
         _refuted(POISSON, r"\frac{\delta^2}{\delta^2 \mu} \ln f(x|\mu) = -\frac{x}{\mu^3}")
+
+
+class TestMaximumLikelihoodEstimate:
+    """θ̂ = V after ℓ'(θ) = 0: proved when V solves the likelihood equation and ℓ'' < 0; else a definition."""
+
+    @pytest.mark.parametrize("estimate", [r"\hat\lambda = n/\sum x_i", r"\hat{\lambda} = \frac{1}{\bar x}",
+                                          r"\widehat{\lambda} = \frac{n}{\sum_{i=1}^n x_i}"])
+    def test_the_root_of_the_likelihood_equation_is_proved(self, estimate):
+        report = check(f"{EXPONENTIAL}\n$$ \\ell'(\\lambda) = n/\\lambda - \\sum x_i = 0 $$\n\n$$ {estimate} $$\n")
+        v = report.steps[-1].verdict
+        assert v.verdict == "proved" and v.rules == ("maximum-likelihood",), v.reason
+
+    @pytest.mark.parametrize("estimate", [r"\hat\lambda = 2n/\sum x_i", r"\hat\lambda = \bar x",
+                                          r"\hat\lambda = -\frac{1}{\bar x}"])
+    def test_another_value_is_a_definition_never_refuted(self, estimate):
+        report = check(f"{EXPONENTIAL}\n$$ \\ell'(\\lambda) = n/\\lambda - \\sum x_i = 0 $$\n\n$$ {estimate} $$\n")
+        v = report.steps[-1].verdict
+        assert v.verdict == "unknown" and "definition" in v.reason, v.reason
+
+    def test_without_the_likelihood_equation_it_is_a_definition(self):
+        assert "definition" in _not_refuted(EXPONENTIAL, r"\hat\lambda = n/\sum x_i")
+
+    def test_concavity_not_decided_is_not_proved(self):
+        # Poisson: ℓ'' = −Σxᵢ/μ² is 0 when every xᵢ = 0 (no maximum inside μ > 0): not proved
+        report = check(f"{POISSON}\n$$ l'(\\mu) = -n + \\frac{{1}}{{\\mu}}\\sum_{{i=1}}^n x_i = 0 $$\n\n"
+                       f"$$ \\hat\\mu = \\bar x $$\n")
+        assert report.steps[-1].verdict.verdict == "unknown", report.steps[-1].verdict.reason

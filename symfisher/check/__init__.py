@@ -26,8 +26,8 @@ from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, SampleProduct, SampleSum, Setting, ShapeError, Zero,
-                                      abstract_setting, read, shows_sample, step_data, vector_parameter)
-from symfisher.check.verdict import RULES, Rewriter, Verdict, close, judge
+                                      abstract_setting, key, read, shows_sample, step_data, vector_parameter)
+from symfisher.check.verdict import RULES, Rewriter, Verdict, close, is_zero, judge
 from symfisher.errors import CheckError, SymfisherError
 
 __all__ = ["RULES", "Report", "StepResult", "check"]
@@ -165,6 +165,11 @@ def check(text: str) -> Report:
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     heads = _chain_heads(steps)
+    # θ̂ = … after the likelihood equation ℓ'(θ) = 0 was written: θ̂ is the maximum likelihood estimate
+    equation = next((link.index for link in steps if link.rhs.strip() == "0" and LIKELIHOOD_NAMES.search(
+        heads[link.index]) and re.search(r"'|\\prime|\\partial|\\frac\s*\{\s*d", heads[link.index])), None)
+    heads = {index: ("likelihood equation: " + head if equation is not None and index > equation else head)
+             for index, head in heads.items()}
     return Report(tuple(StepResult(link, _certain_shape(link, kind == "concrete",
                                                         _judge(link, setting, rewriter, numeric,
                                                                heads[link.index])))
@@ -186,7 +191,7 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str 
     setting = dataclasses.replace(setting, data=step_data(text, setting), sample_shown=shows_sample(text, setting))
     defined = _estimator_definition(link)
     if defined is not None:
-        return defined
+        return _maximum_likelihood(link, setting, rewriter, head) or defined
     try:
         lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
     except ShapeError as exc:
@@ -247,6 +252,36 @@ def _estimator_definition(link: Link) -> Verdict | None:
         return None
     return Verdict("unknown", reason="a definition: the author names the estimator " + link.lhs.strip()
                    + " (not a claim to check)")
+
+
+def _maximum_likelihood(link: Link, setting: Setting, rewriter: Rewriter, head: str) -> Verdict | None:
+    """θ̂ = V written after the likelihood equation ℓ'(θ) = 0: proved when V solves ∂ℓ/∂θ = 0 for every
+    sample and ℓ'' < 0 on the whole declared domain (so V is the maximum); else None (a definition)."""
+    if not head.startswith("likelihood equation: ") or setting.m != 1 or setting.generic:
+        return None
+    name = re.sub(r"\\(hat|widehat)|[{}\s]", "", link.lhs)
+    theta = setting.theta[0]
+    if setting.names.get(key(name)) != theta:
+        return None
+    sample = dataclasses.replace(setting, data="sample")
+    try:
+        value = read(link.rhs, sample)
+        every = tuple(rewriter.passes)
+        log_p = sp.log(setting.density(setting.draw))
+        score = rewriter.normal_form(SampleSum(sp.Derivative(log_p, theta)), every)
+        curvature = rewriter.normal_form(SampleSum(sp.Derivative(log_p, (theta, 2))), every)
+        root = is_zero(score.subs(theta, value))
+    except (NotationError, ShapeError, *_SYMPY_FAILURES):
+        return None
+    # V must lie in θ's declared domain for every sample (its sign assumptions), else it is no estimate of θ
+    inside = all(getattr(value, f"is_{a}", None) is True for a in ("positive", "nonnegative", "negative", "real")
+                 if getattr(theta, f"is_{a}"))
+    if not root or not inside:
+        return None
+    if curvature.is_negative is not True:
+        return Verdict("unknown", reason=f"{link.lhs.strip()} solves the likelihood equation ∂ℓ/∂θ = 0, but "
+                                         "ℓ'' < 0 is not decided on the whole domain: a definition, not checked")
+    return Verdict("proved", ("maximum-likelihood",), RULES["maximum-likelihood"])
 
 
 def _of_sample(*sides) -> bool:

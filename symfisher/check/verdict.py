@@ -50,6 +50,8 @@ RULES: dict[str, str] = {
     "sum-term-by-term": "differentiating a sum term by term: ∂/∂θ Σᵢ g(xᵢ, θ) = Σᵢ ∂g(xᵢ, θ)/∂θ",
     "identically-distributed": "each sample value is distributed as X: 𝔼[g(Xᵢ)] = 𝔼[g(X)]",
     "expectation-of-sample-sum": "linearity of 𝔼 over Σ, each Xᵢ distributed as X: 𝔼[Σᵢ g(Xᵢ)] = n 𝔼[g(X)]",
+    "maximum-likelihood": "the maximum likelihood estimate: θ̂ solves the likelihood equation ∂ℓ/∂θ = 0 for every "
+                          "sample and ℓ'' < 0 on the whole domain, so ℓ is largest at θ̂",
 }
 
 TOLERANCE = 1e-6
