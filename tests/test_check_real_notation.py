@@ -259,3 +259,32 @@ class TestMaximumLikelihoodEstimate:
         report = check(f"{POISSON}\n$$ l'(\\mu) = -n + \\frac{{1}}{{\\mu}}\\sum_{{i=1}}^n x_i = 0 $$\n\n"
                        f"$$ \\hat\\mu = \\bar x $$\n")
         assert report.steps[-1].verdict.verdict == "unknown", report.steps[-1].verdict.reason
+
+
+class TestSlashDerivative:
+    """∂/∂θ and ∂²/∂θ² written with a slash, as inline math often is."""
+
+    @pytest.mark.parametrize("step", [
+        r"\partial^2/\partial\lambda^2\,(\log\lambda - \lambda x) = -1/\lambda^2",
+        r"\partial/\partial\lambda\,(\log\lambda - \lambda x) = 1/\lambda - x",
+        r"\partial^2/\partial\lambda^2 \log f(x|\lambda) = -\frac{1}{\lambda^2}",
+        r"\partial^{2}/\partial{\lambda}^{2} (\log\lambda - \lambda x) = -1/\lambda^2",
+    ])
+    def test_slash_derivative_is_proved(self, step):
+        _proved(EXPONENTIAL, step, "differentiation")
+
+    def test_slash_derivative_seeded_sign_is_refuted(self):
+        _refuted(EXPONENTIAL, r"\partial^2/\partial\lambda^2\,(\log\lambda - \lambda x) = 1/\lambda^2")
+
+
+class TestSubscriptedDensityWithParameters:
+    """f_X(x; θ), f_X(x | θ): the density with its parameters written after the point."""
+
+    @pytest.mark.parametrize("step", [r"f_X(x; \lambda) = \lambda e^{-\lambda x}",
+                                      r"f_X(x | \lambda) = \lambda e^{-\lambda x}",
+                                      r"\log f_X(x; \lambda) = \log\lambda - \lambda x"])
+    def test_read_as_the_density(self, step):
+        _proved(EXPONENTIAL, step)
+
+    def test_seeded_error_is_refuted(self):
+        _refuted(EXPONENTIAL, r"f_X(x; \lambda) = \lambda e^{\lambda x}")

@@ -550,6 +550,8 @@ class _Parser:
         return self.named(self.text(inner), STYLE_PREFIX[command])
 
     def partial(self, command: str):
+        if self.at("/", "^"):
+            return self.slash_partial(command)         # ∂/∂θ f, ∂^2/∂λ^2 (f) written inline
         if not self.at("_"):
             return self.named(command)                 # a lone ∂: not read (named says so)
         self.take("_")                                 # ∂_θ f
@@ -558,6 +560,23 @@ class _Parser:
             self.take("^")
             groups *= self._order(self.group())
         return self.derivative(self.operand(groups), groups)
+
+    def slash_partial(self, command: str):
+        r"""∂/∂θ f and ∂^k/∂θ^k (f) written with a slash, as in inline math: the operator takes what follows
+        (the product up to + or −, as after \frac{∂}{∂θ})."""
+        order = 1
+        if self.at("^"):
+            self.take("^")
+            order = self._order(self.group())
+        self.take("/")
+        bottom = [self.take(r"\partial")]
+        bottom += self.group()                          # the variable: \lambda, θ, {\sigma}
+        if self.at("^"):
+            bottom += [self.take("^"), *self.group()]
+        variables = self._partial_variables(bottom)
+        if len(variables) != order:
+            raise NotationError("the order on top and the variables below do not match")
+        return self.derivative(self.operand(variables), variables)
 
     def constant_or_function(self, command: str):
         """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
@@ -1053,6 +1072,9 @@ class _Parser:
             if (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
                 inside = self._parenthesized()
                 point = self._point(inside) if inside is not None else None
+                parts = self._split(inside or [], ("|", r"\mid", ";"))
+                if point is None and len(parts) == 2 and self._is_parameters(parts[1]):
+                    point = self._point(parts[0])        # f_X(x; θ), f_X(x | θ): the parameters written too
                 if point is None:
                     raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
                 self.i += len(inside) + 2
