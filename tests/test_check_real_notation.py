@@ -288,3 +288,31 @@ class TestSubscriptedDensityWithParameters:
 
     def test_seeded_error_is_refuted(self):
         _refuted(EXPONENTIAL, r"f_X(x; \lambda) = \lambda e^{\lambda x}")
+
+
+class TestJointDensityOfIndependentDraws:
+    """f(\\vec{x}; θ), p(\\mathbf{x}|θ), p(x_1, …, x_n|θ): ∏ᵢ p(xᵢ|θ), only when the text states independence."""
+
+    IID = "Let $x_1, \\dots, x_n$ be iid draws.\n\n"
+
+    @pytest.mark.parametrize("point", [r"\vec{x}", r"\mathbf{x}", r"\boldsymbol{x}", r"x_1,\dots,x_n",
+                                       r"x_1, \ldots, x_n"])
+    def test_information_of_the_sample_both_forms(self, point):
+        for rhs in (rf"E\left[\left(\frac{{\partial}}{{\partial\theta}} \ln f({point};\theta)\right)^2\right]",
+                    rf"-E\left[\frac{{\partial^2}}{{\partial\theta^2}} \ln f({point};\theta)\right]"):
+            v = check(f"{self.IID}$$ I_n(\\theta) = {rhs} $$\n").steps[0].verdict
+            assert v.verdict == "proved", (point, rhs, v.reason)
+
+    def test_square_of_the_sum_needs_the_stated_independence(self):
+        step = r"$$ I_n(\theta) = E\left[\left(\frac{\partial}{\partial\theta} \ln f(\vec{x};\theta)\right)^2\right] $$"
+        v = check(step + "\n").steps[0].verdict
+        assert v.verdict == "unknown" and "independent" in v.reason, v.reason
+        assert check("The draws are independent.\n\n" + step + "\n").steps[0].verdict.verdict == "proved"
+
+    def test_missing_n_is_refuted(self):
+        step = r"$$ I_n(\theta) = -E\left[\frac{\partial^2}{\partial\theta^2} \ln f(x_i;\theta)\right] $$"
+        assert check(self.IID + step + "\n").steps[0].verdict.verdict == "refuted"
+
+    def test_concrete_joint_likelihood(self):
+        text = EXPONENTIAL + "\nA random sample.\n\n$$ \\log f(\\vec{x}|\\lambda) = n\\log\\lambda - \\lambda\\sum x_i $$\n"
+        assert check(text).steps[0].verdict.verdict == "proved"

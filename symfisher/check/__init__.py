@@ -26,7 +26,8 @@ from sympy.core.function import AppliedUndef
 
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, SampleProduct, SampleSum, Setting, ShapeError, Zero,
-                                      abstract_setting, key, read, shows_sample, step_data, vector_parameter)
+                                      abstract_setting, key, read, shows_sample, states_independence, step_data,
+                                      vector_parameter)
 from symfisher.check.verdict import RULES, Rewriter, Verdict, close, is_zero, judge
 from symfisher.errors import CheckError, SymfisherError
 
@@ -158,10 +159,12 @@ def check(text: str) -> Report:
     model_data = (matter or {}).get("model")
     if model_data is not None:
         setting, rewriter, numeric = _concrete(model_data)
+        setting.independent = states_independence(text)
         kind = "concrete"
     else:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
         setting = abstract_setting(2 if vector_parameter(text) else 1)
+        setting.independent = states_independence(text)
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     heads = _chain_heads(steps)

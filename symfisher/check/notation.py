@@ -109,6 +109,16 @@ OBSERVATION_MARKERS: dict[str, str] = {
 }
 
 
+#: Words that state the sample's draws are independent (a regular expression each, case-insensitive).
+INDEPENDENCE: dict[str, str] = {"iid": r"\bi\.?\s?i\.?\s?d\b", "independent": r"\bindependent(ly)?\b",
+                                "random sample": r"\brandom\s+sample\b"}
+
+
+def states_independence(text: str) -> bool:
+    """True when the text says the draws are independent (iid, independent, a random sample)."""
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern in INDEPENDENCE.values())
+
+
 #: Letters some authors write for ∂ in ∂/∂θ (δ/δθ): read as ∂ when the letter is on top and below.
 PARTIAL_SPELLINGS: tuple[str, ...] = (r"\delta",)
 
@@ -162,6 +172,8 @@ class Setting:
     data: str = ""
     # the step shows a sample of n (Σ, ∏, x̄, n): a bare I(θ) there may be the sample's information
     sample_shown: bool = False
+    # the text states that the sample's draws are independent (INDEPENDENCE): its density is a product
+    independent: bool = False
 
     @property
     def m(self) -> int:
@@ -1095,8 +1107,29 @@ class _Parser:
             return None                                  # the parameter p times (1 − p)
         if name == "f" and not conditional:
             raise NotationError(f"f({self.text(inside)}): f is read as the density only as f(x|θ), f(x;θ) or f_θ(x)")
+        joint = self._joint_density(inside)
+        if joint is not None:
+            return joint
         self.take("(")
         return self.s.density(self.point())
+
+    def _joint_density(self, inside: list[Token]):
+        """p(\vec{x}|θ), f(\mathbf{x}; θ), p(x_1, …, x_n|θ): the density of the whole sample, ∏ᵢ p(xᵢ|θ) when
+        the text says the draws are independent (Setting.independent), else not read; None for another point."""
+        parts = self._split(inside, ("|", r"\mid", ";"))
+        if len(parts) != 2 or not self._is_parameters(parts[1]):
+            return None
+        written = key(self.text(parts[0]))
+        bare = re.sub(r"^(vec|mathbf|boldsymbol|bm)", "", written)
+        vector = bare != written and bare in (self.s.x.name, self.s.x.name.upper())      # \vec{x}, \mathbf{X}
+        if not vector and not re.fullmatch(SAMPLE_SUBSCRIPT.replace("[xX]", f"[{self.s.x.name}{self.s.x.name.upper()}]"),
+                                           written):
+            return None
+        if not self.s.independent:
+            raise NotationError(f"the density of the whole sample {self.text(parts[0])} is ∏ᵢ p(xᵢ|θ) only for "
+                                f"independent draws, which the text does not state (iid, independent, random sample)")
+        self.i += len(inside) + 2
+        return SampleProduct(self.s.density(self.s.draw))
 
     def score_application(self, name: str, prefix: str):
         if prefix or self._declared(name) or not self.at("(", "_"):

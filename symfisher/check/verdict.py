@@ -50,6 +50,8 @@ RULES: dict[str, str] = {
     "sum-term-by-term": "differentiating a sum term by term: ∂/∂θ Σᵢ g(xᵢ, θ) = Σᵢ ∂g(xᵢ, θ)/∂θ",
     "identically-distributed": "each sample value is distributed as X: 𝔼[g(Xᵢ)] = 𝔼[g(X)]",
     "expectation-of-sample-sum": "linearity of 𝔼 over Σ, each Xᵢ distributed as X: 𝔼[Σᵢ g(Xᵢ)] = n 𝔼[g(X)]",
+    "square-of-iid-sum": "independent draws distributed as X: 𝔼[(Σᵢ g(Xᵢ))²] = n 𝔼[g(X)²] + n(n − 1) 𝔼[g(X)]² "
+                         "(applied only when the text states that the draws are independent)",
     "maximum-likelihood": "the maximum likelihood estimate: θ̂ solves the likelihood equation ∂ℓ/∂θ = 0 for every "
                           "sample and ℓ'' < 0 on the whole domain, so ℓ is largest at θ̂",
 }
@@ -85,7 +87,8 @@ class Rewriter:
         self.passes = {"log-of-product": self.log_of_product, "sample-sum": self.sample_sum,
                        "sample-product": self.sample_product, "sum-term-by-term": self.sum_term_by_term,
                        "identically-distributed": self.identically_distributed,
-                       "expectation-of-sample-sum": self.expectation_of_sample_sum, **self.passes}
+                       "expectation-of-sample-sum": self.expectation_of_sample_sum,
+                       "square-of-iid-sum": self.square_of_iid_sum, **self.passes}
         if evaluate is None:
             del self.passes["expectation-evaluated"]
         if not regular:
@@ -211,6 +214,20 @@ class Rewriter:
                 return coefficient * n * Expect(part.args[0].subs(draw, x))
             return a
         return e.replace(lambda a: isinstance(a, Expect), of_sum)
+
+    def square_of_iid_sum(self, e):
+        draw, x, n = self.s.draw, self.s.x, self.s.sample_size
+        if not self.s.independent:
+            return e                                 # independence is a condition: never assumed
+
+        def of_square(a):
+            coefficient, part = a.args[0].as_independent(draw, x, as_Add=False)
+            if isinstance(part, sp.Pow) and part.exp == 2 and isinstance(part.base, SampleSum) \
+                    and not part.base.args[0].has(x) and not self._of_sample(coefficient):
+                g = part.base.args[0].subs(draw, x)
+                return coefficient * (n * Expect(g ** 2) + n * (n - 1) * Expect(g) ** 2)
+            return a
+        return e.replace(lambda a: isinstance(a, Expect), of_square)
 
     def interchange(self, e):
         def move(a):
