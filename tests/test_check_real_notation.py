@@ -316,3 +316,20 @@ class TestJointDensityOfIndependentDraws:
     def test_concrete_joint_likelihood(self):
         text = EXPONENTIAL + "\nA random sample.\n\n$$ \\log f(\\vec{x}|\\lambda) = n\\log\\lambda - \\lambda\\sum x_i $$\n"
         assert check(text).steps[0].verdict.verdict == "proved"
+
+
+class TestDataReadingAcrossTheFile:
+    """A bare ℓ(θ) beside a lone x reads one observation, unless the file writes ℓ of a sample elsewhere."""
+
+    def test_lone_x_in_a_file_on_a_sample_is_not_read(self):
+        text = (EXPONENTIAL + "\n$$ \\ell(\\lambda) = n\\log\\lambda - \\lambda\\sum x_i $$\n\n"
+                "$$ \\ell(\\lambda) = \\log\\lambda - \\lambda x $$\n")
+        verdicts = [s.verdict.verdict for s in check(text).steps]
+        assert verdicts == ["proved", "unknown"]
+
+    def test_lone_x_alone_is_one_observation(self):
+        text = EXPONENTIAL + "\n$$ \\ell(\\lambda) = \\log\\lambda - \\lambda x $$\n"
+        assert check(text).steps[0].verdict.verdict == "proved"
+
+    def test_capital_sample_values(self):
+        _proved(EXPONENTIAL, r"\mathbb{E}\left[\sum_{i=1}^n X_i\right] = \frac{n}{\lambda}")

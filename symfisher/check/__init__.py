@@ -168,6 +168,8 @@ def check(text: str) -> Report:
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
     heads = _chain_heads(steps)
+    setting.sample_likelihood = any(step_data(f"{link.lhs} {link.rhs}", setting) == "sample" and
+                                    LIKELIHOOD_NAMES.search(f"{link.lhs} {link.rhs}") for link in steps)
     # θ̂ = … after the likelihood equation ℓ'(θ) = 0 was written: θ̂ is the maximum likelihood estimate
     equation = next((link.index for link in steps if link.rhs.strip() == "0" and LIKELIHOOD_NAMES.search(
         heads[link.index]) and re.search(r"'|\\prime|\\partial|\\frac\s*\{\s*d", heads[link.index])), None)
@@ -191,7 +193,10 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str 
                                          "equalities are checked)")
     # what ℓ(θ), L(θ) stand for here (a sample or one observation) is decided by what the step writes
     text = f"{link.lhs} {link.rhs}"
-    setting = dataclasses.replace(setting, data=step_data(text, setting), sample_shown=shows_sample(text, setting))
+    data = step_data(text, setting)
+    if data == "observation" and setting.sample_likelihood:
+        data = ""                      # the file writes ℓ of a sample elsewhere: a lone x here may be a slip
+    setting = dataclasses.replace(setting, data=data, sample_shown=shows_sample(text, setting))
     defined = _estimator_definition(link)
     if defined is not None:
         return _maximum_likelihood(link, setting, rewriter, head) or defined

@@ -174,6 +174,8 @@ class Setting:
     sample_shown: bool = False
     # the text states that the sample's draws are independent (INDEPENDENCE): its density is a product
     independent: bool = False
+    # some step of the file writes ℓ, l or L of a sample: a bare ℓ(θ) beside a lone x is then ambiguous
+    sample_likelihood: bool = False
 
     @property
     def m(self) -> int:
@@ -1014,8 +1016,9 @@ class _Parser:
             full = f"{name}_{self.text(self.group())}"
         if key(full) in self.s.names:
             return self.s.names[key(full)]
-        if key(full) == f"{self.s.x.name}_{self.s.index.name}":
-            return self.s.sample()
+        if key(full) in (f"{self.s.x.name}_{self.s.index.name}", f"{self.s.x.name.upper()}_{self.s.index.name}") \
+                and key(full) not in self.s.names:
+            return self.s.sample()                           # xᵢ, Xᵢ: a sample value
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
@@ -1114,7 +1117,7 @@ class _Parser:
         return self.s.density(self.point())
 
     def _joint_density(self, inside: list[Token]):
-        """p(\vec{x}|θ), f(\mathbf{x}; θ), p(x_1, …, x_n|θ): the density of the whole sample, ∏ᵢ p(xᵢ|θ) when
+        r"""p(\vec{x}|θ), f(\mathbf{x}; θ), p(x_1, …, x_n|θ): the density of the whole sample, ∏ᵢ p(xᵢ|θ) when
         the text says the draws are independent (Setting.independent), else not read; None for another point."""
         parts = self._split(inside, ("|", r"\mid", ";"))
         if len(parts) != 2 or not self._is_parameters(parts[1]):
