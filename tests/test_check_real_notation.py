@@ -333,3 +333,33 @@ class TestDataReadingAcrossTheFile:
 
     def test_capital_sample_values(self):
         _proved(EXPONENTIAL, r"\mathbb{E}\left[\sum_{i=1}^n X_i\right] = \frac{n}{\lambda}")
+
+
+NORMAL_SIGMA = """---
+model:
+  density: \\frac{1}{\\sqrt{2\\pi}\\sigma} e^{-\\frac{(x-\\mu)^2}{2\\sigma^2}}
+  parameters: [\\sigma: positive]
+  constants: [\\mu: real]
+---
+"""
+
+
+class TestDerivativeBySquaredParameter:
+    """∂f/∂σ², d f/dσ² with σ the parameter: the derivative by σ² (chain rule through σ = √σ², σ > 0)."""
+
+    @pytest.mark.parametrize("step", [
+        r"\frac{\partial}{\partial\sigma^2} \log f(x|\sigma) = -\frac{1}{2\sigma^2} + \frac{(x-\mu)^2}{2\sigma^4}",
+        r"\frac{d}{d\sigma^2} \log f(x|\sigma) = -\frac{1}{2\sigma^2} + \frac{(x-\mu)^2}{2\sigma^4}",
+        r"\frac{\partial \log f(x|\sigma)}{\partial\sigma^2} = \frac{(x-\mu)^2 - \sigma^2}{2\sigma^4}",
+    ])
+    def test_derivative_by_the_variance(self, step):
+        _proved(NORMAL_SIGMA, step, "differentiation")
+
+    def test_second_derivative_by_sigma_is_unchanged(self):
+        _proved(NORMAL_SIGMA, r"\frac{\partial^2}{\partial\sigma^2} \log f(x|\sigma) = \frac{1}{\sigma^2} - "
+                              r"\frac{3(x-\mu)^2}{\sigma^4}")
+
+    def test_seeded_error_is_refuted(self):
+        # a missing factor 2: (x − μ)²/σ⁴ for (x − μ)²/(2σ⁴)
+        _refuted(NORMAL_SIGMA, r"\frac{\partial}{\partial\sigma^2} \log f(x|\sigma) = -\frac{1}{2\sigma^2} + "
+                               r"\frac{(x-\mu)^2}{\sigma^4}")

@@ -99,7 +99,7 @@ SAMPLE_MARKERS: dict[str, str] = {
     "sum or product": r"\\(sum|prod)\b",
     "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
     "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
-    "sample size": r"(?<![A-Za-z\\])n(?![a-z])",      # n, nI(θ), nE[·] (not \\ln, \\nu, \\sin)
+    "sample size": r"(?<![A-Za-z\\])n(?![a-z])",      # n, nI(θ), nE[·] (not \ln, \nu, \sin)
 }
 #: A sample value xᵢ, X_{i}.
 SAMPLE_VALUE = r"(?<![A-Za-z\\]){x}_\{{?\s*i\b"
@@ -696,6 +696,10 @@ class _Parser:
                 order_tokens = self_sub.group()
                 order, rest = self._order(order_tokens), rest[1 + self_sub.i:]
             variables = self._partial_variables(bottom)
+            if order == 1 and len(variables) == 2 and variables[0] == variables[1] and len(variables[0]) == 1:
+                # ∂f/∂σ² with one ∂ on top: the derivative by σ², not the second one by σ
+                operand = self.operand(variables[:1]) if not rest else self.sub(rest)
+                return self.by_square(operand, variables[0][0])
             if len(variables) != order:
                 raise NotationError("the order on top and the variables below do not match")
             # ∂/∂β α log β: the operator takes the whole product that follows (up to + or −)
@@ -770,6 +774,13 @@ class _Parser:
                 raise NotationError(r"\pdv[n]{f}{a}{b} is not checked")
             groups.append(self.variables(self.group()))
         return self.derivative(operand, groups)
+
+    def by_square(self, operand, sigma: sp.Symbol):
+        """∂f/∂(σ²) = (∂f/∂σ) / (2σ), the chain rule through σ = √(σ²), when σ > 0 is declared (else σ ↦ σ²
+        is not one-to-one and the derivative by σ² is not defined by f(σ))."""
+        if sigma.is_positive is not True:
+            raise NotationError(f"differentiation by {sigma}²: read only for a parameter declared positive")
+        return sp.Derivative(scalar(operand, "a partial derivative"), sigma) / (2 * sigma)
 
     def _other_partials(self, top: list[Token], bottom: list[Token]) -> tuple[list[Token], list[Token]]:
         """δ/δθ written for ∂/∂θ (PARTIAL_SPELLINGS), when the fraction is one on top and below and the letter
