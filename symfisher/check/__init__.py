@@ -196,7 +196,7 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str 
     data = step_data(text, setting)
     if data == "observation" and setting.sample_likelihood:
         data = ""                      # the file writes ℓ of a sample elsewhere: a lone x here may be a slip
-    setting = dataclasses.replace(setting, data=data, sample_shown=shows_sample(text, setting))
+    setting = dataclasses.replace(setting, data=data, sample_shown=shows_sample(text, setting), other_readings=[])
     defined = _estimator_definition(link)
     if defined is not None:
         return _maximum_likelihood(link, setting, rewriter, head) or defined
@@ -224,6 +224,9 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str 
         notes = [n for n in notes if n]
         if notes:
             return Verdict("unknown", reason=f"{notes[0]}; {verdict.reason}")
+    if verdict.verdict == "refuted" and setting.other_readings:
+        return Verdict("unknown", reason=f"{setting.other_readings[0]}: under that reading the sides differ "
+                                         f"({verdict.reason}), under the other one they may not; not refuted")
     if verdict.verdict == "refuted" and not verdict.reason.startswith("shape:") and _of_sample(
             *(rewriter.normal_form(side, tuple(rewriter.passes)) for side in (lhs, rhs))):
         # the counterexample rests on the stand-in sample (𝔼[Σ xᵢ] = n/λ has none left: it stands as it is)
@@ -556,6 +559,7 @@ def _concrete(data: Any):
     points = model.sample_points(2)
 
     def value(e, point):
+        _at_stand_in(sp.S.Zero + sum(e.atoms(Expect, sp.Integral), sp.S.Zero), setting, ())  # 𝔼 of the sample: none
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         e = e.replace(lambda a: isinstance(a, sp.Integral),
                       lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,

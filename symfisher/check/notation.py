@@ -176,6 +176,8 @@ class Setting:
     independent: bool = False
     # some step of the file writes ℓ, l or L of a sample: a bare ℓ(θ) beside a lone x is then ambiguous
     sample_likelihood: bool = False
+    # readings the parser chose where another one is possible (∂f/∂σ²): a step read so is never refuted
+    other_readings: list[str] = field(default_factory=list)
 
     @property
     def m(self) -> int:
@@ -780,6 +782,9 @@ class _Parser:
         is not one-to-one and the derivative by σ² is not defined by f(σ))."""
         if sigma.is_positive is not True:
             raise NotationError(f"differentiation by {sigma}²: read only for a parameter declared positive")
+        v = sp.pretty(sigma, use_unicode=True)
+        self.s.other_readings.append(f"∂f/∂{v}² is read as the derivative by {v}²; some authors mean the "
+                                     f"second derivative by {v} (∂²f/∂{v}²)")
         return sp.Derivative(scalar(operand, "a partial derivative"), sigma) / (2 * sigma)
 
     def _other_partials(self, top: list[Token], bottom: list[Token]) -> tuple[list[Token], list[Token]]:
