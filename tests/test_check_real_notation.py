@@ -199,7 +199,8 @@ class TestSampleAbstractSetting:
         assert check(text).steps[0].verdict.verdict == "proved"
 
     def test_information_of_n_draws(self):
-        text = r"$$ -\mathbb{E}\left[\frac{\partial^2}{\partial\theta^2} \sum_{i=1}^n \log p(x_i|\theta)\right] = n I(\theta) $$" "\n"
+        text = (r"$$ -\mathbb{E}\left[\frac{\partial^2}{\partial\theta^2} \sum_{i=1}^n \log p(x_i|\theta)\right]"
+                r" = n I(\theta) $$" "\n")
         v = check(text).steps[0].verdict
         assert v.verdict == "proved", v.reason
         assert "sum-term-by-term" in v.rules and "expectation-of-sample-sum" in v.rules
@@ -314,7 +315,8 @@ class TestJointDensityOfIndependentDraws:
         assert check(self.IID + step + "\n").steps[0].verdict.verdict == "refuted"
 
     def test_concrete_joint_likelihood(self):
-        text = EXPONENTIAL + "\nA random sample.\n\n$$ \\log f(\\vec{x}|\\lambda) = n\\log\\lambda - \\lambda\\sum x_i $$\n"
+        text = (EXPONENTIAL + "\nA random sample.\n\n"
+                "$$ \\log f(\\vec{x}|\\lambda) = n\\log\\lambda - \\lambda\\sum x_i $$\n")
         assert check(text).steps[0].verdict.verdict == "proved"
 
 

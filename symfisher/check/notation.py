@@ -1141,8 +1141,8 @@ class _Parser:
         written = key(self.text(parts[0]))
         bare = re.sub(r"^(vec|mathbf|boldsymbol|bm)", "", written)
         vector = bare != written and bare in (self.s.x.name, self.s.x.name.upper())      # \vec{x}, \mathbf{X}
-        if not vector and not re.fullmatch(SAMPLE_SUBSCRIPT.replace("[xX]", f"[{self.s.x.name}{self.s.x.name.upper()}]"),
-                                           written):
+        names = f"[{self.s.x.name}{self.s.x.name.upper()}]"                              # x_1, …, x_n
+        if not vector and not re.fullmatch(SAMPLE_SUBSCRIPT.replace("[xX]", names), written):
             return None
         if not self.s.independent:
             raise NotationError(f"the density of the whole sample {self.text(parts[0])} is ∏ᵢ p(xᵢ|θ) only for "
