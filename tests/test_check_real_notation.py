@@ -365,3 +365,22 @@ class TestDerivativeBySquaredParameter:
         # a missing factor 2: (x − μ)²/σ⁴ for (x − μ)²/(2σ⁴); but ∂f/∂σ² may be a sloppy ∂²f/∂σ²: unknown
         _not_refuted(NORMAL_SIGMA, r"\frac{\partial}{\partial\sigma^2} \log f(x|\sigma) = -\frac{1}{2\sigma^2} + "
                                r"\frac{(x-\mu)^2}{\sigma^4}")
+
+
+NORMAL_MEAN = """---
+model:
+  density: \\frac{1}{\\sqrt{2\\pi}} e^{-\\frac{(x-\\mu)^2}{2}}
+  parameters: [\\mu: real]
+---
+"""
+
+
+class TestSampleProductPowers:
+    """∏ᵢ f(xᵢ)^a = (∏ᵢ f(xᵢ))^a only for f ≥ 0 or an integer a: no false ✓ with sample values of any sign."""
+
+    def test_root_of_a_product_of_reals_is_not_proved(self):
+        v = _one(NORMAL_MEAN, r"\prod_{i=1}^n \sqrt{x_i} = \sqrt{\prod_{i=1}^n x_i}")
+        assert v.verdict != "proved", v.reason
+
+    def test_integer_power_is_proved(self):
+        _proved(NORMAL_MEAN, r"\prod_{i=1}^n x_i^2 = \left(\prod_{i=1}^n x_i\right)^2", "sample-product")

@@ -180,7 +180,8 @@ class Rewriter:
                     total *= factor ** n
                 elif isinstance(factor, sp.exp):
                     total *= sp.exp(SampleSum(factor.args[0]))
-                elif factor.is_Pow and not factor.exp.has(draw) and factor.base.has(draw):
+                elif factor.is_Pow and not factor.exp.has(draw) and factor.base.has(draw) and (
+                        factor.exp.is_integer or factor.base.is_nonnegative):   # (∏ f)^a = ∏ f^a needs f ≥ 0
                     total *= SampleProduct(factor.base) ** factor.exp
                 else:
                     rest *= factor
