@@ -228,7 +228,7 @@ def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str 
         return Verdict("unknown", reason=f"{setting.other_readings[0]}: under that reading the sides differ "
                                          f"({verdict.reason}), under the other one they may not; not refuted")
     if verdict.verdict == "refuted" and not verdict.reason.startswith("shape:") and _of_sample(
-            *(rewriter.normal_form(side, tuple(rewriter.passes)) for side in (lhs, rhs))):
+            *(rewriter.normal_form(side, rewriter.relevant(lhs, rhs)) for side in (lhs, rhs))):
         # the counterexample rests on the stand-in sample (𝔼[Σ xᵢ] = n/λ has none left: it stands as it is)
         verdict = _sample_refutation(link, verdict, head)
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):

@@ -154,6 +154,19 @@ class Rewriter:
                       lambda a: split(a.function, lambda f: sp.Integral(f, *a.limits), None))
         return e.replace(lambda a: isinstance(a, Expect), lambda a: split(a.args[0], Expect, sp.S.One))
 
+    #: The sample's passes: they act only on sums and products over the sample and on sample values.
+    SAMPLE_PASSES = ("log-of-product", "sample-sum", "sample-product", "sum-term-by-term", "identically-distributed",
+                     "expectation-of-sample-sum", "square-of-iid-sum")
+
+    def relevant(self, *sides) -> tuple[str, ...]:
+        """The passes that can act on a step: the sample's only when a side holds the sample (so that a step
+        without one costs no more than before, and its minimal citation is searched over fewer rules)."""
+        entries = [e for side in sides if not isinstance(side, Zero)
+                   for e in (list(side) if _is_matrix(side) else [side]) if isinstance(e, sp.Basic)]
+        if any(e.has(SampleSum, SampleProduct, sp.Indexed) for e in entries):
+            return tuple(self.passes)
+        return tuple(name for name in self.passes if name not in self.SAMPLE_PASSES)
+
     # -- the sample's passes (issue 12, sample rules)
     def _of_sample(self, e) -> bool:
         """True when e holds the sample (a draw ξ, xᵢ, Σ or ∏): 𝔼 of it is not 𝔼 of a function of x."""
@@ -322,7 +335,7 @@ def judge(lhs, rhs, rewriter: Rewriter, numeric: Callable | None) -> Verdict:
         return Verdict("refuted", reason=f"shape: {mismatch}")
     if equal(lhs, rhs):
         return Verdict("proved", ("algebra",), RULES["algebra"])
-    every = tuple(rewriter.passes)
+    every = rewriter.relevant(lhs, rhs)
     try:
         left, right = rewriter.normal_form(lhs, every), rewriter.normal_form(rhs, every)
     except ShapeError as exc:
