@@ -30,12 +30,13 @@ from sympy.core.function import AppliedUndef
 from symfisher.check.macros import definitions, expand
 from symfisher.parse.lexer import latex_text
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, Setting, ShapeError,
-                                      Zero, abstract_setting, definition, entrywise_only, index_letters,
-                                      one_observation, read, text_functions, text_points, text_setting,
+from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, SampleProduct,
+                                      SampleSum, Setting, ShapeError, Zero, abstract_setting, definition,
+                                      entrywise_only, index_letters, key, one_observation, read, shows_sample,
+                                      states_independence, step_data, text_functions, text_points, text_setting,
                                       vector_parameter)
-from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, judge, judge_inequality, judge_series,
-                                     remainder_order)
+from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, is_zero, judge, judge_inequality,
+                                     judge_series, remainder_order)
 from symfisher.errors import CheckError, SymfisherError
 
 __all__ = ["RULES", "Report", "StepResult", "check"]
@@ -191,11 +192,7 @@ def check(text: str) -> Report:
         judge_step = functools.partial(_judge_both_informations, text=text)
     if model_data is not None:
         setting, rewriter, numeric = _concrete(model_data, text)
-        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
         kind = "concrete"
-        results = [StepResult(link, _defined(link, steps, setting, text) or
-                              _certain_shape(link, True, judge_step(link, setting, rewriter, numeric)))
-                   for link in steps]
     else:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
         entrywise = entrywise_only([f"{link.lhs} {link.rhs}" for link in steps])
@@ -204,16 +201,33 @@ def check(text: str) -> Report:
         setting.functions = text_functions(text, setting)
         setting.points = text_points(text, setting)
         setting.one_observation = one_observation([side for link in steps for side in (link.lhs, link.rhs)])
-        text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
         rewriter, numeric = Rewriter(setting), _abstract_numeric(setting)
         kind = "abstract"
+    text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
+    setting.independent = states_independence(text)
+    setting.information_told = _information_told(text)
+    heads = _chain_heads(steps)
+    setting.sample_likelihood = any(step_data(f"{link.lhs} {link.rhs}", setting) == "sample" and
+                                    LIKELIHOOD_NAMES.search(f"{link.lhs} {link.rhs}") for link in steps)
+    # θ̂ = … after the likelihood equation ℓ'(θ) = 0 was written: θ̂ is the maximum likelihood estimate
+    equation = next((link.index for link in steps if link.rhs.strip() == "0" and LIKELIHOOD_NAMES.search(
+        heads[link.index]) and re.search(r"'|\\prime|\\partial|\\frac\s*\{\s*d", heads[link.index])), None)
+    heads = {index: ("likelihood equation: " + head if equation is not None and index > equation else head)
+             for index, head in heads.items()}
+    indexed = None
+    if kind == "abstract":
         indexed = _IndexedJudge(setting.one_observation, setting.data_aliases, setting.defined_at_x)
         indexed.setting.defined = setting.defined          # one set of the text's definitions
-        results = []
-        for link in steps:
-            entrywise_step = index_letters(f"{link.lhs} {link.rhs}") and not link.unread and link.relation == "="
-            results.append(StepResult(link, _defined(link, steps, setting, text) or _certain_shape(
-                link, False, indexed(link) if entrywise_step else judge_step(link, setting, rewriter, numeric))))
+    results = []
+    for link in steps:
+        entrywise_step = indexed is not None and index_letters(f"{link.lhs} {link.rhs}") and not link.unread \
+            and link.relation == "="
+        defined = _defined(link, steps, setting, text)
+        if defined is None:
+            verdict = indexed(link) if entrywise_step else judge_step(link, setting, rewriter, numeric,
+                                                                      heads[link.index])
+            defined = _certain_shape(link, kind == "concrete", verdict)
+        results.append(StepResult(link, defined))
     if macros:
         results = [StepResult(original, result.verdict) for original, result in zip(originals, results)]
     return Report(tuple(results), kind, text, tuple(unread_displays(text)))
@@ -280,13 +294,23 @@ _DATA_X = r"(?<![A-Za-z\\])[xX](?![A-Za-z])"
 #: A text about a sample: indexed observations, sums or products over them, a sample mean, or n.
 _SAMPLE = re.compile(r"[xXyY]_\{?\s*[in1]\b|\\sum|\\prod|\\Sigma_|\\bar\s*\{?\s*[xXyY]|\\overline\s*\{?\s*[xXyY]"
                      r"|(?<![\\a-zA-Z])n(?![a-zA-Z])")
+
+
 #: The text tells the two apart: I_n(θ), n I(θ), I_{X_1,…,X_n}: then a bare I(θ) is one observation's.
 _PER_OBSERVATION = re.compile(r"(?:I|\\mathcal\s*\{?\s*I\s*\}?|F|\\mathbf\s*\{?\s*F\s*\}?)\s*_\s*\{?\s*(?:n\b|[xX]_)"
                               r"|(?<![\\a-zA-Z])n\s*(?:\\cdot|\\,|\\;|\s)*(?:I|\\mathcal\s*\{?\s*I\s*\}?|F|\\mathbf\s*\{?\s*F\s*\}?)"
                               r"\s*(?:\(|\\left)")
+
+
 #: A step that writes the information by a name that may be either.
 #: (𝐅 and F(θ), the note's and machine learning's names, are one observation's by convention: not ambiguous.)
 _INFORMATION = re.compile(r"(?<![\\a-zA-Z])I\s*(?:_\s*\{?\s*[xX]\s*\}?\s*)?(?:\(|\\left)|\\mathcal\s*\{?\s*I")
+
+
+def _information_told(text: str) -> bool:
+    """Whether the displays tell one observation's information from the sample's (I_n(θ), n I(θ))."""
+    _, body, _ = front_matter(text)
+    return bool(_PER_OBSERVATION.search(" ".join(d.content for d in displays(body))))
 
 
 def _information_ambiguous(text: str) -> bool:
@@ -297,19 +321,20 @@ def _information_ambiguous(text: str) -> bool:
     return bool(_SAMPLE.search(math) and _INFORMATION.search(math)) and not _PER_OBSERVATION.search(math)
 
 
-def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, numeric, text: str) -> Verdict:
+def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str = "", *,
+                              text: str) -> Verdict:
     """Judge a step that names the information both ways, and keep only what both readings say.
 
     Authors about a sample often write I(θ) for the information of the n observations, others for one
     observation's. Where the text does not say which, a verdict stands only if it is the same either way;
     otherwise the step is unknown, with the reading under which it holds.
     """
-    one = _judge(link, setting, rewriter, numeric)
+    one = _judge(link, setting, rewriter, numeric, head)
     if link.unread or not _INFORMATION.search(f"{link.lhs} {link.rhs}"):
         return one
     sample = dataclasses.replace(setting, information_scale=setting.sample_size)
     both = _judge(link, sample, Rewriter(sample, evaluate=rewriter.evaluate, regular=rewriter.regular,
-                                         positive=rewriter.positive), numeric)
+                                         positive=rewriter.positive), numeric, head)
     if one.verdict == both.verdict:
         return one
     ambiguity = ("the text is about a sample of n and does not say whether I(θ) is the information of one "
@@ -321,28 +346,30 @@ def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, n
     return Verdict("unknown", reason=f"{ambiguity}; read as one observation's: {one.reason}")
 
 
-def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str = "") -> Verdict:
+    """The verdict on one step; head is the first left side of its chain (what a ℓ(θ) = … chain is about)."""
     setting.readings = []
-    verdict = _certain_sample(link, _judge_data(link, setting, rewriter, numeric), setting, rewriter, numeric)
+    verdict = _certain_sample(link, _judge_data(link, setting, rewriter, numeric, head), setting, rewriter, numeric,
+                              head)
     if setting.readings:
         said = "; ".join(dict.fromkeys(setting.readings))
         verdict = Verdict(verdict.verdict, verdict.rules, f"{verdict.reason} (read {said})")
     return verdict
 
 
-def _judge_data(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+def _judge_data(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str = "") -> Verdict:
     text = f"{link.lhs} {link.rhs}"
     if setting.generic and re.search(_DATA_Y, text) and not re.search(_DATA_X, text) and "Y" not in setting.names:
         aliases = setting.data_aliases
         setting.data_aliases = aliases | {"Y"}
         try:
-            return _judge_read(link, setting, rewriter, numeric)
+            return _judge_read(link, setting, rewriter, numeric, head)
         finally:
             setting.data_aliases = aliases
-    return _judge_read(link, setting, rewriter, numeric)
+    return _judge_read(link, setting, rewriter, numeric, head)
 
 
-def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str = "") -> Verdict:
     if link.unread:
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":
@@ -354,6 +381,15 @@ def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Ve
         article = "an" if link.kind[0] in "aeiou" else "a"
         return Verdict("unknown", reason=f"{article} {link.kind} ({link.relation}): reported, not checked (only "
                                          "equalities are checked)")
+    # what ℓ(θ), L(θ) stand for here (a sample or one observation) is decided by what the step writes
+    text = f"{link.lhs} {link.rhs}"
+    data = step_data(text, setting)
+    if data == "observation" and setting.sample_likelihood:
+        data = ""                      # the file writes ℓ of a sample elsewhere: a lone x here may be a slip
+    setting = dataclasses.replace(setting, data=data, sample_shown=shows_sample(text, setting), other_readings=[])
+    defined = _estimator_definition(link)
+    if defined is not None:
+        return _maximum_likelihood(link, setting, rewriter, head) or defined
     try:
         lhs, rhs = read(link.lhs, setting), read(link.rhs, setting)
     except ShapeError as exc:
@@ -388,6 +424,13 @@ def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Ve
             isinstance(side, sp.Basic) and side.has(Estimator) for side in (lhs, rhs)):
         verdict = Verdict("unknown", reason=f"{verdict.reason}; it may need the estimator to be unbiased "
                                             "(𝔼[θ̂] = θ), which the text does not state")
+    if verdict.verdict == "refuted" and setting.other_readings:
+        return Verdict("unknown", reason=f"{setting.other_readings[0]}: under that reading the sides differ "
+                                         f"({verdict.reason}), under the other one they may not; not refuted")
+    if verdict.verdict == "refuted" and not verdict.reason.startswith("shape:") and _of_sample(
+            *(rewriter.normal_form(side, rewriter.relevant(lhs, rhs)) for side in (lhs, rhs))):
+        # the counterexample rests on the stand-in sample (𝔼[Σ xᵢ] = n/λ has none left: it stands as it is)
+        verdict = _sample_refutation(link, verdict, head)
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
@@ -438,6 +481,8 @@ def _judge_inequality(link: Link, setting: Setting, rewriter: Rewriter, numeric)
             verdict = Verdict("unknown", reason=f"{verdict.reason}; the Cramér–Rao bound needs "
                                                 f"{' and '.join(needs)}, which the text does not state")
     return verdict
+
+
 def _either_reading(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
     """E(g)^k read both ways, E[g^k] and E[g]^k: a verdict that holds under both is certain whichever the
     author meant; else the step is unknown."""
@@ -455,13 +500,16 @@ def _either_reading(link: Link, setting: Setting, rewriter: Rewriter, numeric) -
                                                    f"{first.reason}")
     return Verdict("unknown", reason=f"not read: {AMBIGUOUS_POWER} (the two readings do not give the same "
                                      f"verdict)")
+
+
 #: The Fisher information written without the sample's subscript (I(θ), F, 𝓘(θ); not Iₙ, I_n, I_X), and n.
 _ONE_INFORMATION = r"(?<![A-Za-z\\])(?:I|F|\\mathcal\s*\{?I\}?)(?!\s*_\s*\{?\s*[nX])(?![A-Za-z])"
 _SAMPLE_SIZE = r"(?<![A-Za-z\\])n(?![a-z])"          # n, nE[…], nI(θ)
 _SAMPLE_INFORMATION = r"(?:I|F|\\mathcal\s*\{?I\}?)\s*_\s*\{?\s*n"   # Iₙ written: the author tells them apart
 
 
-def _certain_sample(link: Link, verdict: Verdict, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+def _certain_sample(link: Link, verdict: Verdict, setting: Setting, rewriter: Rewriter, numeric,
+                    head: str = "") -> Verdict:
     """A counterexample stands only when the step is false whichever information its I(θ) is.
 
     Many authors write I(θ) for the information of their n observations (I(λ) = −n𝔼[∂²/∂λ² log f] = n/λ);
@@ -477,13 +525,94 @@ def _certain_sample(link: Link, verdict: Verdict, setting: Setting, rewriter: Re
         return verdict
     setting.sample_information = True
     try:
-        other = _judge_data(link, setting, rewriter, numeric)
+        other = _judge_data(link, setting, rewriter, numeric, head)
     finally:
         setting.sample_information = False
     if other.verdict == "refuted":
         return verdict
     return Verdict("unknown", reason=f"{verdict.reason}; but the step writes I beside n, and with I the information "
                                      f"of the n observations it is {other.verdict} (write I_n): not refuted")
+# ---------------------------------------------------------------------------- the sample (issue 12)
+
+#: An estimator written alone on the left (\hat\lambda, \hat{\theta}, \widehat{\mu}): its definition.
+ESTIMATOR = re.compile(r"\s*\\(hat|widehat)\s*\{?\s*\\?[A-Za-z]+\s*\}?\s*(_\{?\s*[A-Za-z]+\s*\}?)?\s*")
+
+
+#: What names the likelihood of the data, or its log, or their derivatives, in a step's text.
+LIKELIHOOD_NAMES = re.compile(r"(\\ell|(?<![A-Za-z\\])[lL]|\\mathcal\s*\{?\s*L\}?)\s*(\^\s*\{?\s*(\\prime|\")|'|\(|_)")
+
+
+def _chain_heads(steps: tuple[Link, ...] | list[Link]) -> dict[int, str]:
+    """The first left side of the chain each link belongs to (A = B = C: A for both links)."""
+    heads: dict[int, str] = {}
+    previous: Link | None = None
+    for link in steps:
+        continued = previous is not None and previous.block == link.block and previous.rhs == link.lhs
+        heads[link.index] = heads[previous.index] if continued and previous is not None else link.lhs
+        previous = link
+    return heads
+
+
+def _estimator_definition(link: Link) -> Verdict | None:
+    """θ̂ = … with θ̂ alone on the left: the author defines the estimator (or names the root of the estimating
+    equation). It is reported as such, never refuted (another reading of θ̂, as an unbiased estimator in the
+    Cramér–Rao setting, is a different rule)."""
+    if link.relation != "=" or not ESTIMATOR.fullmatch(link.lhs):
+        return None
+    return Verdict("unknown", reason="a definition: the author names the estimator " + link.lhs.strip()
+                   + " (not a claim to check)")
+
+
+def _maximum_likelihood(link: Link, setting: Setting, rewriter: Rewriter, head: str) -> Verdict | None:
+    """θ̂ = V written after the likelihood equation ℓ'(θ) = 0: proved when V solves ∂ℓ/∂θ = 0 for every
+    sample and ℓ'' < 0 on the whole declared domain (so V is the maximum); else None (a definition)."""
+    if not head.startswith("likelihood equation: ") or setting.m != 1 or setting.generic:
+        return None
+    name = re.sub(r"\\(hat|widehat)|[{}\s]", "", link.lhs)
+    theta = setting.theta[0]
+    if setting.names.get(key(name)) != theta:
+        return None
+    sample = dataclasses.replace(setting, data="sample")
+    try:
+        value = read(link.rhs, sample)
+        every = tuple(rewriter.passes)
+        log_p = sp.log(setting.density(setting.draw))
+        score = rewriter.normal_form(SampleSum(sp.Derivative(log_p, theta)), every)
+        curvature = rewriter.normal_form(SampleSum(sp.Derivative(log_p, (theta, 2))), every)
+        root = is_zero(score.subs(theta, value))
+    except (NotationError, ShapeError, *_SYMPY_FAILURES):
+        return None
+    # V must lie in θ's declared domain for every sample (its sign assumptions), else it is no estimate of θ
+    inside = all(getattr(value, f"is_{a}", None) is True for a in ("positive", "nonnegative", "negative", "real")
+                 if getattr(theta, f"is_{a}"))
+    if not root or not inside:
+        return None
+    if curvature.is_negative is not True:
+        return Verdict("unknown", reason=f"{link.lhs.strip()} solves the likelihood equation ∂ℓ/∂θ = 0, but "
+                                         "ℓ'' < 0 is not decided on the whole domain: a definition, not checked")
+    return Verdict("proved", ("maximum-likelihood",), RULES["maximum-likelihood"])
+
+
+def _of_sample(*sides) -> bool:
+    """True when a side holds the sample values (a sum or product over the sample, or xᵢ)."""
+    return any(isinstance(e, sp.Basic) and e.has(SampleSum, SampleProduct, sp.Indexed, sp.Sum, sp.Product)
+               for side in sides for e in _entries(side))
+
+
+def _sample_refutation(link: Link, verdict: Verdict, head: str) -> Verdict:
+    """A counterexample at the stand-in sample refutes an identity claimed for every sample: one that writes
+    the likelihood ℓ, l, L (or continues a chain that starts with it). An equation set to 0 (the estimating
+    equation ℓ'(θ) = 0) or an equation between sample values only may hold for the author's sample: unknown."""
+    zero = any(side.strip() in ("0", "{0}") for side in (link.lhs, link.rhs))
+    if zero:
+        return Verdict("unknown", reason="an estimating equation (set to 0 to find the estimator): an equation "
+                                         "the estimate solves, not an identity; not checked")
+    if LIKELIHOOD_NAMES.search(f"{link.lhs} {link.rhs}") or LIKELIHOOD_NAMES.search(head):
+        return Verdict("refuted", verdict.rules, verdict.reason.replace("counterexample: ", "counterexample for "
+                                                                        "every sample, at a stand-in sample (n "
+                                                                        "values of x inside the support), "))
+    return Verdict("unknown", reason="the two sides differ at a stand-in sample, but the step writes no "
+                                     "likelihood, so it may be an equation for the author's sample: not refuted")
 
 
 def _certain_shape(link: Link, concrete: bool, verdict: Verdict) -> Verdict:
@@ -556,6 +685,7 @@ def _abstract_numeric(setting: Setting):
         e = e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, sp.Integral),
                       lambda a: sp.Integral(sp.Derivative(a.expr.function, *a.variable_count), *a.expr.limits))
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
+        e = _at_stand_in(e, setting, ABSTRACT_SAMPLE[:int(point[n])])
         if e.has(sp.Sum, sp.Indexed):
             raise ValueError("sums over a sample have no numeric value")
         parameters = {k: v for k, v in point.items() if k != x}
@@ -596,6 +726,42 @@ def _abstract_numeric(setting: Setting):
         return refute(left, right, relation)
 
     return refute_for_every_p
+
+
+#: The stand-in sample of the abstract setting (p = N(θ, 1)): its first n values, n = 3 or 5 at the test points.
+ABSTRACT_SAMPLE = tuple(sp.Rational(v) for v in ("2/5", "-3/10", "11/10", "4/5", "-6/5"))
+
+
+def _stand_in(lo: float, hi: float, discrete: bool) -> tuple[sp.Rational, ...]:
+    """3 values inside the support [lo, hi] at a parameter point (repeated when the support is smaller)."""
+    if discrete:
+        start = lo if math.isfinite(lo) else (hi - 4 if math.isfinite(hi) else 0)
+        values = [v for v in (start + 1, start + 2, start + 4) if v <= hi] or [start]
+        values = (values * 3)[:3]
+    elif math.isfinite(lo) and math.isfinite(hi):
+        values = [lo + f * (hi - lo) for f in (0.21, 0.5, 0.83)]
+    elif math.isfinite(lo):
+        values = [lo + d for d in (0.37, 1.37, 2.9)]
+    elif math.isfinite(hi):
+        values = [hi - d for d in (0.37, 1.37, 2.9)]
+    else:
+        values = [-0.8, 0.37, 1.9]
+    return tuple(sp.Rational(round(1000 * v), 1000) for v in values)
+
+
+def _at_stand_in(e: sp.Expr, setting: Setting, values: tuple[sp.Rational, ...]) -> sp.Expr:
+    """Sums and products over the sample evaluated at a stand-in sample (so a step on the sample can be
+    refuted by a counterexample); an expectation or integral of the sample has no stand-in value."""
+    sample_objects = (SampleSum, SampleProduct, sp.Sum, sp.Product, sp.Indexed, setting.draw)
+    if any(a.has(*sample_objects) for a in e.atoms(Expect, sp.Integral)):
+        raise ValueError("an expectation over the sample has no value at a stand-in sample")
+    draw = setting.draw
+    e = e.replace(lambda a: isinstance(a, SampleSum), lambda a: sp.Add(*[a.args[0].subs(draw, v) for v in values]))
+    e = e.replace(lambda a: isinstance(a, SampleProduct),
+                  lambda a: sp.Mul(*[a.args[0].subs(draw, v) for v in values]))
+    if e.has(draw):
+        raise ValueError("a sample value outside a sum has no stand-in value")
+    return e
 
 
 def _entries(v) -> list:
@@ -799,6 +965,7 @@ def _concrete(data: Any, text: str = ""):
             raise ValueError("an estimator has no numeric value in a model's setting")
         at_x = point.get(x)                         # a point of the support, when a side is a function of x
         point = {k: v for k, v in point.items() if k != x}
+        _at_stand_in(sp.S.Zero + sum(e.atoms(Expect, sp.Integral), sp.S.Zero), setting, ())  # 𝔼 of the sample: none
         e = e.replace(lambda a: isinstance(a, sp.Derivative), lambda a: a.doit())
         e = e.replace(lambda a: isinstance(a, sp.Integral),
                       lambda a: sp.Float(numeric_module.expectation(a.function / model.density, model.density, x,
@@ -806,6 +973,9 @@ def _concrete(data: Any, text: str = ""):
         e = e.replace(lambda a: isinstance(a, Expect),
                       lambda a: sp.Float(numeric_module.expectation(a.args[0], model.density, x, support,
                                                                     point).real))
+        lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))
+        # a sum over the sample at 3 stand-in values inside the support (the sample size is 3 below)
+        e = _at_stand_in(e, setting, _stand_in(lo, hi, model.discrete))
         if e.has(x):                                # a function of x: compare at a point of the support
             if at_x is None:
                 lo, hi = (float(b.subs(point)) for b in (support.lower, support.upper))

@@ -64,6 +64,8 @@ class Covariance(sp.Function):
     nargs = 2
 
 
+
+
 class KL(sp.Function):
     """D_KL(P ‖ Q), unevaluated (args: the two densities at x); removed by the rule D_KL = ∫ p log(p/q) dx."""
 
@@ -88,6 +90,28 @@ class Estimator(sp.Function):
     """
 
     nargs = 1
+
+
+
+class SampleSum(sp.Function):
+    """Σᵢ₌₁ⁿ g(xᵢ) over the sample, written with one stand-in draw ξ: SampleSum(g(ξ)) (see Setting.draw)."""
+
+    nargs = 1
+
+    def _eval_is_real(self):
+        return self.args[0].is_real          # a sum of real terms is real (what log ∏ = Σ log needs)
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_positive else None
+
+
+class SampleProduct(sp.Function):
+    """∏ᵢ₌₁ⁿ f(xᵢ) over the sample, written with one stand-in draw ξ: SampleProduct(f(ξ))."""
+
+    nargs = 1
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_positive else None
 
 
 def _quote(text: str) -> str:
@@ -135,6 +159,62 @@ def vector_parameter(text: str) -> bool:
     return any(re.search(pattern, text) for pattern in VECTOR_MARKERS.values())
 
 
+#: What shows, in a step's text, that ℓ(θ), l(θ), L(θ) are those of a sample of n: a sample value xᵢ,
+#: a sum or product over i, a sample mean (a regular expression each; {x} is the model's variable).
+SAMPLE_MARKERS: dict[str, str] = {
+    "sum or product": r"\\(sum|prod)\b",
+    "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
+    "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
+    "sample size": r"(?<![A-Za-z\\])n(?![a-z])",      # n, nI(θ), nE[·] (not \ln, \nu, \sin)
+}
+
+
+#: A sample value xᵢ, X_{i}.
+SAMPLE_VALUE = r"(?<![A-Za-z\\]){x}_\{{?\s*i\b"
+#: What shows that they are those of one observation: the model's variable x standing alone.
+OBSERVATION_MARKERS: dict[str, str] = {
+    "one observation": r"(?<![A-Za-z\\_^]){x}(?![A-Za-z_])",
+}
+
+
+#: Words that state the sample's draws are independent (a regular expression each, case-insensitive).
+INDEPENDENCE: dict[str, str] = {"iid": r"\bi\.?\s?i\.?\s?d\b", "independent": r"\bindependent(ly)?\b",
+                                "random sample": r"\brandom\s+sample\b"}
+
+
+def states_independence(text: str) -> bool:
+    """True when the text says the draws are independent (iid, independent, a random sample)."""
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern in INDEPENDENCE.values())
+
+
+#: Letters some authors write for ∂ in ∂/∂θ (δ/δθ): read as ∂ when the letter is on top and below.
+PARTIAL_SPELLINGS: tuple[str, ...] = (r"\delta",)
+
+#: The subscript of I that names a sample of n (key form): I_{X_1,...,X_n}, I_{x_1,\ldots,x_n}, I_{X_1…X_n}.
+SAMPLE_SUBSCRIPT = r"([xX])_1,?(\.\.\.|ldots|dots|cdots|…),?\1_n"
+
+
+def shows_sample(text: str, setting: Setting) -> bool:
+    """True when a step's text shows a sample of n (SAMPLE_MARKERS)."""
+    x = f"(?:{re.escape(setting.x.name)}|{re.escape(setting.x.name.upper())})"
+    return any(re.search(pattern.format(x=x), text) for pattern in SAMPLE_MARKERS.values())
+
+
+def step_data(text: str, setting: Setting) -> str:
+    """What ℓ(θ), l(θ), L(θ) stand for in one step: "sample", "observation", or "" when its text shows
+    both or neither (then they stay unknown functions of θ and nothing is proved or refuted of them)."""
+    names = {re.escape(setting.x.name), re.escape(setting.x.name.upper())}
+    x = f"(?:{'|'.join(sorted(names))})"
+    sample = any(re.search(pattern.format(x=x), text) for pattern in SAMPLE_MARKERS.values())
+    # x̄, xᵢ are not the lone x of one observation (xᵢ alone shows no sample: ℓ(θ | xᵢ) may be one draw's)
+    for pattern in (*SAMPLE_MARKERS.values(), SAMPLE_VALUE):
+        text = re.sub(pattern.format(x=x) + r"\s*\}?", " ", text)
+    observation = any(re.search(pattern.format(x=x), text) for pattern in OBSERVATION_MARKERS.values())
+    if sample != observation:
+        return "sample" if sample else "observation"
+    return ""
+
+
 def key(name: str) -> str:
     """A name as the settings store it: ``\\sigma`` -> ``sigma``, ``x_{m}`` -> ``x_m``."""
     return name.replace("\\", "").replace("{", "").replace("}", "").replace(" ", "")
@@ -158,6 +238,8 @@ class Setting:
     # what I(θ), I_X(θ), 𝐅 written without n mean: one observation's information (1) or, in a text about a
     # sample that never tells the two apart, possibly the sample's (n): the checker reads such steps both ways
     information_scale: sp.Expr = sp.S.One
+    # the text tells one observation's information from the sample's (I_n(θ) = n I(θ)): I(θ) is one draw's
+    information_told: bool = False
     # hypotheses the text states (HYPOTHESES in symfisher.check): rules that need one apply only then
     hypotheses: frozenset[str] = frozenset()
     # names the text applies to θ, S_n(θ): unknown functions of θ and the data, also when written bare (S_n)
@@ -192,6 +274,17 @@ class Setting:
     readings: list[str] = field(default_factory=list)
     # log-likelihood names the text defines at one observation (ℓ(μ; x) = …): written bare, they are log p(x|θ)
     defined_at_x: frozenset[str] = frozenset()
+    # what ℓ(θ), l(θ), L(θ) stand for in the step being read, decided from its text (step_data):
+    # "sample" (Σ log p(xᵢ|θ)), "observation" (log p(x|θ)), or "" (not decided: an unknown function of θ)
+    data: str = ""
+    # the step shows a sample of n (Σ, ∏, x̄, n): a bare I(θ) there may be the sample's information
+    sample_shown: bool = False
+    # the text states that the sample's draws are independent (INDEPENDENCE): its density is a product
+    independent: bool = False
+    # some step of the file writes ℓ, l or L of a sample: a bare ℓ(θ) beside a lone x is then ambiguous
+    sample_likelihood: bool = False
+    # readings the parser chose where another one is possible (∂f/∂σ²): a step read so is never refuted
+    other_readings: list[str] = field(default_factory=list)
 
     @property
     def m(self) -> int:
@@ -199,6 +292,11 @@ class Setting:
 
     def sample(self) -> sp.Indexed:
         return sp.IndexedBase(self.x.name)[self.index]
+
+    @property
+    def draw(self) -> sp.Symbol:
+        """ξ, the one draw a sample sum Σᵢ g(xᵢ) is written with: it lies where x lies (x's assumptions)."""
+        return sp.Symbol(f"{self.x.name}_i", **{k: v for k, v in self.x.assumptions0.items() if v is not None})
 
 
 def abstract_setting(m: int = 2) -> Setting:
@@ -302,6 +400,8 @@ SKIP = IGNORED | (SIZING - {r"\left", r"\right"})
 OPEN = {"(": ")", "[": "]", r"\{": r"\}", r"\lbrack": r"\rbrack", r"\langle": r"\rangle"}
 GREEK_CONSTANTS = {r"\pi": sp.pi, r"\infty": sp.oo}
 TRANSPOSE = {"T", r"\top", r"\intercal", r"\mathsf{T}", r"\mathrm{T}", r"\text{T}"}
+
+
 #: Known objects (symfisher.parse.notation.KNOWN_OBJECTS) by kind: the method that reads an application.
 APPLICATIONS: dict[str, str] = {"density": "density_application", "score": "score_application",
                                 "fisher": "fisher_application", "hessian": "hessian_application",
@@ -332,7 +432,28 @@ def read(source: str, setting: Setting):
     value = parser.expr()
     if parser.i < len(parser.t):                      # parser.t: the reader may unwrap a braced operator
         raise NotationError(f"cannot read {_quote(parser.t[parser.i].text)} here")
-    return value
+    return sample_forms(value, setting)
+
+
+def sample_forms(value, setting: Setting):
+    """Sums and products over the sample (i = 1, …, n) whose terms depend on i only through xᵢ, written
+    with one draw ξ (SampleSum(g(ξ)), SampleProduct(f(ξ))): the sample rules act on those."""
+    xi, sample, draw = setting.index, setting.sample(), setting.draw
+    limits = (xi, 1, setting.sample_size)
+
+    def over_sample(a) -> bool:
+        if not isinstance(a, (sp.Sum, sp.Product)) or len(a.limits) != 1 or tuple(a.limits[0]) != limits:
+            return False
+        return not a.function.subs(sample, draw).has(xi)
+
+    def convert(a):
+        return (SampleSum if isinstance(a, sp.Sum) else SampleProduct)(a.function.subs(sample, draw))
+
+    def one(e):
+        return e.replace(over_sample, convert) if isinstance(e, sp.Basic) else e
+    if isinstance(value, Zero):
+        return value
+    return elementwise(value, one) if _is_matrix(value) else one(value)
 
 
 def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
@@ -607,6 +728,8 @@ class _Parser:
         return self.named(self.text(inner), STYLE_PREFIX[command])
 
     def partial(self, command: str):
+        if self.at("/", "^"):
+            return self.slash_partial(command)         # ∂/∂θ f, ∂^2/∂λ^2 (f) written inline
         if not self.at("_"):
             slash = self.slash_derivative()           # ∂log f(X|θ)/∂θ, ∂²ℓ/∂θ², ∂/∂θ (…)
             if slash is not None:
@@ -662,6 +785,22 @@ class _Parser:
             raise NotationError("the order on top and the variables below do not match")
         operand = self.sub(operand_tokens) if operand_tokens else self.operand(variables)
         return self.derivative(operand, variables)
+    def slash_partial(self, command: str):
+        r"""∂/∂θ f and ∂^k/∂θ^k (f) written with a slash, as in inline math: the operator takes what follows
+        (the product up to + or −, as after \frac{∂}{∂θ})."""
+        order = 1
+        if self.at("^"):
+            self.take("^")
+            order = self._order(self.group())
+        self.take("/")
+        bottom = [self.take(r"\partial")]
+        bottom += self.group()                          # the variable: \lambda, θ, {\sigma}
+        if self.at("^"):
+            bottom += [self.take("^"), *self.group()]
+        variables = self._partial_variables(bottom)
+        if len(variables) != order:
+            raise NotationError("the order on top and the variables below do not match")
+        return self.derivative(self.operand(variables), variables)
 
     def constant_or_function(self, command: str):
         """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
@@ -802,6 +941,7 @@ class _Parser:
             self.s.readings.append("δ/δθ as the derivative ∂/∂θ")
             top = [Token("command", r"\partial", t.pos) if t.text == r"\delta" else t for t in top]
             bottom = [Token("command", r"\partial", t.pos) if t.text == r"\delta" else t for t in bottom]
+        top, bottom = self._other_partials(top, bottom)
         if top and top[0].text == r"\partial":
             rest, order = top[1:], 1
             if rest and rest[0].text == "^":
@@ -809,6 +949,10 @@ class _Parser:
                 order_tokens = self_sub.group()
                 order, rest = self._order(order_tokens), rest[1 + self_sub.i:]
             variables = self._partial_variables(bottom)
+            if order == 1 and len(variables) == 2 and variables[0] == variables[1] and len(variables[0]) == 1:
+                # ∂f/∂σ² with one ∂ on top: the derivative by σ², not the second one by σ
+                operand = self.operand(variables[:1]) if not rest else self.sub(rest)
+                return self.by_square(operand, variables[0][0])
             if len(variables) != order:
                 raise NotationError("the order on top and the variables below do not match")
             # ∂/∂β α log β: the operator takes the whole product that follows (up to + or −)
@@ -906,6 +1050,26 @@ class _Parser:
             groups.append(self.variables(self.group()))
         return self.derivative(operand, groups)
 
+    def by_square(self, operand, sigma: sp.Symbol):
+        """∂f/∂(σ²) = (∂f/∂σ) / (2σ), the chain rule through σ = √(σ²), when σ > 0 is declared (else σ ↦ σ²
+        is not one-to-one and the derivative by σ² is not defined by f(σ))."""
+        if sigma.is_positive is not True:
+            raise NotationError(f"differentiation by {sigma}²: read only for a parameter declared positive")
+        v = sp.pretty(sigma, use_unicode=True)
+        self.s.other_readings.append(f"∂f/∂{v}² is read as the derivative by {v}²; some authors mean the "
+                                     f"second derivative by {v} (∂²f/∂{v}²)")
+        return sp.Derivative(scalar(operand, "a partial derivative"), sigma) / (2 * sigma)
+
+    def _other_partials(self, top: list[Token], bottom: list[Token]) -> tuple[list[Token], list[Token]]:
+        """δ/δθ written for ∂/∂θ (PARTIAL_SPELLINGS), when the fraction is one on top and below and the letter
+        is not declared: the same derivative."""
+        for spelling in PARTIAL_SPELLINGS:
+            if top and bottom and top[0].text == spelling == bottom[0].text and key(spelling) not in self.s.names:
+                def swap(tokens: list[Token]) -> list[Token]:
+                    return [Token("command", r"\partial", t.pos) if t.text == spelling else t for t in tokens]
+                return swap(top), swap(bottom)
+        return top, bottom
+
     def _partial_variables(self, tokens: list[Token]) -> list[tuple[sp.Symbol, ...]]:
         """∂a ∂b or ∂a^2 -> [(a,), (b,)] or [(a,), (a,)]; ∂θ -> [θ]."""
         if not tokens or tokens[0].text != r"\partial":
@@ -920,6 +1084,10 @@ class _Parser:
         for group in groups:
             group = [t for t in group if t.kind not in ("{", "}")]      # ∂λ^{2}, ∂{θ}
             power = 1
+            if len(group) >= 3 and group[0].text == "^":               # ∂^2 λ for ∂λ², as some authors write
+                power, group = self._order(group[1:2]), group[2:]
+                out += [self.variables(group)] * power
+                continue
             if len(group) >= 2 and group[-2].text == "^":
                 power, group = self._order(group[-1:]), group[:-2]
             elif len(group) >= 3 and group[0].text == "^":
@@ -1007,15 +1175,10 @@ class _Parser:
         return elementwise(value, lambda g: sp.Integral(g, self.s.x))
 
     def summation(self):
-        if not self.at("_"):
-            raise NotationError("a sum without its index")
-        self.take("_")
-        below_tokens = self.group()
+        below_tokens, above = self._limit_tokens()
+        if below_tokens is None:
+            return self._over_sample(sp.Sum, "a sum")
         below = self.text(below_tokens)
-        above = None
-        if self.at("^"):
-            self.take("^")
-            above = self.group()
         variable = below.split("\\in")[0].split("=")[0].strip()
         if (not self.s.generic and self.s.discrete and variable != self.s.x.name and len(variable) == 1
                 and variable.isalpha() and key(variable) not in self.s.names and variable != self.s.index.name):
@@ -1029,6 +1192,7 @@ class _Parser:
             return elementwise(body, lambda g: self._support_sum(g, omitted))
         body = self.term()
         if below.replace(" ", "") in ("i=1", "i"):
+            self._sample_size(self.text(above) if above is not None else None, "a sum")
             i = self.s.index
             return elementwise(body, lambda g: sp.Sum(g, (i, 1, self.s.sample_size)))
         if variable == self.s.x.name:
@@ -1083,6 +1247,57 @@ class _Parser:
                     or (dots[0] < len(items) - 1 and _same(values[-1], hi))):
                 return
         raise NotationError(f"a sum over {_quote(text)}: only the whole support is checked")
+    def _limit_tokens(self) -> tuple[list[Token] | None, list[Token] | None]:
+        """The limits of Σ or ∏ in either order (_{i=1}^{n} or ^n_{i=1}): (below, above), None when absent."""
+        below = above = None
+        for _ in range(2):
+            if self.at("_") and below is None:
+                self.take("_")
+                below = self.group()
+            elif self.at("^") and above is None:
+                self.take("^")
+                above = self.group()
+        if below is None and above is not None:
+            raise NotationError("a sum or product with an upper limit but no index")
+        return below, above
+
+    def _limits(self) -> tuple[str | None, str | None]:
+        """The limits of Σ or ∏ as text: (below, above), None when absent."""
+        below, above = self._limit_tokens()
+        return (None if below is None else self.text(below)), (None if above is None else self.text(above))
+
+    def _sample_size(self, above: str | None, what: str) -> None:
+        """Over the sample the index runs to n (or its limit is left implicit); another limit is not read."""
+        if above is not None and key(above) != key(self.s.sample_size.name):
+            raise NotationError(f"{what} up to {_quote(above)}: only sums and products over the sample "
+                                f"(i = 1, …, n) are read")
+
+    def _over_sample(self, make, what: str):
+        """Σ xᵢ, ∏ f(xᵢ|θ) without limits: over the sample when the body writes the sample value xᵢ."""
+        body = self.term()
+        entries = list(body) if _is_matrix(body) else [body]
+        if not any(isinstance(e, sp.Basic) and e.has(self.s.sample()) for e in entries):
+            raise NotationError(f"{what} without its index")
+        i = self.s.index
+        return elementwise(body, lambda g: make(g, (i, 1, self.s.sample_size)))
+
+    def sample_product(self):
+        r"""∏ᵢ₌₁ⁿ f(xᵢ) over the sample (\prod_{i=1}^n, \prod^n_{i=1}, \prod_i, or \prod f(xᵢ))."""
+        below, above = self._limits()
+        if below is None:
+            return self._over_sample(sp.Product, "a product")
+        if below.replace(" ", "") not in ("i=1", "i"):
+            raise NotationError(f"a product over {_quote(below)} is not checked")
+        self._sample_size(above, "a product")
+        body = scalar(self.term(), "a product over the sample")
+        return sp.Product(body, (self.s.index, 1, self.s.sample_size))
+
+    def sample_mean(self, _: str):
+        r"""x̄ (\bar x, \bar{x}, \overline{x}): the sample mean (1/n) Σᵢ xᵢ of the model's variable."""
+        name = self.text(self.group())
+        if name not in (self.s.x.name, "X") or key(name) in self.s.names and self.s.names[key(name)] != self.s.x:
+            raise NotationError(f"the bar over {_quote(name)}: only x̄, the sample mean of x, is read")
+        return sp.Sum(self.s.sample(), (self.s.index, 1, self.s.sample_size)) / self.s.sample_size
 
     def expectation(self):
         """𝔼[g], E(g), E_θ[g], 𝔼_{p(x|θ)}[g]: under the model at θ (any other measure is not read)."""
@@ -1260,6 +1475,9 @@ class _Parser:
         if key(full) in self.s.points and not styled:
             return _scalarize(sp.ImmutableMatrix(self.s.points[key(full)]))
 
+        if key(full) in (f"{self.s.x.name}_{self.s.index.name}", f"{self.s.x.name.upper()}_{self.s.index.name}") \
+                and key(full) not in self.s.names:
+            return self.s.sample()                           # xᵢ, Xᵢ: a sample value
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
         if self.s.generic and _bare(full) in self.s.data_aliases and self.s.x.name == "x":
@@ -1446,6 +1664,9 @@ class _Parser:
                 point = self._point(inside) if inside is not None else None
                 if point is None and inside is not None and not self.s.generic and below == "X":
                     point = self._support_value(inside)          # p_X(0): the model's pmf at 0
+                parts = self._split(inside or [], ("|", r"\mid", ";"))
+                if point is None and len(parts) == 2 and self._is_parameters(parts[1]):
+                    point = self._point(parts[0])        # f_X(x; θ), f_X(x | θ): the parameters written too
                 if point is None:
                     raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
                 self.i += len(inside) + 2
@@ -1481,8 +1702,29 @@ class _Parser:
             if parameters is not None:
                 self.take("(")
                 return self.s.density_at(self.point(), parameters)
+        joint = self._joint_density(inside)
+        if joint is not None:
+            return joint
         self.take("(")
         return self.s.density(self.point())
+
+    def _joint_density(self, inside: list[Token]):
+        r"""p(\vec{x}|θ), f(\mathbf{x}; θ), p(x_1, …, x_n|θ): the density of the whole sample, ∏ᵢ p(xᵢ|θ) when
+        the text says the draws are independent (Setting.independent), else not read; None for another point."""
+        parts = self._split(inside, ("|", r"\mid", ";"))
+        if len(parts) != 2 or not self._is_parameters(parts[1]):
+            return None
+        written = key(self.text(parts[0]))
+        bare = re.sub(r"^(vec|mathbf|boldsymbol|bm)", "", written)
+        vector = bare != written and bare in (self.s.x.name, self.s.x.name.upper())      # \vec{x}, \mathbf{X}
+        names = f"[{self.s.x.name}{self.s.x.name.upper()}]"                              # x_1, …, x_n
+        if not vector and not re.fullmatch(SAMPLE_SUBSCRIPT.replace("[xX]", names), written):
+            return None
+        if not self.s.independent:
+            raise NotationError(f"the density of the whole sample {self.text(parts[0])} is ∏ᵢ p(xᵢ|θ) only for "
+                                f"independent draws, which the text does not state (iid, independent, random sample)")
+        self.i += len(inside) + 2
+        return SampleProduct(self.s.density(self.s.draw))
 
     def _parameter_label(self, tokens: list[Token]) -> bool:
         """A parameter, or a power of one (σ² in f(x|μ, σ²)), written in a density's list of parameters."""
@@ -1611,7 +1853,7 @@ class _Parser:
                     self.i += len(inside) + 2              # I_{ij}(θ): the entry at the parameters, not a product
                 return Fisher(sp.Integer(j), sp.Integer(k))
             below = key(self.text(tokens))
-            if below == key(self.s.sample_size.name):
+            if below == key(self.s.sample_size.name) or re.fullmatch(SAMPLE_SUBSCRIPT, below):
                 said = "n"                                 # the information of a sample of n
             elif below in ("1", "X_1", "x_1", "theta"):
                 said = "1"                                 # one observation's, whatever the text's I means
@@ -1619,6 +1861,10 @@ class _Parser:
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
         inside = self._parenthesized()
+        if inside is not None and not said and not self.s.information_told and self.s.information_scale == 1 \
+                and not self.s.sample_information and self._sample_information(name, prefix):
+            raise NotationError(f"{name}({self.text(inside)}) in a step on a sample of n: the information of one "
+                                f"draw or of the sample? (write I_n(θ) or n I(θ))")
         if inside is not None:
             if not self._is_parameters(inside):
                 raise NotationError(f"{name}({self.text(inside)}): the Fisher information is read at the "
@@ -1638,6 +1884,16 @@ class _Parser:
         matrix = _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)),
                                                                           sp.Integer(max(j, k)))))
         return mul(factor, matrix)
+
+    def _sample_information(self, name: str, prefix: str) -> bool:
+        """True when I(θ) stands in a step on a sample (Setting.data) without n before it: many authors write
+        I(θ) for the information of the whole sample (I(λ) = n/λ), others for one draw's (n I(λ))."""
+        if not self.s.sample_shown or name == "F" or prefix == "bf:":
+            return False
+        before = [t.text for t in self.t[max(0, self.i - 4):self.i - 1]]
+        while before and before[-1] in (r"\cdot", r"\times", "*"):
+            before.pop()
+        return not (before and before[-1] == self.s.sample_size.name)
 
     def hessian_application(self, name: str, prefix: str):
         if self._declared(name):
@@ -1671,7 +1927,9 @@ class _Parser:
             if first == "X":
                 return sp.Sum(sp.log(self.s.density(self.s.sample())), (self.s.index, 1, self.s.sample_size))
             return sp.log(self.s.density(self.s.x))
-        return self._function_of_parameters(name, parts, lambda point: self.s.density(point))
+        return self._function_of_parameters(name, parts, lambda point: self.s.density(point),
+                                            lambda: sp.Product(self.s.density(self.s.sample()),
+                                                               (self.s.index, 1, self.s.sample_size)))
 
     def log_likelihood_application(self, name: str, prefix: str):
         """ℓ(θ; x) = log p(x|θ); ℓ(θ) an unknown function of θ; ℓ', ℓ'', l^{\\prime\\prime}: its derivatives."""
@@ -1689,6 +1947,7 @@ class _Parser:
                 order += len(primes)
             else:
                 self.i = save
+        order += self._double_prime()
         inside = self._parenthesized()
         if inside is None:
             if order and self.at("_"):
@@ -1713,20 +1972,59 @@ class _Parser:
             self.i += len(inside) + 2
             value = sp.log(self.s.density(self._point(parts[0])))
         else:
-            value = self._function_of_parameters(name, parts, lambda point: sp.log(self.s.density(point)))
+            value = self._function_of_parameters(name, parts, lambda point: sp.log(self.s.density(point)),
+                                                 lambda: sp.Sum(sp.log(self.s.density(self.s.sample())),
+                                                                (self.s.index, 1, self.s.sample_size)))
         if order:
             if self.s.m != 1:
                 raise NotationError(f"{name}' of a vector θ: write the gradient")
             value = sp.Derivative(value, (self.s.theta[0], order))
         return value
 
-    def _function_of_parameters(self, name: str, parts: list[list[Token]], at_point):
+    def _double_prime(self) -> int:
+        """l^"(θ), l''(θ) written with a double quote: the second derivative (2), else 0."""
+        if self.at("^") and self.peek(1) is not None and self.peek(1).text == '"':
+            self.i += 2
+            return 2
+        return 0
+
+    def _of_data(self, name: str, parts: list[list[Token]], at_point, of_sample):
+        """ℓ(θ), L(θ), ℓ(x|θ), ℓ(θ | xᵢ) read from the data the step shows (Setting.data), or None.
+
+        With one observation (ℓ(x|θ), or ℓ(θ) in a step that writes x alone) it is at_point(x); of a sample
+        (ℓ(θ) or ℓ(θ | xᵢ) in a step that writes xᵢ, Σ, ∏ or x̄) it is of_sample(); ℓ(θ | xᵢ) in a step that
+        does not show which is not read.
+        """
+        if len(parts) == 2 and self._point(parts[0]) is not None and self._is_parameters(parts[1]):
+            parts = [parts[1], parts[0]]                 # ℓ(x|θ), l(x|μ): the data first
+        if not self._is_parameters(parts[0]) or len(parts) > 2:
+            return None
+        point = self._point(parts[1]) if len(parts) == 2 else None
+        if len(parts) == 2 and point is None:
+            return None
+        if point is None and not self.s.data:
+            return None                                  # not decided: an unknown function of θ (below)
+        if point == self.s.x or (point is None and self.s.data == "observation"):
+            value = at_point(self.s.x)
+        elif self.s.data == "sample":
+            value = of_sample()
+        else:
+            raise NotationError(f"{name}({self.text(parts[0])} | {self.text(parts[1])}): the likelihood of one "
+                                f"observation or of the sample? the step does not show (write Σ or ∏)")
+        self.i += sum(len(part) for part in parts) + len(parts) - 1 + 2
+        return value
+
+    def _function_of_parameters(self, name: str, parts: list[list[Token]], at_point, of_sample=None):
         """name(θ; x) = at_point(x); name(θ) an unknown function of θ (so only identities for every such
-        function are proved, and none is refuted)."""
+        function are proved, and none is refuted); of the sample (of_sample) when the step shows it."""
         if len(parts) == 1:
             commas = self._split(parts[0], (",",))
             if len(commas) == 2 and self._is_parameters(commas[0]) and self._point(commas[1]) is not None:
                 parts = commas                              # L(θ, X): the parameter, then the data (not θ₁, θ₂)
+        if of_sample is not None:
+            value = self._of_data(name, parts, at_point, of_sample)
+            if value is not None:
+                return value
         if not self._is_parameters(parts[0]) or len(parts) > 2:
             raise NotationError(f"{name}({self.text(parts[0])}…): read as a function of the parameters only")
         inside = [t for part in parts for t in part]
@@ -1837,6 +2135,8 @@ def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]
         out[name] = ((sp.Symbol(name, real=True),) if setting.m == 1 else
                      tuple(sp.Symbol(f"{name}_{j + 1}", real=True) for j in range(setting.m)))
     return out
+
+
 def _few(difference: sp.Expr, most: int = 5) -> int | None:
     """A difference of bounds as a count of points left out: a whole number from 0 to ``most``, else None."""
     difference = sp.simplify(difference)
@@ -1868,6 +2168,8 @@ def _operator_only(tokens: list[Token]) -> bool:
             and (top[0].text == r"\partial" or [t.text for t in top] == ["d"]
                  or (top[0].text == "d" and len(top) > 1 and top[1].text == "^"))
             and bottom[0].text in (r"\partial", "d"))
+
+
 #: A step whose left side is a name applied to arguments: name (group 1), arguments (group 2).
 DEFINITION = r"^\s*([A-Za-z]|\\[A-Za-z]+)\s*\(([^()]*)\)\s*$"
 
@@ -1913,6 +2215,8 @@ def _bare(name: str) -> str:
 
 #: The density written at a point (p(y|θ), f(Y;θ), 𝐲 in bold): the letter is group 1.
 DENSITY_AT = r"(?<![A-Za-z\\])[pf]\s*\(\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:\||\\mid|;)"
+
+
 #: A definition of the log-likelihood at one observation: ℓ(θ; x) = … (group 1 the name).
 DEFINED_AT_X = r"^\s*\\?(ell|l)\s*\([^;|()]*;\s*x\s*\)\s*$"
 
@@ -1953,6 +2257,10 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     # a cancelled term is still written: its content is read (\cancel{a - a} is 0 only if a - a is)
     **{cancel: lambda p, _: p.sub(p.group()) for cancel in (r"\cancel", r"\bcancel", r"\xcancel")},
     r"\binom": _Parser.binomial, r"\dbinom": _Parser.binomial, r"\tbinom": _Parser.binomial,
+    # the sample (issue 12, sample rules): products over it and its mean
+    r"\prod": lambda p, _: p.sample_product(), r"\bar": _Parser.sample_mean, r"\overline": _Parser.sample_mean,
 }
+
+
 #: Style commands (\mathbf, \operatorname, \mathcal, …) all go to one handler, which keeps the style.
 STYLED: Callable[[_Parser, str], object] = _Parser.styled

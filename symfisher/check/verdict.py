@@ -24,8 +24,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from symfisher import budget
-from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Remainder, Score, Setting,
-                                      ShapeError, Variance, Zero, _is_matrix, _shape)
+from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Remainder, SampleProduct, SampleSum,
+                                      Score, Setting, ShapeError, Variance, Zero, _is_matrix, _shape)
 from symfisher.errors import BudgetExceeded
 
 #: What each rule states, as cited in the verdicts.
@@ -62,6 +62,19 @@ RULES: dict[str, str] = {
                   "the declared domains",
     "definition-new-name": "a definition: the step gives a new name (applied to its arguments) the meaning of its "
                            "right side, which later steps use",
+    # the sample x₁, …, xₙ (issue 12, sample rules)
+    "sample-sum": "sums over the sample: Σᵢ (a g(xᵢ) + b h(xᵢ)) = a Σᵢ g(xᵢ) + b Σᵢ h(xᵢ), Σᵢ₌₁ⁿ c = n c",
+    "sample-product": "products over the sample: ∏ᵢ c f(xᵢ) = cⁿ ∏ᵢ f(xᵢ), ∏ᵢ e^{g(xᵢ)} = e^{Σᵢ g(xᵢ)}, "
+                      "∏ᵢ f(xᵢ)^a = (∏ᵢ f(xᵢ))^a",
+    "log-of-product": "the log of a product is the sum of the logs: log ∏ᵢ f(xᵢ) = Σᵢ log f(xᵢ) (every factor "
+                      "positive)",
+    "sum-term-by-term": "differentiating a sum term by term: ∂/∂θ Σᵢ g(xᵢ, θ) = Σᵢ ∂g(xᵢ, θ)/∂θ",
+    "identically-distributed": "each sample value is distributed as X: 𝔼[g(Xᵢ)] = 𝔼[g(X)]",
+    "expectation-of-sample-sum": "linearity of 𝔼 over Σ, each Xᵢ distributed as X: 𝔼[Σᵢ g(Xᵢ)] = n 𝔼[g(X)]",
+    "square-of-iid-sum": "independent draws distributed as X: 𝔼[(Σᵢ g(Xᵢ))²] = n 𝔼[g(X)²] + n(n − 1) 𝔼[g(X)]² "
+                         "(applied only when the text states that the draws are independent)",
+    "maximum-likelihood": "the maximum likelihood estimate: θ̂ solves the likelihood equation ∂ℓ/∂θ = 0 for every "
+                          "sample and ℓ'' < 0 on the whole domain, so ℓ is largest at θ̂",
 }
 
 TOLERANCE = 1e-6
@@ -97,6 +110,12 @@ class Rewriter:
             "normalization": self.normalization,
             "log-expand": self.log_expand,
         }
+        # the sample's passes first: they turn 𝔼[Σᵢ g(Xᵢ)] into n 𝔼[g(X)] before 𝔼 is evaluated
+        self.passes = {"log-of-product": self.log_of_product, "sample-sum": self.sample_sum,
+                       "sample-product": self.sample_product, "sum-term-by-term": self.sum_term_by_term,
+                       "identically-distributed": self.identically_distributed,
+                       "expectation-of-sample-sum": self.expectation_of_sample_sum,
+                       "square-of-iid-sum": self.square_of_iid_sum, **self.passes}
         if "unbiased" in setting.hypotheses:
             # before the definition of 𝔼 so that 𝔼[θ̂] is replaced whole; the integral form is matched too
             self.passes = {"unbiasedness": self.unbiasedness, **self.passes}
@@ -147,7 +166,7 @@ class Rewriter:
                          lambda a: Expect(Score(a.args[0], x) * Score(a.args[1], x)))
 
     def definition_expectation(self, e):
-        return e.replace(lambda a: isinstance(a, Expect),
+        return e.replace(lambda a: isinstance(a, Expect) and not self._of_sample(a.args[0]),
                          lambda a: sp.Integral(a.args[0] * self.s.density(self.s.x), self.s.x))
 
     def evaluated(self, e):
@@ -155,9 +174,11 @@ class Rewriter:
             out = self.evaluate(self.differentiation(g))
             return a if out is None else out
         p = self.s.density(self.s.x)
-        e = e.replace(lambda a: isinstance(a, Expect) and not a.args[0].has(Score, Fisher, Expect),
+        e = e.replace(lambda a: isinstance(a, Expect) and not a.args[0].has(Score, Fisher, Expect)
+                      and not self._of_sample(a.args[0]),
                       lambda a: value(a.args[0], a))
-        return e.replace(lambda a: isinstance(a, sp.Integral) and not a.has(Score, Fisher, Expect),
+        return e.replace(lambda a: isinstance(a, sp.Integral) and not a.has(Score, Fisher, Expect)
+                         and not self._of_sample(a),
                          lambda a: value(a.function / p, a))
 
     def differentiation(self, e):
@@ -166,7 +187,9 @@ class Rewriter:
                 self._derivatives[a] = a.doit()
             return self._derivatives[a]
         return e.replace(lambda a: isinstance(a, sp.Derivative) and not a.expr.has(sp.Integral, Score, Fisher,
-                                                                                      Expect),
+                                                                                      Expect)
+                         # a sum over the sample is differentiated term by term, a rule of its own
+                         and not any(t.args[0].has(*a.variables) for t in a.expr.atoms(SampleSum, SampleProduct)),
                          evaluate)
 
     def linearity(self, e):
@@ -176,9 +199,12 @@ class Rewriter:
             total = sp.S.Zero
             for term in sp.Add.make_args(sp.expand(body)):
                 # 𝔼[h] and ∫ h dx inside a term are numbers (their x is bound): constants, like E[Y] in
-                # 𝔼[Y·𝔼[Y]] = 𝔼[Y]², though SymPy sees an x in them
+                # 𝔼[Y·𝔼[Y]] = 𝔼[Y]², though SymPy sees an x in them; the sample values are random too: Σᵢ xᵢ
+                # is no constant of 𝔼
                 numbers = {a: sp.Dummy() for a in term.atoms(Expect, sp.Integral)}
-                coefficient, part = term.xreplace(numbers).as_independent(x, as_Add=False)
+                replaced = term.xreplace(numbers)
+                coefficient, part = replaced.as_independent(x, self.s.draw, *replaced.atoms(sp.Indexed),
+                                                            as_Add=False)
                 back = {d: a for a, d in numbers.items()}
                 coefficient, part = coefficient.xreplace(back), part.xreplace(back)
                 total += coefficient * (unit if part == 1 and unit is not None else make(part))
@@ -186,6 +212,95 @@ class Rewriter:
         e = e.replace(lambda a: isinstance(a, sp.Integral) and len(a.limits) == 1,
                       lambda a: split(a.function, lambda f: sp.Integral(f, *a.limits), None))
         return e.replace(lambda a: isinstance(a, Expect), lambda a: split(a.args[0], Expect, sp.S.One))
+
+    #: The sample's passes: they act only on sums and products over the sample and on sample values.
+    SAMPLE_PASSES = ("log-of-product", "sample-sum", "sample-product", "sum-term-by-term", "identically-distributed",
+                     "expectation-of-sample-sum", "square-of-iid-sum")
+
+    def relevant(self, *sides) -> tuple[str, ...]:
+        """The passes that can act on a step: the sample's only when a side holds the sample (so that a step
+        without one costs no more than before, and its minimal citation is searched over fewer rules)."""
+        entries = [e for side in sides if not isinstance(side, Zero)
+                   for e in (list(side) if _is_matrix(side) else [side]) if isinstance(e, sp.Basic)]
+        if any(e.has(SampleSum, SampleProduct, sp.Indexed) for e in entries):
+            return tuple(self.passes)
+        return tuple(name for name in self.passes if name not in self.SAMPLE_PASSES)
+
+    # -- the sample's passes (issue 12, sample rules)
+    def _of_sample(self, e) -> bool:
+        """True when e holds the sample (a draw ξ, xᵢ, Σ or ∏): 𝔼 of it is not 𝔼 of a function of x."""
+        return e.has(self.s.draw, SampleSum, SampleProduct, sp.Indexed, sp.Sum, sp.Product)
+
+    def sample_sum(self, e):
+        draw, n = self.s.draw, self.s.sample_size
+
+        def split(a):
+            total = sp.S.Zero
+            for term in sp.Add.make_args(sp.expand(sp.expand_log(a.args[0]))):
+                coefficient, part = term.as_independent(draw, as_Add=False)
+                total += coefficient * (n if part == 1 else SampleSum(part))
+            return total
+        return e.replace(lambda a: isinstance(a, SampleSum), split)
+
+    def sample_product(self, e):
+        draw, n = self.s.draw, self.s.sample_size
+
+        def split(a):
+            total, rest = sp.S.One, sp.S.One
+            for factor in sp.Mul.make_args(sp.powsimp(a.args[0])):
+                if not factor.has(draw):
+                    total *= factor ** n
+                elif isinstance(factor, sp.exp):
+                    total *= sp.exp(SampleSum(factor.args[0]))
+                elif factor.is_Pow and not factor.exp.has(draw) and factor.base.has(draw) and (
+                        factor.exp.is_integer or factor.base.is_nonnegative):   # (∏ f)^a = ∏ f^a needs f ≥ 0
+                    total *= SampleProduct(factor.base) ** factor.exp
+                else:
+                    rest *= factor
+            return total * (SampleProduct(rest) if rest != 1 else 1)
+        return e.replace(lambda a: isinstance(a, SampleProduct), split)
+
+    def log_of_product(self, e):
+        def positive(f) -> bool:
+            # the density at a sample value is positive; any other factor only when SymPy decides it is
+            return f == self.s.density(self.s.draw) or f.is_positive is True
+        return e.replace(lambda a: isinstance(a, sp.log) and isinstance(a.args[0], SampleProduct)
+                         and positive(a.args[0].args[0]),
+                         lambda a: SampleSum(sp.log(a.args[0].args[0])))
+
+    def sum_term_by_term(self, e):
+        return e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, SampleSum),
+                         lambda a: SampleSum(sp.Derivative(a.expr.args[0], *a.variable_count)))
+
+    def identically_distributed(self, e):
+        sample, x = self.s.sample(), self.s.x
+        return e.replace(lambda a: isinstance(a, Expect) and a.args[0].has(sample) and not a.args[0].has(x)
+                         and not a.args[0].has(sp.Sum, sp.Product, SampleSum, SampleProduct, self.s.draw),
+                         lambda a: Expect(a.args[0].subs(sample, x)))
+
+    def expectation_of_sample_sum(self, e):
+        draw, x, n = self.s.draw, self.s.x, self.s.sample_size
+
+        def of_sum(a):
+            coefficient, part = a.args[0].as_independent(draw, x, as_Add=False)
+            if isinstance(part, SampleSum) and not part.args[0].has(x) and not self._of_sample(coefficient):
+                return coefficient * n * Expect(part.args[0].subs(draw, x))
+            return a
+        return e.replace(lambda a: isinstance(a, Expect), of_sum)
+
+    def square_of_iid_sum(self, e):
+        draw, x, n = self.s.draw, self.s.x, self.s.sample_size
+        if not self.s.independent:
+            return e                                 # independence is a condition: never assumed
+
+        def of_square(a):
+            coefficient, part = a.args[0].as_independent(draw, x, as_Add=False)
+            if isinstance(part, sp.Pow) and part.exp == 2 and isinstance(part.base, SampleSum) \
+                    and not part.base.args[0].has(x) and not self._of_sample(coefficient):
+                g = part.base.args[0].subs(draw, x)
+                return coefficient * (n * Expect(g ** 2) + n * (n - 1) * Expect(g) ** 2)
+            return a
+        return e.replace(lambda a: isinstance(a, Expect), of_square)
 
     def interchange(self, e):
         def move(a):
@@ -303,7 +418,7 @@ def judge(lhs, rhs, rewriter: Rewriter, numeric: Callable | None) -> Verdict:
         return Verdict("refuted", reason=f"shape: {mismatch}")
     if equal(lhs, rhs):
         return Verdict("proved", ("algebra",), RULES["algebra"])
-    every = tuple(rewriter.passes)
+    every = rewriter.relevant(lhs, rhs)
     try:
         left, right = rewriter.normal_form(lhs, every), rewriter.normal_form(rhs, every)
     except ShapeError as exc:
