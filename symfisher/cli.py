@@ -213,7 +213,11 @@ DATA_LIMIT = 500_000_000          # a data file: tens of millions of observation
 @click.option("--value", "values", multiple=True, metavar="NAME=NUMBER", help="The value of a known constant.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def empirical(data: str, column: str | None, values: tuple[str, ...], fmt: str, **options: Any) -> None:
-    """The MLE and the empirical, observed and expected Fisher matrices for a sample."""
+    """The MLE and the empirical, observed and expected Fisher matrices for a sample.
+
+    Constants must lie in their declared domains; a sample too small or degenerate for the MLE, or one
+    whose results are not finite, is refused in one line.
+    """
     from symfisher.derive import derive as run_derivation
     from symfisher.empirical import empirical_fisher, read_sample
     from symfisher.model.spec import read_text_file
