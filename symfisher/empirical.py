@@ -28,6 +28,25 @@ from symfisher.derive.results import ORDER_STATISTICS
 from symfisher.errors import InputFileError, ModelError
 from symfisher.numeric import _compiled
 
+@dataclass(frozen=True)
+class Unconstrained:
+    """A parameter domain as the image of the real line: θ(u), its inverse u(θ) and dθ/du as a function of θ."""
+
+    theta: Any
+    u: Any
+    slope: Any
+
+
+UNCONSTRAINED = {
+    "real": Unconstrained(lambda u: u, lambda t: t, lambda t: 1.0),
+    "positive": Unconstrained(np.exp, np.log, lambda t: t),
+    "nonnegative": Unconstrained(np.exp, np.log, lambda t: t),          # an MLE at 0 is reported as not found
+    "unit": Unconstrained(lambda u: 1 / (1 + np.exp(-u)), lambda t: np.log(t / (1 - t)), lambda t: t * (1 - t)),
+}
+
+#: A numeric θ̂ is accepted when every |mean score| is below this fraction of the score's root mean square.
+STATIONARY = 1e-4
+
 
 @dataclass(frozen=True)
 class EmpiricalFisher:
@@ -38,7 +57,7 @@ class EmpiricalFisher:
     method: str                      # "closed form" or "numeric"
     n: int
     empirical: np.ndarray
-    observed: np.ndarray
+    observed: np.ndarray | None      # None when log p is not twice differentiable (Laplace)
     expected: np.ndarray | None
     notes: tuple[str, ...] = ()
 
@@ -56,12 +75,14 @@ class EmpiricalFisher:
         lines = [f"n            {self.n}",
                  "mle          " + ", ".join(f"{k} = {v:.6g}" for k, v in zip(self.names, self.estimate))
                  + f" ({self.method})",
-                 "empirical Fisher (1/n) Σ s sᵀ at the MLE", fmt(self.empirical),
-                 "observed Fisher −(1/n) Σ H at the MLE", fmt(self.observed)]
+                 "empirical Fisher (1/n) Σ s sᵀ at the MLE", fmt(self.empirical)]
+        if self.observed is not None:
+            lines += ["observed Fisher −(1/n) Σ H at the MLE", fmt(self.observed)]
         if self.expected is not None:
+            differences = [f"{what} {_relative(a, self.expected):.3g}" for what, a in
+                           (("empirical", self.empirical), ("observed", self.observed)) if a is not None]
             lines += ["expected Fisher F(θ̂)", fmt(self.expected),
-                      f"largest relative difference to F(θ̂): empirical {_relative(self.empirical, self.expected):.3g}, "
-                      f"observed {_relative(self.observed, self.expected):.3g}"]
+                      f"largest relative difference to F(θ̂): {', '.join(differences)}"]
         lines += [f"note         {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -109,8 +130,7 @@ def _column_index(names: list[str], column: str | None, origin: str) -> int:
         return names.index(column)
     if column.strip().isdigit() and int(column) < len(names):
         return int(column)
-    raise InputFileError(f"{origin}: no column {column!r}; the columns are {', '.join(names)} "
-                         f"(or a 0-based number below {len(names)})")
+    raise InputFileError(f"{origin}: no column {column!r}; the columns are {', '.join(names)}")
 
 
 def _is_number(text: str) -> bool:
@@ -151,27 +171,43 @@ def _empirical_fisher(derivation: Derivation, sample: np.ndarray, constants: dic
 
     log_p = vectorized(sp.log(model.density))
     scores = [vectorized(s) for s in derivation.score]
-    hessian = [[vectorized(h) for h in row] for row in derivation.hessian]
+    # a point mass (DiracDelta) in the Hessian: −(1/n) Σ H is not the observed information, so it is left out
+    smooth = not any(d.code == "hessian-route-invalid" for d in derivation.diagnostics)
+    hessian = [[vectorized(h) for h in row] for row in derivation.hessian] if smooth else None
     estimate, method = _mle(derivation, sample, fixed, log_p, scores)
     _check_estimate(model, sample, estimate)
+    if derivation.regular:
+        # also a closed form: rounding leaves σ̂ = 1e-8 instead of 0 for a constant log-normal sample
+        # (not where the support depends on θ: that MLE is an order statistic, not a root of the score)
+        _check_stationary(derivation, sample, estimate, scores, method)
     point = {**fixed, **dict(zip(theta, estimate))}
     # the MLE of such a bound is an order statistic, on the support's edge: the edge counts as inside
     _check_support(model, sample, point, closed=True)
     s = np.stack([f(estimate) for f in scores])                     # m × n
     n = sample.size
     empirical = s @ s.T / n
-    observed = -np.array([[np.mean(h(estimate)) for h in row] for row in hessian])
+    observed = -np.array([[np.mean(h(estimate)) for h in row] for row in hessian]) if smooth else None
     expected = None
     if all(e is not None for row in derivation.fisher for e in row):
         expected = np.array([[_number(e.subs(point)) for e in row] for row in derivation.fisher])
     _check_finite(sample, {"the empirical Fisher matrix": empirical, "the observed Fisher matrix": observed,
                            "the expected Fisher matrix F(θ̂)": expected})
-    notes = () if derivation.regular else (
-        "the model is not regular (" + "; ".join(d.message for d in derivation.diagnostics
-                                                 if d.code == "support-depends-on-parameter")
-        + "): the three matrices need not agree",)
     return EmpiricalFisher(tuple(t.name for t in theta), estimate, method, n, empirical, observed, expected,
-                           tuple(note.replace(" ()", "") for note in notes))
+                           _notes(derivation))
+
+
+def _notes(derivation: Derivation) -> tuple[str, ...]:
+    """Why the matrices need not agree, read off the derivation's diagnostics."""
+    def because(code: str) -> str:
+        found = "; ".join(d.message for d in derivation.diagnostics if d.code == code)
+        return f" ({found})" if found else ""
+    notes = []
+    if not derivation.regular:
+        notes.append(f"the model is not regular{because('support-depends-on-parameter')}: "
+                     "the three matrices need not agree")
+    if any(d.code == "hessian-route-invalid" for d in derivation.diagnostics):
+        notes.append(f"the observed Fisher matrix is left out{because('hessian-route-invalid')}")
+    return tuple(notes)
 
 
 def _number(expr: sp.Expr) -> float:
@@ -274,18 +310,51 @@ def _mle(derivation: Derivation, sample: np.ndarray, fixed: dict, log_p, scores)
             values.append(_number(expr.subs({derivation.sample_size: sample.size, **fixed, **order})))
         return np.array(values), "closed form"
     start = np.array([float(v) for v in (model.sample_points(1)[0][t] for t in model.theta)])
-    bounds = [{"positive": (1e-9, None), "nonnegative": (0, None), "unit": (1e-9, 1 - 1e-9)}.get(p.domain.name,
-                                                                                              (None, None))
-              for p in model.parameters]
+    # each parameter is searched on the whole real line, u ↦ θ(u) onto its domain: a step can never land
+    # on a domain's edge, where log p is not finite (a bound at 1e-9 stopped the Weibull after 3 steps)
+    maps = [UNCONSTRAINED.get(p.domain.name, UNCONSTRAINED["real"]) for p in model.parameters]
 
-    def objective(th):
+    def theta_of(u):
+        return np.array([m.theta(v) for m, v in zip(maps, u)])
+
+    def objective(u):
+        th = theta_of(u)
+        # the mean, not the sum: the tolerances below then do not depend on the sample size
         with np.errstate(all="ignore"):
-            value = -np.sum(log_p(th))
-            gradient = -np.array([np.sum(f(th)) for f in scores])
-        if not np.isfinite(value):
-            return 1e300, np.zeros_like(th)
+            value = -np.mean(log_p(th))
+            gradient = -np.array([np.mean(f(th)) for f in scores]) * [m.slope(t) for m, t in zip(maps, th)]
+        if not (np.isfinite(value) and np.all(np.isfinite(gradient))):
+            return np.inf, np.zeros_like(u)
         return value, gradient
-    result = optimize.minimize(objective, start, jac=True, method="L-BFGS-B", bounds=bounds)
-    if not result.success and np.max(np.abs(result.jac)) > 1e-3 * sample.size:
-        raise ModelError(f"the MLE could not be found numerically: {result.message}")
-    return np.asarray(result.x, dtype=float), "numeric"
+    result = optimize.minimize(objective, [m.u(t) for m, t in zip(maps, start)], jac=True, method="L-BFGS-B",
+                               options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 5000})
+    return theta_of(result.x), "numeric"
+
+
+def _check_stationary(derivation: Derivation, sample: np.ndarray, estimate: np.ndarray, scores,
+                      method: str) -> None:
+    """θ̂ must be a root of the score: each mean score small against its root mean square.
+
+    The ratio is scale-free; it is exactly 1 for a sample of equal values (every sᵢ
+    the same), which is how a likelihood that grows without bound (gamma α → ∞, Cauchy
+    γ → 0) shows itself at wherever the optimizer gave up.
+
+    A score that jumps (Laplace: −sign(μ − x)/b) changes by up to 2/n of its size as
+    θ crosses a data point, and the MLE is where it changes sign: a root up to one jump.
+
+    Raises:
+        ModelError: naming the parameter whose score is not zero.
+    """
+    model = derivation.model
+    for p, f, expr in zip(model.parameters, scores, derivation.score):
+        s = f(estimate)
+        mean, rms = float(np.mean(s)), float(np.sqrt(np.mean(s * s)))
+        tolerance = STATIONARY + (2 / sample.size if expr.has(sp.sign, sp.Heaviside) else 0)
+        if not abs(mean) <= tolerance * rms:
+            ratio = "nan" if not np.isfinite(mean / rms) else f"{abs(mean) / rms:.2g}"
+            raise ModelError(f"no MLE found for this sample (n = {sample.size}"
+                             f"{', all values equal' if np.ptp(sample) == 0 else ''}): the "
+                             f"{'closed-form MLE' if method == 'closed form' else 'numeric maximization'} "
+                             f"ends at a point where the mean score of {p.name} is not zero ({ratio} of its root mean square, "
+                             f"at {p.name} = {estimate[list(model.parameters).index(p)]:g}); the likelihood may grow "
+                             "without bound: the sample is too small or degenerate for this model")

@@ -91,6 +91,8 @@ DATA_FILES = {
     "huge.csv": "x\n1e308\n-1e308\n2\n",       # finite values whose squares overflow: inf matrices, exit 0
     "counts.csv": "x,y\n1,2\n3,4\n",
     "zeros.csv": "x\n0\n0\n0\n",               # Bernoulli p̂ = 0: on the domain's edge
+    "halves.csv": "x\n0.5\n0.5\n0.5\n",         # numeric MLE: gave α̂ = 124 (gamma), γ̂ = 1e-9 (Cauchy)
+    "half.csv": "x\n0.5\n",
 }
 
 REFUSED = [
@@ -119,8 +121,22 @@ REFUSED = [
                  r"--value m=2: the model has no constant m \(its constants: n\)", id="unknown-constant"),
     pytest.param(["--model", "bernoulli", "--data", "zeros.csv"],
                  r"\(n = 3, all values equal\): the estimate of p is 0, but p must be a number in \(0, 1\)$", id="p-hat-0"),
+    # the numeric MLE ran off (the likelihood grows without bound) and was printed as an estimate
+    pytest.param(["--model", "gamma", "--data", "halves.csv"],
+                 r"\(n = 3, all values equal\): the numeric maximization ends at a point where the mean score of alpha is "
+                 r"not zero", id="gamma-constant"),
+    pytest.param(["--model", "beta", "--data", "halves.csv"], r"mean score of alpha is not zero", id="beta-constant"),
+    pytest.param(["--model", "cauchy", "--data", "halves.csv"], r"mean score of \w+ is not zero",
+                 id="cauchy-constant"),
+    pytest.param(["--model", "weibull", "--data", "half.csv"], r"\(n = 1, all values equal\): the numeric "
+                 r"maximization ends at a point where the mean score of k is not zero", id="weibull-one-value"),
+    pytest.param(["--model", "lognormal", "--data", "halves.csv"],       # closed form: σ̂ = 1e-8 from rounding
+                 r"\(n = 3, all values equal\): the closed-form MLE ends at a point where the mean score of \w+ is "
+                 r"not zero", id="lognormal-constant"),
+    pytest.param(["--model", "laplace", "--data", "half.csv"],           # b̂ → 0; μ's score may jump, b's not
+                 r"\(n = 1, all values equal\): .* mean score of b is not zero", id="laplace-one-value"),
     pytest.param(["--model", "normal", "--data", "counts.csv", "--column", "2"],
-                 r"no column '2'; the columns are x, y \(or a 0-based number below 2\)", id="column-out-of-range"),
+                 r"no column '2'; the columns are x, y$", id="column-out-of-range"),
 ]
 
 
@@ -184,3 +200,26 @@ def test_no_warning_reaches_the_terminal(tmp_path):
                               env={**os.environ, "PYTHONWARNINGS": "default"})
         assert done.returncode == 2, done.stderr
         assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("symfisher: error: "), done.stderr
+
+
+def test_numeric_mle_is_a_stationary_point(derived):
+    """The Weibull MLE stopped after 3 iterations with a mean score of 0.5 (k̂ = 1.17 for data with k = 2)."""
+    sample = np.random.default_rng(1).weibull(2.0, 50)
+    result = empirical_fisher(derived("weibull"), sample)
+    shape, _, scale = stats.weibull_min.fit(sample, floc=0)
+    assert result.method == "numeric"
+    assert np.allclose(result.estimate, [shape, scale], rtol=1e-4)
+    ours = stats.weibull_min.logpdf(sample, result.estimate[0], scale=result.estimate[1]).sum()
+    assert ours >= stats.weibull_min.logpdf(sample, shape, scale=scale).sum() - 1e-12     # at least as high as SciPy
+
+
+def test_laplace_observed_matrix_left_out(derived):
+    """log p = −|x − μ|/b − log 2b is not twice differentiable: −(1/n) Σ H (a DiracDelta) is left out, said why."""
+    sample = np.random.default_rng(2).laplace(1.0, 2.0, 2001)
+    result = empirical_fisher(derived("laplace"), sample)
+    assert result.observed is None and any("observed Fisher matrix is left out" in n for n in result.notes)
+    mu, b = result.estimate
+    assert abs(mu - np.median(sample)) < 1e-6 * b                     # the MLE of μ is the median
+    assert b == pytest.approx(np.mean(np.abs(sample - np.median(sample))), rel=1e-6)
+    assert np.allclose(result.expected, np.diag([1 / b ** 2, 1 / b ** 2]), rtol=1e-12)
+    assert "observed Fisher −(1/n) Σ H" not in result.text() and "left out" in result.text()
