@@ -245,3 +245,16 @@ def test_ctrl_c_on_the_booklet_stops_at_once_and_a_rerun_resumes(tmp_path):
     rerun = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(names) - len(done)} written, {len(done)} unchanged, 0 failed" in rerun.stdout
+
+
+@pytest.mark.parametrize("target", ["", "afile"])
+def test_booklet_target_that_is_not_a_directory_is_refused_at_once(target, tmp_path, monkeypatch, capsys):
+    """`booklet -o ''` wrote the booklet into the current directory; `-o afile` failed only after deriving."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_bytes(b"mine")
+    before = tree(tmp_path)
+    assert main(["booklet", "-o", target, "--only", "poisson", "--date", "2025-08-18"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line == ("symfisher: error: -o '': give the booklet's directory" if not target
+                    else "symfisher: error: cannot write the booklet into afile: it is not a directory")
+    assert tree(tmp_path) == before

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from symfisher.errors import SymfisherError
+from symfisher.errors import OutputFileError, SymfisherError
 from symfisher.render import FORMATS, document_date, environment, render
 from symfisher.render.output import file_target, write_all, write_atomic
 
@@ -101,12 +101,18 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
 
     Raises:
         RenderError: an unknown format or language, or templates that do not exist.
+        OutputFileError: ``directory`` is empty or not a directory.
     """
     from symfisher.catalog import catalog
 
     if fmt not in ("md", "tex"):
         raise SymfisherError(f"the booklet is made as md or tex, not {fmt!r}")
+    # checked before any model is derived: Path('') is the current directory, a file fails only at the end
+    if not os.fspath(directory):
+        raise OutputFileError("-o '': give the booklet's directory")
     out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise OutputFileError(f"cannot write the booklet into {out}: it is not a directory")
     day = document_date(date).isoformat()
     templates_digest = _templates_digest(templates)
     specs = catalog()
