@@ -346,6 +346,7 @@ def _write_with_figures(derivation, target, fmt: str, lang: str, date: str | Non
     """
     import shutil
     import tempfile
+    import warnings
 
     from symfisher.render import render
     from symfisher.render.figures import draw
@@ -353,7 +354,11 @@ def _write_with_figures(derivation, target, fmt: str, lang: str, date: str | Non
 
     scratch = Path(tempfile.mkdtemp(prefix="symfisher-figures-"))
     try:
-        drawn = draw(derivation, scratch, target.named.name.split(".")[0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            drawn = draw(derivation, scratch, target.named.name.split(".")[0])
+        for warning in caught:                     # figures are optional: why they are missing, in one line
+            click.echo(f"symfisher: warning: {str(warning.message).removeprefix('symfisher: ')}", err=True)
         text = render(derivation, fmt, lang, date=date, templates=templates, figures=drawn)
         # figures first, the document last: whoever sees the document finds its figures
         write_all([*((file_target(target.named.parent / name), (scratch / name).read_bytes())

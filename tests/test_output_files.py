@@ -258,3 +258,17 @@ def test_booklet_target_that_is_not_a_directory_is_refused_at_once(target, tmp_p
     assert line == ("symfisher: error: -o '': give the booklet's directory" if not target
                     else "symfisher: error: cannot write the booklet into afile: it is not a directory")
     assert tree(tmp_path) == before
+
+
+def test_figures_that_fail_are_one_warning_line_and_the_document_is_written(tmp_path, monkeypatch, capsys):
+    """An optional part that fails is a diagnostic: one line on stderr (not Python's two-line warning)."""
+    from symfisher.render import figures
+
+    def broken(*args, **kwargs):
+        raise ArithmeticError("no sample")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(figures, "_draw", broken)
+    assert main([*DERIVE, "-o", "doc.md"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "symfisher: warning: the figures are left out: ArithmeticError: no sample\n"
+    assert sorted(tree(tmp_path)) == ["doc.md"]
