@@ -346,15 +346,15 @@ def _check_stationary(derivation: Derivation, sample: np.ndarray, estimate: np.n
         ModelError: naming the parameter whose score is not zero.
     """
     model = derivation.model
-    for p, f, expr in zip(model.parameters, scores, derivation.score):
+    how = "closed-form MLE" if method == "closed form" else "numeric maximization"
+    for p, f, expr, value in zip(model.parameters, scores, derivation.score, estimate):
         s = f(estimate)
         mean, rms = float(np.mean(s)), float(np.sqrt(np.mean(s * s)))
         tolerance = STATIONARY + (2 / sample.size if expr.has(sp.sign, sp.Heaviside) else 0)
         if not abs(mean) <= tolerance * rms:
-            ratio = "nan" if not np.isfinite(mean / rms) else f"{abs(mean) / rms:.2g}"
+            ratio = f"{abs(mean) / rms:.2g}" if np.isfinite(mean / rms) else "nan"
             raise ModelError(f"no MLE found for this sample (n = {sample.size}"
-                             f"{', all values equal' if np.ptp(sample) == 0 else ''}): the "
-                             f"{'closed-form MLE' if method == 'closed form' else 'numeric maximization'} "
-                             f"ends at a point where the mean score of {p.name} is not zero ({ratio} of its root mean square, "
-                             f"at {p.name} = {estimate[list(model.parameters).index(p)]:g}); the likelihood may grow "
-                             "without bound: the sample is too small or degenerate for this model")
+                             f"{', all values equal' if np.ptp(sample) == 0 else ''}): the {how} ends at a point "
+                             f"where the mean score of {p.name} is not zero ({ratio} of its root mean square, "
+                             f"at {p.name} = {value:g}); the likelihood may grow without bound: the sample is too "
+                             "small or degenerate for this model")
