@@ -243,7 +243,9 @@ def _check_estimate(model, sample: np.ndarray, estimate: np.ndarray) -> None:
                                  f"estimate of {p.name} is {shown}, not finite; {_why_not_finite(sample)}")
             raise ModelError(f"no MLE inside the parameter domain for this sample (n = {sample.size}"
                              f"{', all values equal' if np.ptp(sample) == 0 else ''}): the estimate of {p.name} "
-                             f"is {shown}, but {p.name} must be {p.domain.description}")
+                             f"is {shown}, but {p.name} must be {p.domain.description}"
+                             + ("" if np.ptp(sample) == 0 else ": the sample may be degenerate for this model"
+                                + _or_rounding(sample)))
 
 
 def _check_finite(sample: np.ndarray, matrices: dict[str, np.ndarray | None]) -> None:
@@ -251,6 +253,13 @@ def _check_finite(sample: np.ndarray, matrices: dict[str, np.ndarray | None]) ->
         if matrix is not None and not np.all(np.isfinite(matrix)):
             raise ModelError(f"no finite MLE and Fisher matrices for this sample (n = {sample.size}): {what} is "
                              f"not finite; {_why_not_finite(sample)}")
+
+
+def _or_rounding(sample: np.ndarray) -> str:
+    """For a sample whose values differ: the other possible cause, said as such (not claimed)."""
+    if np.ptp(sample) == 0:
+        return ""
+    return ", or rounding may defeat the computation (values that vary little against their size)"
 
 
 def _too_large(sample: np.ndarray) -> bool:
@@ -357,4 +366,4 @@ def _check_stationary(derivation: Derivation, sample: np.ndarray, estimate: np.n
                              f"{', all values equal' if np.ptp(sample) == 0 else ''}): the {how} ends at a point "
                              f"where the mean score of {p.name} is not zero ({ratio} of its root mean square, "
                              f"at {p.name} = {value:g}); the likelihood may grow without bound: the sample is too "
-                             "small or degenerate for this model")
+                             f"small or degenerate for this model{_or_rounding(sample)}")

@@ -93,6 +93,8 @@ DATA_FILES = {
     "zeros.csv": "x\n0\n0\n0\n",               # Bernoulli p̂ = 0: on the domain's edge
     "halves.csv": "x\n0.5\n0.5\n0.5\n",         # numeric MLE: gave α̂ = 124 (gamma), γ̂ = 1e-9 (Cauchy)
     "half.csv": "x\n0.5\n",
+    # n Σx² − (Σx)² cancels: σ̂ came out complex; the MLE exists, so "degenerate" alone would be false
+    "offset.csv": "x\n" + "".join(f"{100000000 + i * 0.001:.3f}\n" for i in range(1000)),
 }
 
 REFUSED = [
@@ -135,6 +137,10 @@ REFUSED = [
                  r"not zero", id="lognormal-constant"),
     pytest.param(["--model", "laplace", "--data", "half.csv"],           # b̂ → 0; μ's score may jump, b's not
                  r"\(n = 1, all values equal\): .* mean score of b is not zero", id="laplace-one-value"),
+    pytest.param(["--model", "normal", "--data", "offset.csv"],
+                 r"\(n = 1000\): the estimate of sigma is not a real number, .*: the sample may be degenerate for "
+                 r"this model, or rounding may defeat the computation \(values that vary little against their size\)$",
+                 id="rounding"),
     pytest.param(["--model", "normal", "--data", "counts.csv", "--column", "2"],
                  r"no column '2'; the columns are x, y$", id="column-out-of-range"),
 ]
