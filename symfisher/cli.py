@@ -145,6 +145,7 @@ def derivation_text(derivation) -> str:
 #: Where ``derive`` output goes by default: text and JSON to the terminal, documents to output/.
 DOCUMENT_FORMATS = ("md", "tex")
 DEFAULT_OUTPUT_DIRECTORY = "output"
+SUMMARY_SUFFIX = {"text": "txt", "json": "json"}    # the file name in `-o DIR/` for the summaries
 
 
 def document_name(model_name: str | None, model_file: str | None, title: str | None) -> str:
@@ -179,26 +180,32 @@ def derive(fmt: str, lang: str, output: str | None, date: str | None, templates:
     """Derive the score, Hessian and Fisher matrix of a model; write them up."""
     from symfisher.derive import derive as run_derivation
     from symfisher.render import document_date, environment, render, write_atomic
+    from symfisher.render.output import output_target
 
-    document_date(date)                            # bad --date or --templates fail before the slow part
+    document_date(date)                            # bad --date, --templates or -o fail before the slow part
     environment(templates)
-    derivation = run_derivation(build_model(spec_from_options(**options)), results=results)
+    model = build_model(spec_from_options(**options))
+    name = document_name(options["model_name"], options["model_file"], model.title)
+    if output is None and fmt in DOCUMENT_FORMATS:
+        output = str(Path(DEFAULT_OUTPUT_DIRECTORY) / f"{name}.{lang}.{fmt}")
+    target = None if output is None or output == "-" else \
+        output_target(output, f"{name}.{lang}.{fmt}" if fmt in DOCUMENT_FORMATS else f"{name}.{SUMMARY_SUFFIX[fmt]}")
+    derivation = run_derivation(model, results=results)
     if fmt == "json":
         text = json.dumps(derivation.as_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "text":
         text = derivation_text(derivation) + "\n"
+    elif figures and target is not None and not target.stream:
+        _write_with_figures(derivation, target, fmt, lang, date, templates)
+        return
     else:
-        name = document_name(options["model_name"], options["model_file"], derivation.model.title)
-        if output is None:
-            output = str(Path(DEFAULT_OUTPUT_DIRECTORY) / f"{name}.{lang}.{fmt}")
-        if figures and output != "-":
-            _write_with_figures(derivation, Path(output), fmt, lang, date, templates)
-            return
         text = render(derivation, fmt, lang, date=date, templates=templates)
-    if output is None or output == "-":
+    if target is None:
         click.echo(text, nl=False)
-    else:
-        click.echo(f"wrote {write_atomic(output, text)}")
+        return
+    write_atomic(target, text)
+    if not target.stream:                          # a device or pipe (-o /dev/stdout) gets the document alone
+        click.echo(f"wrote {target.named}")
 
 
 EXIT_REFUTED = 1
@@ -213,7 +220,11 @@ DATA_LIMIT = 500_000_000          # a data file: tens of millions of observation
 @click.option("--value", "values", multiple=True, metavar="NAME=NUMBER", help="The value of a known constant.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def empirical(data: str, column: str | None, values: tuple[str, ...], fmt: str, **options: Any) -> None:
-    """The MLE and the empirical, observed and expected Fisher matrices for a sample."""
+    """The MLE and the empirical, observed and expected Fisher matrices for a sample.
+
+    Constants must lie in their declared domains; a sample too small or degenerate for the MLE, or one
+    whose results are not finite, is refused in one line.
+    """
     from symfisher.derive import derive as run_derivation
     from symfisher.empirical import empirical_fisher, read_sample
     from symfisher.model.spec import read_text_file
@@ -325,31 +336,36 @@ def check_command(ctx: click.Context, files: tuple[str, ...], fmt: str, jobs: in
         ctx.exit(EXIT_REFUTED)
 
 
-def _write_with_figures(derivation, output: Path, fmt: str, lang: str, date: str | None,
+def _write_with_figures(derivation, target, fmt: str, lang: str, date: str | None,
                         templates: str | None) -> None:
-    """Draw the figures aside, render, and only then put figures and document in place (a failure writes nothing)."""
-    import os
+    """Draw the figures aside, render, and only then put figures and document in place, all or nothing.
+
+    The figures are drawn in a private temporary directory, not beside the document:
+    until the document is rendered nothing appears there, and a failure (a template,
+    a full disk, Ctrl-C) leaves every file beside it as it was.
+    """
+    import shutil
     import tempfile
+    import warnings
 
-    from symfisher.errors import OutputFileError
-    from symfisher.render import render, write_atomic
+    from symfisher.render import render
     from symfisher.render.figures import draw
+    from symfisher.render.output import file_target, write_all
 
+    scratch = Path(tempfile.mkdtemp(prefix="symfisher-figures-"))
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        scratch = tempfile.mkdtemp(prefix=".symfisher-figures-", dir=output.parent)
-    except OSError as exc:
-        raise OutputFileError(f"cannot write {output}: {exc.strerror or exc}") from None
-    try:
-        drawn = draw(derivation, scratch, output.name.split(".")[0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            drawn = draw(derivation, scratch, target.named.name.split(".")[0])
+        for warning in caught:                     # figures are optional: why they are missing, in one line
+            click.echo(f"symfisher: warning: {str(warning.message).removeprefix('symfisher: ')}", err=True)
         text = render(derivation, fmt, lang, date=date, templates=templates, figures=drawn)
-        for name in drawn.values():
-            os.replace(Path(scratch) / name, output.parent / name)
-        click.echo(f"wrote {write_atomic(output, text)}")
+        # figures first, the document last: whoever sees the document finds its figures
+        write_all([*((file_target(target.named.parent / name), (scratch / name).read_bytes())
+                     for name in drawn.values()), (target, text.encode("utf-8"))])
     finally:
-        for leftover in Path(scratch).glob("*"):
-            leftover.unlink()
-        os.rmdir(scratch)
+        shutil.rmtree(scratch, ignore_errors=True)
+    click.echo(f"wrote {target.named}")
 
 
 @cli.group("catalog")

@@ -11,6 +11,7 @@ They go from moderate to extreme: checks read the first few, witness searches al
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,10 @@ class Domain:
         """The domain as a SymPy condition on ``symbol`` (for documents and checks)."""
         return DOMAIN_CONDITIONS[self.name](symbol)
 
+    def contains(self, value: float) -> bool:
+        """Whether a number (a constant's value, an estimate) lies in this domain; inf and nan never do."""
+        return math.isfinite(value) and DOMAIN_MEMBERSHIP[self.name](value)
+
 
 def _edges(*values: str) -> tuple[sp.Rational, ...]:
     return tuple(sp.Rational(v) for v in values)
@@ -77,4 +82,14 @@ DOMAIN_CONDITIONS = {
     "unit": lambda s: sp.And(s > 0, s < 1),
     "integer": lambda s: sp.Contains(s, sp.Integers),
     "positive_integer": lambda s: sp.And(sp.Contains(s, sp.Integers), s > 0),
+}
+
+#: The same conditions for a finite float (data and --value input, see symfisher.empirical).
+DOMAIN_MEMBERSHIP = {
+    "real": lambda v: True,
+    "positive": lambda v: v > 0,
+    "nonnegative": lambda v: v >= 0,
+    "unit": lambda v: 0 < v < 1,
+    "integer": lambda v: float(v).is_integer(),
+    "positive_integer": lambda v: float(v).is_integer() and v > 0,
 }

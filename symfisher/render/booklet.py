@@ -13,15 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import signal
+import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from symfisher.errors import SymfisherError
+from symfisher.errors import OutputFileError, SymfisherError
 from symfisher.render import FORMATS, document_date, environment, render
-from symfisher.render.output import write_atomic
+from symfisher.render.output import file_target, write_all, write_atomic
 
 MANIFEST = ".symfisher-booklet.json"
 
@@ -52,8 +55,18 @@ def _input_digest(name: str, spec, lang: str, fmt: str, date: str, templates: st
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, directory: str) -> dict:
-    """In a worker process: derive and render one model (its document, chapter and index row)."""
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the workers); a worker must not die half-way alone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, scratch: str) -> dict:
+    """In a worker process: derive and render one model (its document, chapter, figures and index row).
+
+    The worker writes nothing in the booklet's directory: its figures are drawn in
+    ``scratch`` (the parent's private directory) and handed back as bytes, so a worker
+    stopped half-way (Ctrl-C) leaves no partial file there.
+    """
     from symfisher.catalog import catalog
     from symfisher.derive import derive
     from symfisher.model import build_model
@@ -63,7 +76,9 @@ def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, dire
         d = derive(build_model(catalog()[name]))
         from symfisher.render.figures import draw
 
-        figures = draw(d, directory, name)             # the same bytes for every language: safe to rewrite
+        drawn = Path(scratch) / name
+        drawn.mkdir()
+        figures = draw(d, drawn, name)                 # the same bytes for every language: safe to rewrite
         document = render(d, fmt, lang, date=date, templates=templates, figures=figures)
         chapter = render(d, "chapter", lang, date=date, templates=templates, figures=figures) if fmt == "tex" \
             else ""
@@ -71,7 +86,8 @@ def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, dire
         fisher = [[None if e is None else latex(e, symbols) for e in row] for row in d.fisher]
         title = (d.model.title_zh if lang == "zh" and d.model.title_zh else d.model.title) or name
         return {"name": name, "document": document, "chapter": chapter, "title": title,
-                "parameters": [latex(t, symbols) for t in d.model.theta], "fisher": fisher}
+                "parameters": [latex(t, symbols) for t in d.model.theta], "fisher": fisher,
+                "figures": {f: (drawn / f).read_bytes() for f in figures.values()}}
     except SymfisherError as exc:
         return {"name": name, "error": exc.one_line()}
     except Exception as exc:  # noqa: BLE001 - one model's bug must not stop the booklet; it is reported
@@ -85,12 +101,18 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
 
     Raises:
         RenderError: an unknown format or language, or templates that do not exist.
+        OutputFileError: ``directory`` is empty or not a directory.
     """
     from symfisher.catalog import catalog
 
     if fmt not in ("md", "tex"):
         raise SymfisherError(f"the booklet is made as md or tex, not {fmt!r}")
+    # checked before any model is derived: Path('') is the current directory, a file fails only at the end
+    if not os.fspath(directory):
+        raise OutputFileError("-o '': give the booklet's directory")
     out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise OutputFileError(f"cannot write the booklet into {out}: it is not a directory")
     day = document_date(date).isoformat()
     templates_digest = _templates_digest(templates)
     specs = catalog()
@@ -112,10 +134,12 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
             todo.append((name, digest))
     workers = workers or max(1, min(len(todo), os.cpu_count() or 1))
     if todo:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_work, name, lang, fmt, day, templates, str(out)): (name, digest)
+        scratch = tempfile.mkdtemp(prefix="symfisher-booklet-")
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        bar = tqdm(total=len(todo), desc=f"booklet {lang}.{fmt}", unit="model", disable=not progress)
+        try:
+            futures = {pool.submit(_work, name, lang, fmt, day, templates, scratch): (name, digest)
                        for name, digest in todo}
-            bar = tqdm(total=len(futures), desc=f"booklet {lang}.{fmt}", unit="model", disable=not progress)
             for future in as_completed(futures):
                 name, digest = futures[future]
                 result = future.result()
@@ -124,15 +148,25 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
                     report.failed[name] = result["error"]
                     continue
                 key = f"{name}.{lang}.{fmt}"
-                write_atomic(out / key, result["document"])
-                if fmt == "tex":
-                    write_atomic(out / ".chapters" / key, result["chapter"])
+                # a model's figures, chapter and document go in together, then the manifest says so
+                write_all([*((file_target(out / f), data) for f, data in result["figures"].items()),
+                           *([(file_target(out / ".chapters" / key), result["chapter"].encode("utf-8"))]
+                             if fmt == "tex" else []),
+                           (file_target(out / key), result["document"].encode("utf-8"))])
                 row = {k: result[k] for k in ("title", "parameters", "fisher")}
                 rows[name] = row
                 manifest[key] = {"digest": digest, "row": row}
                 report.written.append(name)
                 write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+        except BaseException:
+            # Ctrl-C (or any failure): drop the queue and stop the workers now, not after every queued model
+            _stop(pool)
+            raise
+        else:
+            pool.shutdown()
+        finally:
             bar.close()
+            shutil.rmtree(scratch, ignore_errors=True)
     ordered = [n for n in names if n in rows]
     context = {"rows": [{"name": n, **rows[n]} for n in ordered], "failed": report.failed}
     index_text = render_index(context, lang, fmt, day, templates)
@@ -142,6 +176,18 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
         book = render_index({**context, "chapters": chapters}, lang, "book", day, templates)
         report.book = str(write_atomic(out / f"booklet.{lang}.tex", book))
     return report
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and end the running workers at once (their work is lost, nothing was written)."""
+    # Python 3.14 has pool.terminate_workers(); before it, the workers are only reachable as _processes
+    # (read before shutdown, which forgets them)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _read_manifest(path: Path) -> dict:

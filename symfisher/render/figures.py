@@ -27,6 +27,7 @@ from symfisher.render.output import write_atomic_bytes
 #: The figures a write-up can have, and the file name of each (beside the document).
 FIGURES = ("loglik", "convergence")
 SAMPLE_SIZE = 4000
+NAME_MAX = 255                  # bytes in a file name on Linux, macOS and Windows file systems
 
 
 def sample_model(model, point: dict, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -41,11 +42,22 @@ def draw(derivation, directory: str | Path, stem: str) -> dict[str, str]:
     written without them) and a one-line warning says why.
     """
     try:
-        return _draw(derivation, directory, stem)
+        return _draw(derivation, directory, _short_stem(stem))
     except Exception as exc:    # noqa: BLE001 - an optional part never takes the document down
         warnings.warn(f"symfisher: the figures are left out: {type(exc).__name__}: {' '.join(str(exc).split())}",
                       RuntimeWarning, stacklevel=2)
         return {}
+
+
+def _short_stem(stem: str) -> str:
+    """``stem``, shortened (with a digest, so two long names stay apart) when a figure's name would pass 255 bytes."""
+    room = NAME_MAX - max(len(f".{figure}.png") for figure in FIGURES)
+    if len(stem.encode("utf-8")) <= room:
+        return stem
+    import hashlib
+
+    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    return stem.encode("utf-8")[:room - 9].decode("utf-8", "ignore") + "-" + digest
 
 
 def _draw(derivation, directory: str | Path, stem: str) -> dict[str, str]:
