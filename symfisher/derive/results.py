@@ -35,6 +35,7 @@ from symfisher.errors import BudgetExceeded, SymfisherError
 from symfisher.model import Model
 from symfisher.model.model import Declared, SEED
 from symfisher.printing import latex
+from symfisher.parse.support import MAX_FINITE_POINTS
 
 #: The order statistics an MLE can sit at, and how each is computed from a sample.
 ORDER_MIN = sp.Symbol("x_{(1)}", real=True)
@@ -213,7 +214,8 @@ def simulate(model: Model, point: dict, size: int, rng: np.random.Generator) -> 
             top = hi if np.isfinite(hi) else lo + 10
             while not np.isfinite(hi) and np.real(f(np.array([top])))[0] > 1e-14 and top < lo + 1e6:
                 top = lo + 2 * (top - lo)
-            values = np.arange(lo, top + 1)
+            # never more points than the parser lets a literal support have (a bound may be a constant)
+            values = np.arange(lo, min(top, lo + MAX_FINITE_POINTS - 1) + 1)
         weights = np.clip(np.real(f(values)), 0, None)
         return rng.choice(values, size=size, p=weights / weights.sum())
     centre = (lo + hi) / 2 if np.isfinite(lo) and np.isfinite(hi) else lo + 1 if np.isfinite(lo) else \
