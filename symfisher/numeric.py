@@ -183,7 +183,9 @@ def evaluate(expr: sp.Expr, values: Point) -> complex:
 
 def bounds_at(support: Support, values: Point) -> tuple[float, float]:
     """The support's bounds as floats at a parameter point (±inf allowed)."""
-    return _float(support.lower.subs(values)), _float(support.upper.subs(values))
+    # only the bounds' own symbols: subs with every declared name is quadratic in their number
+    relevant = {s: values[s] for s in support.free_symbols if s in values}
+    return _float(support.lower.subs(relevant)), _float(support.upper.subs(relevant))
 
 
 def weighted_function(g: sp.Expr, density: sp.Expr, variable: sp.Symbol,
@@ -218,7 +220,8 @@ def expectation(g: sp.Expr, density: sp.Expr, variable: sp.Symbol, support: Supp
         if support.values is not None:
             return complex(np.sum(f(np.array(support.values, dtype=float))))
         return _sum(f, lo, hi)
-    return _integrate(f, lo, hi, sorted({_float(v) for v in values.values()}))
+    used = g.free_symbols | density.free_symbols
+    return _integrate(f, lo, hi, sorted({_float(v) for s, v in values.items() if s in used}))
 
 
 def _tail_exponent(f: Callable, end: float, side: int) -> float | None:
@@ -426,7 +429,9 @@ def second_opinion(g: sp.Expr, density: sp.Expr, variable: sp.Symbol, support: S
         f = weighted_function(g, density, variable, values)
         lo, hi = bounds_at(support, values)
         check_convergence(f, lo, hi)
-        anchors = {a for a in (lo, hi, 0.0, *(_float(v) for v in values.values())) if np.isfinite(a)}
+        used = g.free_symbols | density.free_symbols
+        anchors = {a for a in (lo, hi, 0.0, *(_float(v) for s, v in values.items() if s in used))
+                   if np.isfinite(a)}
         cuts = _decades_around(anchors, lo, hi)
         with np.errstate(all="ignore"):
             heights = np.abs(np.asarray(f(cuts), dtype=complex)) if len(cuts) else np.array([])

@@ -23,6 +23,7 @@ import sympy as sp
 from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
+from symfisher import budget
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.notation import (Expect, NotationError, Setting, ShapeError, Zero, abstract_setting, read,
                                       vector_parameter)
@@ -170,6 +171,9 @@ def check(text: str) -> Report:
 
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric) -> Verdict:
+    left = budget.remaining()
+    if left is not None and left <= 0:          # --deadline: the steps left are reported, not checked
+        return Verdict("unknown", reason="not checked: the run's deadline has passed")
     if link.unread:
         return Verdict("unknown", reason=f"not read: {link.unread}")
     if link.relation == "≈":

@@ -112,8 +112,10 @@ def standardize(model: Model, log_density: sp.Expr) -> Frame:
     identity = Frame(x, product_form(log_density), support, {x: x})
     if model.discrete:
         return identity
-    reals = [d.symbol for d in model.declared if d.symbol.is_real and not d.symbol.is_positive]
-    positives = [d.symbol for d in model.declared if d.symbol.is_positive]
+    # only symbols of the density can locate or scale it (every declared name made this quadratic in them)
+    used = [d.symbol for d in model.declared if d.symbol in log_density.free_symbols]
+    reals = [s for s in used if s.is_real and not s.is_positive]
+    positives = [s for s in used if s.is_positive]
     locations = [sp.S.Zero, *reals]
     scales = [sp.S.One, *positives, *(1 / p for p in positives)]
     best, removed = identity, 0
