@@ -286,6 +286,10 @@ def _quad(f: Callable, a: float, b: float) -> complex:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", integrate.IntegrationWarning)
             value, error = integrate.quad(part, a, b, **QUAD_OPTIONS)[:2]
+        if np.isinf(value):
+            # no proof of divergence (floats overflow first), but the likeliest reason: say so
+            raise ArithmeticError(f"numeric integration failed on ({a:g}, {b:g}): the integrand overflows "
+                                  "there (the integral may diverge)")
         if not np.isfinite(value) or error > 1e-7 * max(1.0, abs(value)):
             raise ArithmeticError(f"numeric integration failed on ({a:g}, {b:g}): "
                                   f"estimate {value:.6g} ± {error:.2g}")

@@ -174,6 +174,7 @@ def test_a_divergent_expectation_in_a_proof_is_unknown():
     report = check(NORMAL_PROOF % r"\mathbb{E}[e^{x^2}] = 1")
     (only,) = report.steps
     assert only.verdict.verdict == "unknown"
+    assert "diverge" in only.verdict.reason
 
 
 # --- 3. memory: supports, ceilings ---------------------------------------------------------------
@@ -258,3 +259,25 @@ def test_bombs_end_in_one_line_under_the_ceiling_and_deadline(args):
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("symfisher: error: ")
     assert "too large" in done.stderr.splitlines()[0]
+
+
+def test_log_theta_model_derives_with_its_mle_not_established():
+    """p(x|θ) = log θ/(θ−1) θˣ on (0,1): solve raised TypeError in the MLE part. Now the MLE is a step
+    'not established' (no raw TypeError) and F equals E[s²] computed here by quadrature."""
+    from scipy import integrate
+
+    from symfisher.derive import derive
+    from symfisher.model import ModelSpec, build_model
+
+    model = build_model(ModelSpec(density=r"\frac{\log\theta}{\theta-1}\theta^{x}", parameters=((r"\theta", "unit"),),
+                                  support="(0,1)"))
+    derivation = derive(model)
+    assert not any("TypeError" in d.message for d in derivation.diagnostics)
+    (theta,) = model.theta
+    fisher = derivation.fisher[0][0]
+    assert fisher is not None
+    t = 0.3
+    score = sp.lambdify(model.variable, sp.diff(sp.log(model.density), theta).subs(theta, t))
+    density = sp.lambdify(model.variable, model.density.subs(theta, t))
+    expected = integrate.quad(lambda u: score(u) ** 2 * density(u), 0, 1)[0]
+    assert float(fisher.subs(theta, t)) == pytest.approx(expected, rel=1e-8)

@@ -87,7 +87,8 @@ def mle(model: Model, sample_score: tuple[sp.Expr, ...], n: sp.Symbol, i: sp.Sym
     try:
         solutions = budget.run(lambda: sp.solve(numerators, list(rest), dict=True), seconds=seconds,
                                label="solve ∇L = 0")
-    except (BudgetExceeded, NotImplementedError) as exc:
+    except (BudgetExceeded, NotImplementedError, TypeError, ValueError) as exc:
+        # solve raises TypeError when it cannot decide a relation in the data (log θ/(θ−1) θˣ on (0,1))
         reason = exc.one_line() if isinstance(exc, SymfisherError) else "SymPy cannot solve them"
         return Section("results:mle", (*chains, _not_found(model, reason)))
     candidates = [{**sol, **fixed} for sol in solutions if set(sol) == set(rest)]
@@ -133,7 +134,10 @@ def _order_statistic_mle(model: Model, sample_score, n: sp.Symbol, i: sp.Symbol
         at_least = (side == "upper") == rising
         if sign != (-1 if at_least else 1):
             return None
-        solutions = budget.run_or_none(lambda: sp.solve(sp.Eq(b, statistic), t), label="solve b(θ) = x_(k)")
+        try:
+            solutions = budget.run_or_none(lambda: sp.solve(sp.Eq(b, statistic), t), label="solve b(θ) = x_(k)")
+        except (NotImplementedError, TypeError, ValueError):
+            solutions = None
         if solutions is None or len(solutions) != 1:
             return None
         estimate = solutions[0]
