@@ -281,3 +281,22 @@ def test_log_theta_model_derives_with_its_mle_not_established():
     density = sp.lambdify(model.variable, model.density.subs(theta, t))
     expected = integrate.quad(lambda u: score(u) ** 2 * density(u), 0, 1)[0]
     assert float(fisher.subs(theta, t)) == pytest.approx(expected, rel=1e-8)
+
+
+@pytest.mark.parametrize("template", ["{a}^{{{b}^{{{c}}}}}", "({a}^{{{b}}})!", r"\Gamma({a}^{{{b}}})",
+                                      "{a}^{{{b}}} \\cdot {a}^{{{c}}}", "({a}^{{{b}}})^{{{c}}}"])
+def test_number_towers_are_built_exactly_or_refused(template):
+    """Every tower of small integers either parses to the exact number (checked against Python's integers
+    where they are small) or is refused as too large; none is left half-built or crashes."""
+    rng = np.random.default_rng(13)
+    for _ in range(25):
+        a, b, c = (int(v) for v in rng.integers(2, 12, size=3))
+        text = template.format(a=a, b=b, c=c)
+        try:
+            value = parse_expression(text, {})
+        except ParseError as exc:
+            assert "too large" in exc.one_line(), text
+            continue
+        assert abs(log10_size(value)) <= MAX_DIGITS + 1, text
+        if template.startswith("{a}^{{{b}^"):
+            assert value == sp.Integer(a) ** (b ** c)
