@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import math
 import os
 import subprocess
@@ -332,3 +333,14 @@ def test_models_without_closed_forms_derive_with_entries_not_established(density
             integrand = sp.lambdify(x, (score[j] * score[k] * model.density).subs(point), "scipy")
             expected = integrate.quad(integrand, -np.inf, np.inf, epsabs=1e-12)[0]
             assert float(entry.subs(point)) == pytest.approx(expected, rel=1e-6, abs=1e-9), name
+
+
+def test_binomial_with_a_million_trials_derives_quietly():
+    """n = 10⁶ (ValueError in the issue): F = n/(p(1−p)), and no overflow warning reaches the terminal
+    (the MLE's simulated samples weigh the pmf as exp(log p), not as inf · 0)."""
+    done = _subprocess(["--memory", "2", "derive", r"\binom{1000000}{x} p^x (1-p)^{1000000-x}", "--param", "p:unit",
+                        "--support", r"\{0,1,\dots,1000000\}", "--format", "json"], timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    entry = json.loads(done.stdout)["fisher"][0][0]
+    assert entry["latex"] == r"\frac{1000000}{p \left(1 - p\right)}"

@@ -220,7 +220,9 @@ def simulate(model: Model, point: dict, size: int, rng: np.random.Generator) -> 
                 top = lo + 2 * (top - lo)
             # never more points than the parser lets a literal support have (a bound may be a constant)
             values = np.arange(lo, min(top, lo + MAX_FINITE_POINTS - 1) + 1)
-        weights = np.clip(np.real(f(values)), 0, None)
+        # exp(log p): C(10⁶, x) p^x (1-p)^{10⁶-x} as written is inf · 0 in floats
+        pmf = numeric.weighted_function(sp.S.One, model.density, x, point)
+        weights = np.clip(np.real(pmf(values)), 0, None)
         return rng.choice(values, size=size, p=weights / weights.sum())
     centre = (lo + hi) / 2 if np.isfinite(lo) and np.isfinite(hi) else lo + 1 if np.isfinite(lo) else \
         hi - 1 if np.isfinite(hi) else 0.0
