@@ -153,7 +153,8 @@ def too_large(func: type, args: tuple) -> str | None:
     if func is sp.Pow and len(args) == 2:
         base, exponent = args
         # ((1+x)^{10^4})^{10^4} becomes (1+x)^{10^8} as it is built: count the inner exponents too
-        inner = max((abs(int(k)) for k in base.as_powers_dict().values() if k.is_Integer), default=1)
+        powers = base.as_powers_dict() if isinstance(base, sp.Expr) else {}
+        inner = max((abs(int(k)) for k in powers.values() if k.is_Integer), default=1)
         if base.free_symbols and exponent.is_Integer and abs(int(exponent)) * max(inner, 1) > MAX_EXPONENT:
             return (f"the exponent {abs(int(exponent)) * max(inner, 1)} is too large (at most {MAX_EXPONENT:,}): "
                     "SymPy would expand the power into that many terms")
