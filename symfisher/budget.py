@@ -41,6 +41,9 @@ T = TypeVar("T")
 DEFAULT_SECONDS = 10.0
 #: Default seconds for a whole run of the CLI (--deadline); the Python API has no deadline unless asked.
 DEFAULT_DEADLINE = 120.0
+#: Default ceiling on the CLI process's address space, in GB (--memory): a typical run peaks near
+#: 0.5 GB, while 2^{2^{40}} or a support of 10⁸ points grew past 3-5 GB before they were refused.
+DEFAULT_MEMORY_GB = 4.0
 
 _state = {"seconds": DEFAULT_SECONDS}
 
@@ -96,6 +99,40 @@ def deadline(seconds: float | None) -> Iterator[None]:
         yield
     finally:
         _run[0] = previous
+
+
+@contextmanager
+def memory_ceiling(gigabytes: float | None) -> Iterator[None]:
+    """Cap the process's address space (``RLIMIT_AS``) for the block; the previous cap comes back after.
+
+    Past the cap an allocation fails with MemoryError, which the CLI reports in one line, instead of
+    the machine swapping or the kernel killing the process. Child processes (budgets' forks, the
+    booklet's and the checker's workers) inherit the cap. Only the soft limit is lowered, so it
+    can be lifted again; on a platform without ``resource`` nothing is capped.
+
+    Raises:
+        ValueError: a ceiling that is not positive.
+    """
+    if gigabytes is not None and not gigabytes > 0:
+        raise ValueError("a memory ceiling must be positive")
+    try:
+        import resource
+    except ImportError:                      # pragma: no cover - Windows
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = None if gigabytes is None else int(gigabytes * 2**30)
+    if wanted is not None and hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if wanted is not None and soft != resource.RLIM_INFINITY:
+        wanted = min(wanted, soft)             # an outer ceiling (ulimit -v, a test harness) is kept
+    try:
+        if wanted is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+        yield
+    finally:
+        if wanted is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def remaining() -> float | None:

@@ -102,15 +102,19 @@ def model_text(model: Model) -> str:
 @click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=budget.DEFAULT_DEADLINE,
               show_default=True, help="Seconds for the whole run: past them, every symbolic step left "
                                       "is reported as not established (booklet: not applied).")
+@click.option("--memory", type=click.FloatRange(min=0, min_open=True), default=budget.DEFAULT_MEMORY_GB,
+              show_default=True, metavar="GB", help="Memory ceiling of the run (and its worker processes), "
+                                                    "in GB: past it the run stops with one line.")
 @click.version_option(package_name="symfisher")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool, timeout: float | None, deadline: float) -> None:
+def cli(ctx: click.Context, debug: bool, timeout: float | None, deadline: float, memory: float) -> None:
     """symfisher: score, Hessian and Fisher information of a density typed in LaTeX."""
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "memory": memory}
     if timeout is not None:
         budget.set_default_seconds(timeout)
     # lifted again when the command's context closes, so a second run in the same process starts afresh
     ctx.with_resource(budget.deadline(deadline))
+    ctx.with_resource(budget.memory_ceiling(memory))
 
 
 @cli.command()
@@ -423,6 +427,18 @@ def main(argv: list[str] | None = None) -> int:
             return 141                             # the reader went away (| head): as other Unix tools do
         where = f" ({exc.filename})" if exc.filename else " (standard output)" if _stdout_error(exc) else ""
         click.echo(f"symfisher: error: cannot complete: {exc.strerror or exc}{where}", err=True)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        # the --memory ceiling (or the machine) ran out: the input is too large, not a bug
+        if debug:
+            raise
+        click.echo("symfisher: error: out of memory: the input needs more than the memory ceiling "
+                   "(--memory, default " f"{budget.DEFAULT_MEMORY_GB:g} GB)", err=True)
+        return EXIT_BAD_INPUT
+    except RecursionError:
+        if debug:
+            raise
+        click.echo("symfisher: error: the input is nested too deeply to read", err=True)
         return EXIT_BAD_INPUT
     except Exception as exc:                       # noqa: BLE001 - anything else is a bug: one line, exit 1
         if debug:

@@ -50,14 +50,60 @@ class Divergent(ArithmeticError):
 
 
 class _LogGamma(sp.Function):
-    """log Γ(z) kept unevaluated (SymPy's loggamma turns back into log(gamma(z)) at integers)."""
+    """log Γ(z) kept unevaluated (SymPy's loggamma turns back into log(gamma(z)) at integers).
+
+    Real by declaration, so that log(e^{log Γ(z)}) collapses: it is only ever evaluated by
+    scipy's gammaln, which gives log |Γ(z)| for every real z.
+    """
+
+    is_real = True
+
+
+#: Γ, x!, C(n, k) and B(a, b) as sums of log Γ. SymPy's own rewrite would evaluate Γ(22) = 21!
+#: exactly, which overflows int64 in NumPy (n = 21), a float (n ≥ 171) and str() (n = 10⁶).
+_AS_LOG_GAMMA: dict[type, Callable[..., sp.Expr]] = {
+    sp.gamma: lambda z: _LogGamma(z),
+    sp.factorial: lambda n: _LogGamma(n + 1),
+    sp.binomial: lambda n, k: _LogGamma(n + 1) - _LogGamma(k + 1) - _LogGamma(n - k + 1),
+    sp.beta: lambda a, b: _LogGamma(a) + _LogGamma(b) - _LogGamma(a + b),
+}
 
 
 class _LogOnePlusExp(sp.Function):
     """log(1 + e^u), evaluated without overflow (np.logaddexp)."""
 
 
-_FLOAT_FUNCTIONS = {"_LogGamma": special.gammaln, "_LogOnePlusExp": lambda u: np.logaddexp(0, u)}
+class _GammaSign(sp.Function):
+    """The sign of Γ(z) (±1), so that Γ(z) = sign · e^{log |Γ(z)|} in floats."""
+
+
+_FLOAT_FUNCTIONS = {"_LogGamma": special.gammaln, "_LogOnePlusExp": lambda u: np.logaddexp(0, u),
+                    "_GammaSign": special.gammasgn}
+
+#: Γ(z) and what is made of it, as sign · e^{log |Γ|}: lambdify would print C(171, x) as 171!/…,
+#: an integer of 310 digits that no float holds (and C(10⁶, x) one that Python will not print).
+_GAMMA_FLOATS: dict[type, Callable[..., sp.Expr]] = {
+    sp.gamma: lambda z: _GammaSign(z) * sp.exp(_LogGamma(z)),
+    sp.factorial: lambda n: _GammaSign(n + 1) * sp.exp(_LogGamma(n + 1)),
+    sp.binomial: lambda n, k: (_GammaSign(n + 1) * _GammaSign(k + 1) * _GammaSign(n - k + 1)
+                               * sp.exp(_LogGamma(n + 1) - _LogGamma(k + 1) - _LogGamma(n - k + 1))),
+    sp.beta: lambda a, b: (_GammaSign(a) * _GammaSign(b) * _GammaSign(a + b)
+                           * sp.exp(_LogGamma(a) + _LogGamma(b) - _LogGamma(a + b))),
+}
+
+#: Beyond this an exact integer or rational is printed into the compiled code as a float:
+#: NumPy cannot multiply a float array by a Python integer past 10^308.
+FLOAT_LIMIT = sp.Integer(10) ** 300
+
+
+def _as_floats(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with Γ-like functions as sign · e^{log |Γ|} and huge exact numbers as floats."""
+    if expr.has(*_GAMMA_FLOATS):
+        expr = expr.replace(lambda e: type(e) in _GAMMA_FLOATS and len(e.args) == _arity(type(e)),
+                            lambda e: _GAMMA_FLOATS[type(e)](*e.args))
+    huge = {n: sp.Float(n, 17) for n in expr.atoms(sp.Rational)
+            if abs(n.p) > FLOAT_LIMIT or n.q > FLOAT_LIMIT}
+    return expr.xreplace(huge) if huge else expr
 
 
 def _one_plus_exp(arg: sp.Expr):
@@ -79,18 +125,30 @@ def _compiled(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable[..., np
     # first: lambdify puts symbol names into the code's namespace, where a
     # parameter called "beta" would otherwise shadow the beta function.
     dummies = tuple(sp.Dummy() for _ in symbols)
-    return sp.lambdify(dummies, expr.xreplace(dict(zip(symbols, dummies))), modules=[_FLOAT_FUNCTIONS, "scipy", "numpy"])
+    return sp.lambdify(dummies, _as_floats(expr.xreplace(dict(zip(symbols, dummies)))),
+                       modules=[_FLOAT_FUNCTIONS, "scipy", "numpy"])
 
 
 def _float(value: sp.Expr) -> float:
     return float(sp.N(value, 20))
 
 
+def _arity(kind: type) -> int:
+    return 1 if kind in (sp.gamma, sp.factorial) else 2
+
+
 @lru_cache(maxsize=256)
 def stable_log(density: sp.Expr) -> sp.Expr:
     """log p, expanded under the symbols' assumptions, with log Γ for Γ, x!, C(n,x), B(a,b)."""
-    rewritten = density.rewrite(sp.gamma) if density.has(sp.factorial, sp.binomial, sp.beta) else density
+    rewritten = density.replace(lambda e: type(e) in _AS_LOG_GAMMA and len(e.args) == _arity(type(e)),
+                                lambda e: sp.exp(_AS_LOG_GAMMA[type(e)](*e.args)))
     log = sp.expand_log(sp.log(rewritten))
+    # (1-p)^{n-x} underflows to 0 for n = 10⁶ even where p^x C(n,x) (1-p)^{n-x} does not: take the
+    # exponent out. Exact wherever the density is real (a negative base to a power that is not a
+    # fixed integer is not real); SymPy only does it when it can prove the base positive.
+    log = sp.expand_log(log.replace(
+        lambda e: isinstance(e, sp.log) and e.args[0].is_Pow and not e.args[0].exp.is_Integer,
+        lambda e: e.args[0].exp * sp.log(e.args[0].base)))
     log = log.replace(lambda e: isinstance(e, sp.log) and isinstance(e.args[0], sp.gamma),
                       lambda e: _LogGamma(e.args[0].args[0]))
     return log.replace(lambda e: isinstance(e, sp.log) and _one_plus_exp(e.args[0]) is not None,
@@ -125,7 +183,9 @@ def evaluate(expr: sp.Expr, values: Point) -> complex:
 
 def bounds_at(support: Support, values: Point) -> tuple[float, float]:
     """The support's bounds as floats at a parameter point (±inf allowed)."""
-    return _float(support.lower.subs(values)), _float(support.upper.subs(values))
+    # only the bounds' own symbols: subs with every declared name is quadratic in their number
+    relevant = {s: values[s] for s in support.free_symbols if s in values}
+    return _float(support.lower.subs(relevant)), _float(support.upper.subs(relevant))
 
 
 def weighted_function(g: sp.Expr, density: sp.Expr, variable: sp.Symbol,
@@ -160,7 +220,8 @@ def expectation(g: sp.Expr, density: sp.Expr, variable: sp.Symbol, support: Supp
         if support.values is not None:
             return complex(np.sum(f(np.array(support.values, dtype=float))))
         return _sum(f, lo, hi)
-    return _integrate(f, lo, hi, sorted({_float(v) for v in values.values()}))
+    used = g.free_symbols | density.free_symbols
+    return _integrate(f, lo, hi, sorted({_float(v) for s, v in values.items() if s in used}))
 
 
 def _tail_exponent(f: Callable, end: float, side: int) -> float | None:
@@ -225,6 +286,10 @@ def _quad(f: Callable, a: float, b: float) -> complex:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", integrate.IntegrationWarning)
             value, error = integrate.quad(part, a, b, **QUAD_OPTIONS)[:2]
+        if np.isinf(value):
+            # no proof of divergence (floats overflow first), but the likeliest reason: say so
+            raise ArithmeticError(f"numeric integration failed on ({a:g}, {b:g}): the integrand overflows "
+                                  "there (the integral may diverge)")
         if not np.isfinite(value) or error > 1e-7 * max(1.0, abs(value)):
             raise ArithmeticError(f"numeric integration failed on ({a:g}, {b:g}): "
                                   f"estimate {value:.6g} ± {error:.2g}")
@@ -236,10 +301,26 @@ def _quad(f: Callable, a: float, b: float) -> complex:
     return complex(re, im)
 
 
+#: Points of a finite sum evaluated at once: memory stays near 8 MB per array whatever the support.
+FINITE_CHUNK = 1_000_000
+#: Points of a finite sum summed at most (the parser refuses larger literal supports; a bound that is
+#: a parameter can still be large at a sample point).
+MAX_FINITE_TERMS = 10_000_001
+
+
 def _sum(f: Callable, lo: float, hi: float) -> complex:
-    """Σ f(k) over the integers in [lo, hi]; infinite ends are truncated where terms vanish."""
+    """Σ f(k) over the integers in [lo, hi]; infinite ends are truncated where terms vanish.
+
+    Raises:
+        ArithmeticError: a finite range of more than MAX_FINITE_TERMS points.
+    """
     if np.isfinite(lo) and np.isfinite(hi):
-        return complex(np.sum(f(np.arange(int(lo), int(hi) + 1, dtype=float))))
+        first, last = int(lo), int(hi)
+        if last - first + 1 > MAX_FINITE_TERMS:
+            raise ArithmeticError(f"the sum has {last - first + 1:,.0f} terms, more than the "
+                                  f"{MAX_FINITE_TERMS:,} summed numerically")
+        return sum((complex(np.sum(f(np.arange(start, min(start + FINITE_CHUNK, last + 1), dtype=float))))
+                    for start in range(first, last + 1, FINITE_CHUNK)), 0j)
     if np.isfinite(lo):
         return _one_side(f, int(lo), 1)
     if np.isfinite(hi):
@@ -352,7 +433,9 @@ def second_opinion(g: sp.Expr, density: sp.Expr, variable: sp.Symbol, support: S
         f = weighted_function(g, density, variable, values)
         lo, hi = bounds_at(support, values)
         check_convergence(f, lo, hi)
-        anchors = {a for a in (lo, hi, 0.0, *(_float(v) for v in values.values())) if np.isfinite(a)}
+        used = g.free_symbols | density.free_symbols
+        anchors = {a for a in (lo, hi, 0.0, *(_float(v) for s, v in values.items() if s in used))
+                   if np.isfinite(a)}
         cuts = _decades_around(anchors, lo, hi)
         with np.errstate(all="ignore"):
             heights = np.abs(np.asarray(f(cuts), dtype=complex)) if len(cuts) else np.array([])

@@ -27,9 +27,9 @@ import sympy as sp
 from scipy import integrate as scipy_integrate
 from sympy.core.function import AppliedUndef
 
-from symfisher.check.macros import definitions, expand
-from symfisher.parse.lexer import latex_text
+from symfisher import budget
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
+from symfisher.check.macros import definitions, expand
 from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, SampleProduct,
                                       SampleSum, Setting, ShapeError, Zero, abstract_setting, definition,
                                       entrywise_only, index_letters, key, one_observation, read, shows_sample,
@@ -38,6 +38,7 @@ from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, Notati
 from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, is_zero, judge, judge_inequality,
                                      judge_series, remainder_order)
 from symfisher.errors import CheckError, SymfisherError
+from symfisher.parse.lexer import latex_text
 
 __all__ = ["RULES", "Report", "StepResult", "check"]
 
@@ -348,6 +349,9 @@ def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, n
 
 def _judge(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str = "") -> Verdict:
     """The verdict on one step; head is the first left side of its chain (what a ℓ(θ) = … chain is about)."""
+    left = budget.remaining()
+    if left is not None and left <= 0:          # --deadline: the steps left are reported, not checked
+        return Verdict("unknown", reason="not checked: the run's deadline has passed")
     setting.readings = []
     verdict = _certain_sample(link, _judge_data(link, setting, rewriter, numeric, head), setting, rewriter, numeric,
                               head)

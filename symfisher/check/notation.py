@@ -21,6 +21,7 @@ from typing import Callable
 import sympy as sp
 
 from symfisher.parse.lexer import Token, latex_text, tokenize
+from symfisher.parse.magnitude import too_large
 from symfisher.parse.notation import (BASE_MEASURES, DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS,
                                       KNOWN_OBJECTS, SIZING, STATISTICS, STYLE_PREFIX, VARIED, VECTOR_MARKERS,
                                       WHOLE_SUPPORT, WORDS, known_object)
@@ -372,6 +373,19 @@ def div(a, b):
     return sp.ImmutableMatrix(a / b) if _is_matrix(a) else a / b
 
 
+def sized(func, *args):
+    """``args`` unchanged, after checking that ``func(*args)`` is not a number too large to build.
+
+    Raises:
+        NotationError: naming the size (SymPy would compute (10^8)! or 2^{2^{40}} exactly).
+    """
+    if all(isinstance(a, sp.Basic) for a in args):
+        problem = too_large(func, args)
+        if problem:
+            raise NotationError(problem)
+    return args if len(args) > 1 else args[0]
+
+
 def elementwise(v, fn):
     return sp.ImmutableMatrix(v.applyfunc(fn)) if _is_matrix(v) else fn(v)
 
@@ -607,7 +621,8 @@ class _Parser:
                     power = self.sub(exponent)
                     if _is_matrix(value):
                         raise ShapeError(f"raises a {_shape(value)} to a power")
-                    value = value ** scalar(power, "a power")
+                    value, power = sized(sp.Pow, value, scalar(power, "a power"))
+                    value = value ** power
             elif self.at("_") and _is_matrix(value) and self.s.indices:
                 # I(θ)_{ij}: the entry (i, j) of a matrix, for the assignment of the generic indices checked
                 self.take("_")
@@ -617,7 +632,7 @@ class _Parser:
                 value = value[entry[0], entry[1]]
             elif self.at("!"):
                 self.take()
-                value = sp.factorial(scalar(value, "a factorial"))
+                value = sp.factorial(sized(sp.factorial, scalar(value, "a factorial")))
             else:
                 return value
 
@@ -825,7 +840,7 @@ class _Parser:
         if command == r"\Gamma":
             if not self.at("(", r"\left"):
                 return self.named(command)
-            return sp.gamma(scalar(self.function_argument(), "Γ"))
+            return sp.gamma(sized(sp.gamma, scalar(self.function_argument(), "Γ")))
         order = 0
         while self.at("'"):
             self.take("'")
@@ -1460,7 +1475,7 @@ class _Parser:
             return sp.S.One
         if name == "e" and self.at("^") and "e" not in self.s.names:
             self.take("^")
-            return elementwise(self.sub(self.group()), sp.exp)
+            return elementwise(self.sub(self.group()), lambda a: sp.exp(sized(sp.exp, a)))
         if name in (r"\theta", r"\boldsymbol{\theta}", r"\theta") or (name == r"\theta" and styled):
             if not styled and "theta" in self.s.names:
                 return self.s.names["theta"]                  # a declared θ is a scalar parameter
@@ -2047,7 +2062,7 @@ class _Parser:
         return elementwise(self.function_argument(), sp.log)
 
     def exponential(self):
-        return elementwise(self.function_argument(), sp.exp)
+        return elementwise(self.function_argument(), lambda a: sp.exp(sized(sp.exp, a)))
 
     def _entry(self, tokens: list[Token]) -> tuple[sp.Symbol, sp.Symbol] | None:
         """Two parameter names (``\\mu\\sigma``, ``\\mu \\mu``): the entry they name, else None."""

@@ -434,7 +434,10 @@ def judge(lhs, rhs, rewriter: Rewriter, numeric: Callable | None) -> Verdict:
     if numeric is None:
         return Verdict("unknown", reason="no rule of the note proves it, and it cannot be evaluated numerically")
     try:
-        counterexample = numeric(left, right)
+        # quadrature at every test point is not interruptible otherwise: give it the step's budget
+        counterexample = budget.run(numeric, left, right, label="numeric check")
+    except BudgetExceeded as exc:
+        return Verdict("unknown", reason=f"no rule proves it; {exc.one_line()}")
     except (ArithmeticError, ValueError, TypeError, NotImplementedError) as exc:
         return Verdict("unknown", reason=f"no rule proves it; numeric evaluation failed ({exc})")
     if counterexample:

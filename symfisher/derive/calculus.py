@@ -11,8 +11,13 @@ from functools import lru_cache
 
 import sympy as sp
 
+from symfisher import budget
 from symfisher.derive.steps import Chain, Step, Tex
+from symfisher.errors import BudgetExceeded
 from symfisher.model import Model
+
+#: Share of the per-operation budget for choosing the short form of one derivative.
+READABLE_SHARE = 0.5
 
 
 def _reparametrization(model: Model) -> dict:
@@ -99,8 +104,14 @@ def sample_log_likelihood(model: Model, log_p: sp.Expr, n: sp.Symbol, i: sp.Symb
 
 def readable(expr: sp.Expr) -> sp.Expr:
     """A short form of a derivative: fractions combined per term, common factors out."""
-    candidates = [expr, sp.factor_terms(sp.together(expr)), sp.factor_terms(sp.expand(expr))]
-    return min(candidates, key=lambda e: (sp.count_ops(e), len(str(e))))
+    def shortest() -> sp.Expr:
+        candidates = [expr, sp.factor_terms(sp.together(expr)), sp.factor_terms(sp.expand(expr))]
+        return min(candidates, key=lambda e: (sp.count_ops(e), len(str(e))))
+    # m(m+1)/2 Hessian entries each get a share of the budget; past the run's deadline the raw form stays
+    try:
+        return budget.run(shortest, seconds=budget.seconds_for(READABLE_SHARE), label="simplify")
+    except BudgetExceeded:
+        return expr
 
 
 def score(log_p: sp.Expr, theta: tuple[sp.Symbol, ...]) -> tuple[tuple[sp.Expr, ...], tuple[Chain, ...]]:

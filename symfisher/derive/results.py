@@ -35,6 +35,7 @@ from symfisher.errors import BudgetExceeded, SymfisherError
 from symfisher.model import Model
 from symfisher.model.model import Declared, SEED
 from symfisher.printing import latex
+from symfisher.parse.support import MAX_FINITE_POINTS
 
 #: The order statistics an MLE can sit at, and how each is computed from a sample.
 ORDER_MIN = sp.Symbol("x_{(1)}", real=True)
@@ -86,7 +87,8 @@ def mle(model: Model, sample_score: tuple[sp.Expr, ...], n: sp.Symbol, i: sp.Sym
     try:
         solutions = budget.run(lambda: sp.solve(numerators, list(rest), dict=True), seconds=seconds,
                                label="solve ∇L = 0")
-    except (BudgetExceeded, NotImplementedError) as exc:
+    except (BudgetExceeded, NotImplementedError, TypeError, ValueError) as exc:
+        # solve raises TypeError when it cannot decide a relation in the data (log θ/(θ−1) θˣ on (0,1))
         reason = exc.one_line() if isinstance(exc, SymfisherError) else "SymPy cannot solve them"
         return Section("results:mle", (*chains, _not_found(model, reason)))
     candidates = [{**sol, **fixed} for sol in solutions if set(sol) == set(rest)]
@@ -132,7 +134,10 @@ def _order_statistic_mle(model: Model, sample_score, n: sp.Symbol, i: sp.Symbol
         at_least = (side == "upper") == rising
         if sign != (-1 if at_least else 1):
             return None
-        solutions = budget.run_or_none(lambda: sp.solve(sp.Eq(b, statistic), t), label="solve b(θ) = x_(k)")
+        try:
+            solutions = budget.run_or_none(lambda: sp.solve(sp.Eq(b, statistic), t), label="solve b(θ) = x_(k)")
+        except (NotImplementedError, TypeError, ValueError):
+            solutions = None
         if solutions is None or len(solutions) != 1:
             return None
         estimate = solutions[0]
@@ -213,8 +218,11 @@ def simulate(model: Model, point: dict, size: int, rng: np.random.Generator) -> 
             top = hi if np.isfinite(hi) else lo + 10
             while not np.isfinite(hi) and np.real(f(np.array([top])))[0] > 1e-14 and top < lo + 1e6:
                 top = lo + 2 * (top - lo)
-            values = np.arange(lo, top + 1)
-        weights = np.clip(np.real(f(values)), 0, None)
+            # never more points than the parser lets a literal support have (a bound may be a constant)
+            values = np.arange(lo, min(top, lo + MAX_FINITE_POINTS - 1) + 1)
+        # exp(log p): C(10⁶, x) p^x (1-p)^{10⁶-x} as written is inf · 0 in floats
+        pmf = numeric.weighted_function(sp.S.One, model.density, x, point)
+        weights = np.clip(np.real(pmf(values)), 0, None)
         return rng.choice(values, size=size, p=weights / weights.sum())
     centre = (lo + hi) / 2 if np.isfinite(lo) and np.isfinite(hi) else lo + 1 if np.isfinite(lo) else \
         hi - 1 if np.isfinite(hi) else 0.0

@@ -100,7 +100,9 @@ class Model:
         constants, in the declared order; each symbol's edges from moderate to extreme.
         """
         points = []
-        for declared in self.declared:
+        # a constant the model does not use has no edge worth probing (10,000 unused constants took minutes)
+        used = self.density.free_symbols | self.support.free_symbols
+        for declared in (d for d in self.declared if d.symbol in used):
             for value in declared.domain.edges[:depth]:
                 point = {**base, declared.symbol: value}
                 if self._support_is_nonempty(point):
@@ -108,7 +110,9 @@ class Model:
         return points
 
     def _support_is_nonempty(self, point: dict[sp.Symbol, sp.Expr]) -> bool:
-        lo, hi = self.support.lower.subs(point), self.support.upper.subs(point)
+        # only the support's own symbols: subs with every declared name is quadratic in their number
+        relevant = {s: point[s] for s in self.support.free_symbols if s in point}
+        lo, hi = self.support.lower.subs(relevant), self.support.upper.subs(relevant)
         return bool((hi - lo).is_extended_positive or (self.discrete and (hi - lo).is_extended_nonnegative))
 
     def as_dict(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from sympy.core.function import AppliedUndef
 from symfisher.errors import ParseError, Unsupported
 from symfisher.parse import notation as nt
 from symfisher.parse.lexer import Token, tokenize
+from symfisher.parse.magnitude import too_large
 
 __all__ = ["parse_expression", "read_name", "name_key", "symbol_name", "split_top_level"]
 
@@ -395,6 +396,9 @@ class _Rewriter:
                              f"argument{'s' * (rule.arity > 1)}, not {len(parts)}", name.pos)
         args = [parse_expression(self.source, self.declared, self.what, tokens=part) if part else
                 _raise(self.error("an argument is missing", self.tokens[start].pos)) for part in parts]
+        problem = too_large(rule.sympy_function, tuple(args))      # Γ(10^9) is evaluated as it is built
+        if problem:
+            raise self.error(problem, name.pos)
         placeholder = f"v{len(self.placeholders)}"
         self.placeholders[placeholder] = rule.sympy_function(*args)
         self.out.emit(rf"\variable{{{placeholder}}} ", name.pos)
@@ -495,6 +499,10 @@ def _convert(expr: sp.Basic, placeholders: dict[str, sp.Symbol], fail) -> sp.Exp
         raise fail(f"unknown function {type(expr).__name__}")
     if isinstance(expr, sp.log) and len(args) == 2 and args[1] == sp.E:
         return sp.log(args[0])
+    # SymPy evaluates 10^{10^{10}} or (10^8)! exactly as it builds them: size them first
+    problem = too_large(expr.func, tuple(args))
+    if problem:
+        raise fail(problem)
     return expr.func(*args)
 
 

@@ -152,6 +152,21 @@ def file_cases():
     return cases
 
 
+def bound_cases():
+    """Issue 13, points 2-3: numbers and supports too large to build, refused in one line before any time or
+    memory is spent (each once took minutes or gigabytes)."""
+    geometric = ["--param", "p:unit"]
+    densities = [r"1000000! \lambda e^{-\lambda x}", r"10^{10^{10}} \lambda e^{-\lambda x}",
+                 r"\Gamma(10^{9}) \lambda e^{-\lambda x}", r"(10^{8})! \lambda e^{-\lambda x}",
+                 r"\frac{\lambda e^{-\lambda x}}{2^{2^{40}}}", r"\lambda e^{-\lambda x} e^{e^{e^{e^{100}}}}",
+                 r"\lambda e^{-\lambda x} ((1+x)^{10000})^{10000}"]
+    cases = [("bounds", ["--timeout", "1", "parse", d, *LAMBDA]) for d in densities]
+    cases += [("bounds", ["parse", r"\frac{(1-p)p^x}{1-p^{1000000001}}", *geometric, "--support", r"\{0,1,\dots\}"]),
+              ("bounds", ["parse", "(1-p)p^x", *geometric, "--support", r"\{0,1,\dots,100000000\}"]),
+              ("bounds", ["parse", "(1-p)p^x", *geometric, "--support", r"\{0,1,\dots,1000000000\}"])]
+    return [(group, args, {}) for group, args in cases]
+
+
 def run(args, files) -> tuple[int, str, list[str]]:
     from symfisher.cli import main
 
@@ -172,7 +187,7 @@ def run(args, files) -> tuple[int, str, list[str]]:
 
 
 def main() -> int:
-    cases = [(g, a, {}) for g, a in density_cases()] + [(g, a, {}) for g, a in declaration_cases()] + file_cases()
+    cases = [(g, a, {}) for g, a in density_cases()] + [(g, a, {}) for g, a in declaration_cases()] + file_cases() + bound_cases()
     corpus = []
     for number, (group, args, files) in enumerate(cases, start=1):
         try:
