@@ -261,3 +261,23 @@ def test_information_of_a_sample_or_of_one_observation():
     assert [s.verdict.verdict for s in told.steps[-2:]] == ["proved", "refuted"]
     one = check(EXPONENTIAL + "$$ I(\\lambda) = \\frac{1}{\\lambda^2} $$\n$$ \\mathcal{I}(\\lambda) = \\frac{2}{\\lambda^2} $$\n")
     assert verdicts(one) == ["proved", "refuted"]
+
+
+POISSON_Y = "---\nmodel:\n  density: \\frac{\\lambda^y e^{-\\lambda}}{y!}\n  variable: y\n" \
+            "  parameters: [\\lambda: positive]\n  support: \\{0, 1, 2, \\dots\\}\n---\n"
+
+
+def test_held_out_false_refutations_stay_unknown():
+    """Held-out corpus: s(X) named a statistic (statsclick), l(λ, y) the whole sample's log-likelihood (techqa).
+
+    Both were refuted under the checker's reading (the score; one observation's log-density); neither reading
+    is certain, so both steps are unknown, with the reason. The same steps written unambiguously are judged.
+    """
+    statistic = check(POISSON_Y + "$$ \\text{Var}[s(X)] \\geq \\frac{(2\\lambda)^2}{n/\\lambda} $$\n").steps[0]
+    assert statistic.verdict.verdict == "unknown" and "statistic" in statistic.verdict.reason
+    sample = check(POISSON_Y + "$$ l(\\lambda,y) = \\sum_{i=1}^{n} y_i \\ln(\\lambda) - n\\lambda "
+                               "- \\ln\\prod_{i=1}^n y_i! $$\n").steps[0]
+    assert sample.verdict.verdict == "unknown" and "whole sample" in sample.verdict.reason
+    # written without ambiguity, the same facts are judged
+    assert verdicts(check(POISSON_Y + "$$ \\mathrm{Var}[s(y|\\lambda)] = \\frac{1}{\\lambda} $$\n"
+                                      "$$ \\mathrm{Var}[s(y|\\lambda)] = \\frac{2}{\\lambda} $$\n")) == ["proved", "refuted"]

@@ -1848,6 +1848,10 @@ class _Parser:
             entries = [self.s.theta.index(self.variables(self.group())[0])]
         inside = self._parenthesized()
         parts = self._split(inside or [], (";", "|", r"\mid", ","))
+        if inside is not None and len(parts) == 1 and not single:
+            # s(X) with no parameter written: the score, or a statistic s(X) (an estimator of g(θ))? not read
+            raise NotationError(f"s({self.text(inside)}): the score s(x|θ) or a statistic of the data? write "
+                                f"s(x|θ) for the score")
         if len(parts) == 2 and self._is_parameters(parts[0]) and self._point(parts[1]) is not None:
             point = self._point(parts[1])              # s(θ; X): the parameters first, then the data
             self.i += len(inside) + 2
@@ -2016,6 +2020,10 @@ class _Parser:
             return None
         if point is None and not self.s.data:
             return None                                  # not decided: an unknown function of θ (below)
+        if point == self.s.x and (self.s.data == "sample" or self.s.sample_shown):
+            # l(λ, y) = Σᵢ yᵢ ln λ − nλ − …: the letter names the whole sample there, not one observation
+            raise NotationError(f"{name}({self.text(parts[0])}; {self.text(parts[1])}) in a step that shows a "
+                                f"sample: {self.text(parts[1])} the whole sample or one observation? not read")
         if point == self.s.x or (point is None and self.s.data == "observation"):
             value = at_point(self.s.x)
         elif self.s.data == "sample":
