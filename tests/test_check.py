@@ -281,3 +281,15 @@ def test_held_out_false_refutations_stay_unknown():
     # written without ambiguity, the same facts are judged
     assert verdicts(check(POISSON_Y + "$$ \\mathrm{Var}[s(y|\\lambda)] = \\frac{1}{\\lambda} $$\n"
                                       "$$ \\mathrm{Var}[s(y|\\lambda)] = \\frac{2}{\\lambda} $$\n")) == ["proved", "refuted"]
+
+
+def test_integral_over_x_and_dx_first_and_the_likelihood_of_one_observation():
+    """Held-out corpus (Pinchbeck, Elkan): ∫_x … dx, ∫_x dx g (the integrand after dx), 𝓛(x|θ) the density."""
+    report = check("$$ \\int_x \\mathcal{L}(x|\\theta) \\, dx = 1 $$\n"
+                   "$$ \\int_x dx\\, p(x|\\theta) \\frac{\\partial}{\\partial\\theta} \\log p(x|\\theta) = "
+                   "\\int_x dx\\, \\frac{\\partial}{\\partial\\theta} p(x|\\theta) $$\n"
+                   "$$ \\int_x dx\\, p(x|\\theta) + 1 = 2 $$\n"
+                   "$$ \\int_x 2 \\mathcal{L}(x|\\theta) \\, dx = 1 $$\n"
+                   "$$ \\int_x dx\\, \\frac{\\partial}{\\partial\\theta} p(x|\\theta) = 1 $$\n")
+    assert verdicts(report) == ["proved", "proved", "unknown", "refuted", "refuted"]
+    assert "reach" not in report.steps[2].verdict.reason and "take h too" in report.steps[2].verdict.reason

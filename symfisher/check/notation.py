@@ -1158,8 +1158,9 @@ class _Parser:
         if self.at("_"):
             self.take("_")
             below = self.group()
-            # ∫_ℝ, ∫_𝒳: over the whole line, where p vanishes off its support
-            whole = key(self.text(below)) in {key(w) for w in WHOLE_SUPPORT}
+            # ∫_ℝ, ∫_𝒳: over the whole line, where p vanishes off its support; ∫_x: over all values of x
+            whole = key(self.text(below)) in {key(w) for w in WHOLE_SUPPORT} or \
+                (key(self.text(below)) == key(self.s.x.name) and not self.at("^"))
             lower = None if whole else self.sub(below)
         if self.at("^") and not whole:
             self.take("^")
@@ -1186,6 +1187,12 @@ class _Parser:
         measure = self._model_measure()
         self.i += 2                                   # d x
         value = self.sub(body) if body else sp.S.One
+        if not body and not measure and self.starts_factor():
+            # ∫ dx g(x), as physicists write it: the integrand is the product after dx, up to a + or −, which
+            # would make its reach ambiguous
+            value = self.product()
+            if self.at("+", "-"):
+                raise NotationError("∫ dx g ± h: does the integral take h too? write ∫ (g ± h) dx")
         if measure:
             # ∫ g dP(x|θ), ∫ dP: against the model's distribution, i.e. ∫ g p(x|θ) dx
             if self.at("("):
@@ -1936,6 +1943,10 @@ class _Parser:
                 ";" in (t.text for t in inside):
             # L(x; θ), L(X; θ): the likelihood written with the data first, i.e. the density p(x|θ)
             # (the note's L(X|θ) with a bar is its sample log-likelihood, below)
+            self.i += len(inside) + 2
+            return self.s.density(self.s.x)
+        if prefix == "cal:" and first == self.s.x.name and len(parts) == 2 and self._is_parameters(parts[1]):
+            # 𝓛(x|θ): the likelihood of the one observation x, the density p(x|θ) (as 𝓛(θ; x) is)
             self.i += len(inside) + 2
             return self.s.density(self.s.x)
         if not prefix and first in ("X", self.s.x.name):     # the note's L(X|θ), L(x|θ): log-likelihoods
