@@ -29,6 +29,7 @@ from sympy.core.function import AppliedUndef
 
 from symfisher import budget
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
+from symfisher.check.inference import StatedModel, inline_equations, scopes, stated_models
 from symfisher.check.macros import definitions, expand
 from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, SampleProduct,
                                       SampleSum, Setting, ShapeError, Zero, abstract_setting, definition,
@@ -72,6 +73,8 @@ class Report:
     source: str
     #: (block, line) of each display with no relation in it: shown, so that nothing is passed over silently
     bare_displays: tuple[tuple[int, int], ...] = ()
+    #: the models the text states (without a model: front matter), each read from its line on
+    stated: tuple[str, ...] = ()
 
     @property
     def first_error(self) -> int | None:
@@ -98,10 +101,11 @@ class Report:
         return {"setting": self.setting, "steps": [s.as_dict() for s in self.steps], "valid": self.valid,
                 "first_error": self.first_error, "steps_read": len(self.steps) - len(self.not_read),
                 "not_read": [s.link.index for s in self.not_read],
-                "displays_without_relation": [{"block": b, "line": n} for b, n in self.bare_displays]}
+                "displays_without_relation": [{"block": b, "line": n} for b, n in self.bare_displays],
+                "models_stated": list(self.stated)}
 
     def text(self) -> str:
-        lines = []
+        lines = [f"model read from the text, {model}" for model in self.stated]
         for s in self.steps:
             link, v = s.link, s.verdict
             lines.append(f"step {link.index:>3} (line {link.line}) {MARKS[v.verdict]} {v.verdict}: "
@@ -191,10 +195,45 @@ def check(text: str) -> Report:
     judge_step = _judge
     if _information_ambiguous(text):
         judge_step = functools.partial(_judge_both_informations, text=text)
+    stated: tuple[StatedModel, ...] = ()
     if model_data is not None:
-        setting, rewriter, numeric = _concrete(model_data, text)
-        kind = "concrete"
+        groups = [(model_data, steps)]
     else:
+        # no front matter: a density the text states (f(x|λ) = λe^{-λx}, X ∼ Poisson(λ)) that is the
+        # catalogue's is the model from its line on; the steps before it are read in the abstract setting
+        _, body, offset = front_matter(text)
+        statements = [(link.line, link.lhs, link.rhs) for link in steps if link.relation == "=" and not link.unread]
+        statements += [(line + offset - 1, lhs, rhs) for line, lhs, rhs in inline_equations(body)]
+        stated = tuple(stated_models(statements, body, offset))
+        in_force = scopes(list(stated), [link.line for link in steps])
+        groups = [(model.data if model is not None else None, [link for _, link in group])
+                  for model, group in itertools.groupby(zip(in_force, steps), key=lambda pair: pair[0])]
+    results, kinds = [], set()
+    for data, group in groups:
+        kind, verdicts = _judge_group(group, steps, data, text, judge_step, front=model_data is not None)
+        kinds.add(kind)
+        results.extend(StepResult(link, verdict) for link, verdict in zip(group, verdicts))
+    kind = kinds.pop() if len(kinds) == 1 else "mixed" if kinds else "abstract"
+    if macros:
+        results = [StepResult(original, result.verdict) for original, result in zip(originals, results)]
+    return Report(tuple(results), kind, text, tuple(unread_displays(text)),
+                  tuple(model.description for model in stated))
+
+
+def _judge_group(group: list[Link], steps: list[Link], model_data: Any, text: str, judge_step, front: bool
+                 ) -> tuple[str, list[Verdict]]:
+    """The verdicts of ``group`` (some of the document's ``steps``), read with the model ``model_data`` (a
+    front matter mapping) or, for None, in the abstract setting. Definitions and chains are the whole
+    document's. A model the text states that does not build is no model: its steps are read abstractly."""
+    setting = None
+    if model_data is not None:
+        try:
+            setting, rewriter, numeric = _concrete(model_data, text)
+            kind = "concrete"
+        except CheckError:
+            if front:
+                raise
+    if setting is None:
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
         entrywise = entrywise_only([f"{link.lhs} {link.rhs}" for link in steps])
         setting = abstract_setting(2 if vector_parameter(text) and not entrywise else 1)
@@ -219,8 +258,8 @@ def check(text: str) -> Report:
     if kind == "abstract":
         indexed = _IndexedJudge(setting.one_observation, setting.data_aliases, setting.defined_at_x)
         indexed.setting.defined = setting.defined          # one set of the text's definitions
-    results = []
-    for link in steps:
+    verdicts = []
+    for link in group:
         entrywise_step = indexed is not None and index_letters(f"{link.lhs} {link.rhs}") and not link.unread \
             and link.relation == "="
         defined = _defined(link, steps, setting, text)
@@ -228,10 +267,8 @@ def check(text: str) -> Report:
             verdict = indexed(link) if entrywise_step else judge_step(link, setting, rewriter, numeric,
                                                                       heads[link.index])
             defined = _certain_shape(link, kind == "concrete", verdict)
-        results.append(StepResult(link, defined))
-    if macros:
-        results = [StepResult(original, result.verdict) for original, result in zip(originals, results)]
-    return Report(tuple(results), kind, text, tuple(unread_displays(text)))
+        verdicts.append(defined)
+    return kind, verdicts
 
 
 def _defined(link: Link, steps: list[Link], setting: Setting, text: str) -> Verdict | None:

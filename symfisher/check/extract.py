@@ -74,6 +74,10 @@ _GAPS = ("quad", "qquad", "hspace", "hspace*",
          # between two equations: "a = b \implies c = d" is two chains, never the link "b \implies c = d"
          "implies", "impliedby", "iff", "Rightarrow", "Longrightarrow", "Leftarrow", "Longleftarrow",
          "Leftrightarrow", "Longleftrightarrow", "therefore", "because")
+# thin spaces are a gap only before a side condition: "f(x) = λe^{-λx} \; x > 0" (but "2 \; x" is a product)
+_THIN = (";", ":", " ", ",")
+_SIDE_CONDITION = re.compile(r"(?:\\[;:, ]|\s)*(?:\\[A-Za-z]+|[A-Za-z])(?:_\{?\w+\}?)?\s*"
+                             r"(?:>|<|\\geq?\b|\\leq?\b|\\in\b|\\ge\b|\\le\b)")
 # wrappers whose argument is the mathematics itself
 _UNWRAP = ("boxed", "fbox")
 _OPEN, _CLOSE = "([", ")]"
@@ -395,7 +399,7 @@ def _scan(row: str) -> list[_Item]:
                     items.append(_Item("text", i, end, _words(row[i:end])))
                 i = end
                 continue
-            elif parens == 0 and name in _GAPS:
+            elif parens == 0 and (name in _GAPS or (name in _THIN and _SIDE_CONDITION.match(row, word.end()))):
                 j = word.end()
                 if name.startswith("hspace"):
                     j = _skip_spaces(row, j)

@@ -255,6 +255,8 @@ class Setting:
     increments: set = field(default_factory=set)
     # densities other than the model's, named by the text (q in D_KL(p‖q)): unknown functions of the point
     densities: dict[str, sp.Basic] = field(default_factory=dict)
+    # the text uses p as a parameter (f(x|p), E_p, 1 − p, p^x): a bare p is then not certainly the density
+    p_parameter: bool = False
 
     def density_at(self, point: sp.Expr, parameters) -> sp.Expr:
         """The model's density at a point and at other parameter values (θ + δ, t)."""
@@ -1710,6 +1712,8 @@ class _Parser:
         if inside is None:
             if name == "p" and self.s.generic and not self._declared(name) and not self.at("_", "^"):
                 # ∫ p dx, ∂p/∂θ in the abstract setting: the density, written without its arguments
+                if self.s.p_parameter:
+                    return None                  # the parameter p, as in p^x (1 − p)^{1 − x} beside it
                 return self.s.density(self.s.x)
             return None
         conditional = len(self._split(inside, ("|", r"\mid", ";"))) > 1
@@ -2263,6 +2267,12 @@ def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
     if setting.generic and letters and letters <= {"y", "Y"}:
         setting.data_aliases = frozenset({"y", "Y"})
     setting.defined_at_x = frozenset(m.group(1) for left in lefts if (m := re.match(DEFINED_AT_X, latex_text(left))))
+    setting.p_parameter = any(re.search(P_PARAMETER, side) for side in sides)
+
+
+#: p written as a parameter: f(x|p), f(x; p), E_p, \mathbb{E}_p, 1 − p, p^x, p^{…}, Be(p), d/dp, ∂/∂p
+P_PARAMETER = re.compile(r"(?:[|;]|\\mid)\s*p\s*\)|_\s*\{?\s*p\b(?!\s*\()|1\s*-\s*p\b|(?<![\\A-Za-z])p\s*\^|"
+                         r"\(\s*p\s*\)|\bd\s*p\b|\\partial\s*p\s*\}")
 
 
 def _generic(name: str) -> bool:

@@ -1,0 +1,189 @@
+"""The model a text states without a ``model:`` front matter (symfisher/check/inference.py).
+
+Published derivations state their model in the text: ``f(x|λ) = λe^{-λx}``, ``P(X = k) = …``,
+``X ∼ Poisson(λ)``. A statement is a model only when it is identified with a catalogue model (numerically
+equal under a renaming of its symbols); the steps after it are then checked in that model, and a seeded error
+there is refuted with a counterexample inside the catalogue's domains.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from symfisher.check import check
+from symfisher.check.extract import front_matter, links
+from symfisher.check.inference import stated_models
+from symfisher.model import build_model
+from symfisher.model.spec import spec_from_mapping
+
+CORPORA = Path(__file__).parent / "proofs"
+
+# (statement as authors write it, the catalogue model, the parameters it must declare)
+IDENTIFIED = [
+    (r"f(x|\lambda) = \lambda e^{-\lambda x}", "exponential", [r"\lambda: positive"]),
+    (r"f(x;\lambda) = \lambda\exp(-\lambda x), \quad x > 0", "exponential", [r"\lambda: positive"]),
+    (r"f_X(x) = \frac{\beta^\alpha x^{\alpha - 1}e^{-\beta x}}{\Gamma(\alpha)} \; x > 0", "gamma",
+     [r"\alpha: positive", r"\beta: positive"]),
+    (r"P(X = k) = \frac{\lambda^k e^{-\lambda}}{k!}", "poisson", [r"\lambda: positive"]),
+    (r"\Pr(X=x) = e^{-\mu}\mu^x/x!", "poisson", [r"\mu: positive"]),
+    (r"p(x;\theta) = \frac{1}{\sqrt{2\pi}} e^{-(x-\theta)^2/2}", "normal", [r"\theta: real"]),
+    (r"f(x\mid p) = p^x(1-p)^{1-x}", "bernoulli", ["p: unit"]),
+    (r"f(x|\theta) = \frac{x}{\theta^2}e^{-x^2/(2\theta^2)}", "rayleigh", [r"\theta: positive"]),
+    (r"f(y|p) = \binom{m}{y}p^y(1-p)^{m-y}", "binomial", ["p: unit"]),
+    (r"f(x;\mu,\sigma^2) = \frac{1}{\sigma\sqrt{2\pi}}e^{-\frac{(x-\mu)^2}{2\sigma^2}}", "normal",
+     [r"\mu: real", r"\sigma: positive"]),
+]
+
+
+@pytest.mark.parametrize("statement, family, parameters", IDENTIFIED)
+def test_density_statements_are_identified(statement, family, parameters):
+    _, steps = links(f"$$ {statement} $$")
+    first = steps[0]
+    found = stated_models([(first.line, first.lhs, first.rhs)])
+    assert [m.family for m in found] == [family]
+    assert sorted(found[0].data["parameters"]) == sorted(parameters)
+
+
+NAMED = [
+    (r"Let $X_1, \dots, X_n \overset{\text{iid}}{\sim} \text{Poisson}(\lambda)$.", "poisson", "x"),
+    (r"Suppose $Y_i \sim \mathcal{N}(\mu, \sigma^2)$.", "normal", "y"),
+    (r"$X \sim \mathrm{Bernoulli}(\theta)$", "bernoulli", "x"),
+    (r"$X \sim N(\theta, 1)$", "normal", "x"),
+    (r"$X\sim Bin(m, p)$", "binomial", "x"),
+]
+
+
+@pytest.mark.parametrize("text, family, variable", NAMED)
+def test_family_names_are_identified(text, family, variable):
+    found = stated_models([], text)
+    assert [m.family for m in found] == [family]
+    assert found[0].data["variable"] == variable
+
+
+NOT_A_MODEL = [
+    # not in the catalogue: the truncated Poisson (nothing is guessed about its support)
+    ([(1, "P(X=k)", r"\frac{e^{-\lambda}\lambda^k}{(1-e^{-\lambda})k!}")], ""),
+    # the rate-or-scale convention is not certain
+    ([], r"$X \sim \mathrm{Exp}(\beta)$"),
+    ([], r"$X \sim \mathrm{Gamma}(\alpha, \beta)$"),
+    # a statement about X^n, not about X
+    ([], r"$X^n \sim \operatorname{Be}(p)$"),
+    # N(μ, v): a variance parameter v is not σ
+    ([], r"$X \sim N(\mu, v)$"),
+    # the likelihood of a sample is not a density of one observation
+    ([(1, r"f(x|\lambda)", r"\prod_{i=1}^n \lambda e^{-\lambda x_i}")], ""),
+    # not a density: λe^{-2λx} is not normalised on any catalogue support
+    ([(1, r"f(x|\lambda)", r"\lambda e^{-2\lambda x}")], ""),
+]
+
+
+@pytest.mark.parametrize("statements, text", NOT_A_MODEL)
+def test_other_statements_are_no_model(statements, text):
+    assert stated_models(statements, text) == []
+
+
+POISSON_THEN_NORMAL = r"""
+The score has mean zero:
+$$ \mathbb{E}\left[\frac{\partial}{\partial\theta}\log p(x|\theta)\right] = 0 $$
+
+For a Poisson observation, $f(x|\lambda) = \frac{\lambda^x e^{-\lambda}}{x!}$, so
+$$ \frac{\partial}{\partial\lambda}\log f(x|\lambda) = \frac{x}{\lambda} - 1 $$
+$$ I(\lambda) = \mathbb{E}\left[\frac{x}{\lambda^2}\right] = \frac{1}{\lambda} $$
+
+For a normal observation with known variance,
+$$ f(x|\mu) = \frac{1}{\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2}} $$
+$$ \frac{\partial}{\partial\mu}\log f(x|\mu) = x - \mu $$
+$$ I(\mu) = 1 $$
+"""
+
+
+def _verdicts(text: str) -> list[str]:
+    return [s.verdict.verdict for s in check(text).steps]
+
+
+def test_each_statement_holds_from_its_line_on():
+    report = check(POISSON_THEN_NORMAL)
+    assert [m.split(" (")[-1] for m in report.stated] == ["the catalogue's poisson)", "the catalogue's normal)"]
+    assert report.setting == "mixed"
+    assert _verdicts(POISSON_THEN_NORMAL) == ["proved"] * 7
+
+
+@pytest.mark.parametrize("seeded, step", [
+    (r"\frac{x}{\lambda} - 1", r"\frac{x}{\lambda} + 1"),               # a dropped sign in the score
+    (r"= \frac{1}{\lambda} $$", r"= \frac{1}{\lambda^2} $$"),            # a wrong moment
+    (r"I(\mu) = 1", r"I(\mu) = 2"),                                     # a factor 2, in the second model
+])
+def test_seeded_errors_are_refuted_in_the_stated_model(seeded, step):
+    text = POISSON_THEN_NORMAL.replace(seeded, step)
+    assert text != POISSON_THEN_NORMAL
+    verdicts = _verdicts(text)
+    assert verdicts.count("refuted") == 1
+    refuted = next(s for s in check(text).steps if s.verdict.verdict == "refuted")
+    assert "counterexample" in refuted.verdict.reason
+
+
+def test_the_second_model_is_not_judged_with_the_first():
+    # with the Poisson model still in force, I(μ) = 1 would be refuted (1/μ ≠ 1)
+    verdicts = _verdicts(POISSON_THEN_NORMAL)
+    assert verdicts[-1] == "proved"
+
+
+def test_a_statement_that_is_no_model_ends_nothing_and_starts_nothing():
+    text = POISSON_THEN_NORMAL.replace(r"f(x|\mu) = \frac{1}{\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2}}",
+                                       r"f(x|\mu) = \frac{1}{\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{3}}")
+    report = check(text)
+    assert len(report.stated) == 1
+    assert "refuted" not in _verdicts(text)[:5]
+
+
+def test_side_condition_after_a_thin_space_is_not_part_of_the_density():
+    _, steps = links(r"$$ f_X(x) = \lambda e^{-\lambda x} \; x > 0, \lambda > 0 $$")
+    assert steps[0].rhs.strip() == r"\lambda e^{-\lambda x}"
+    # a thin space inside a product stays a product
+    _, steps = links(r"$$ a = 2 \; x $$")
+    assert steps[0].rhs.replace(" ", "") == r"2\;x"
+
+
+def test_a_parameter_p_is_not_read_as_the_density_beside_it():
+    # newbedev's Bernoulli answer without its front matter: p/p² = 1/p was refuted with the bare p read as
+    # the density and p² as the parameter
+    text = (r"$$ I_X(p)=E_p\left[\left(\frac{d}{dp}\log f(X\mid p) \right)^2 \right] $$"
+            r"$$ E_p\left(\frac{X^2}{p^2}\right)=\frac{p}{p^2}=\frac1p $$")
+    verdicts = {s.link.rhs.strip(): s.verdict.verdict for s in check(text).steps}
+    assert verdicts[r"\frac1p"] == "proved"
+    assert "refuted" not in verdicts.values()
+
+
+def _with_front_matter():
+    for path in sorted(CORPORA.glob("*/*.md")):
+        if ".seeded" in path.name:
+            continue
+        matter, body, _ = front_matter(path.read_text(encoding="utf-8"))
+        if matter and "model" in matter:
+            yield pytest.param(matter["model"], body, id=path.name)
+
+
+@pytest.mark.parametrize("model, body", list(_with_front_matter()))
+def test_a_stated_model_is_the_front_matters(model, body):
+    """Stripped of its front matter, a corpus file that states its model in the text is read with the
+    same density as the front matter gives (compared at random points of the front matter's domains)."""
+    _, steps = links(body)
+    stated = stated_models([(s.line, s.lhs, s.rhs) for s in steps if s.relation == "="], body)
+    if not stated:
+        pytest.skip("the text does not state its model in a form the catalogue identifies")
+    front = build_model(spec_from_mapping(model, "front matter"), check=False)
+    ours = build_model(spec_from_mapping(stated[0].data, "stated"), check=False)
+    by_name = {d.symbol.name: d.symbol for d in (*ours.parameters, *ours.constants)}
+    rng = random.Random(7)
+    for point in front.sample_points(3):
+        renamed = {by_name[s.name]: v for s, v in point.items() if s.name in by_name}
+        assert len(renamed) == len(by_name)
+        values = ([0, 1] if front.discrete else [rng.uniform(0.2, 2.5) for _ in range(3)])
+        for at in values:
+            want = sp.N(front.density.subs({**point, front.variable: at}))
+            got = sp.N(ours.density.subs({**renamed, ours.variable: at}))
+            assert abs(complex(want) - complex(got)) <= 1e-9 * max(1, abs(complex(want)))
