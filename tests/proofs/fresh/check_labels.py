@@ -61,6 +61,20 @@ def main() -> None:
     print("gamma d²ℓ/dβ² + 2n/β²", sp.simplify(sp.diff(2 * n * sp.log(b) - b * sp.Symbol("S"), b, 2) + 2 * n / b**2))
     print("bernoulli", sp.simplify(1 / p**2 * p + 1 / (1 - p)**2 * (1 - p) - 1 / (p * (1 - p))))
 
+    # Geometric: trials on {1, 2, ...} (newbetuts_geometric.md) and failures on {0, 1, ...} with the
+    # reparametrization θ = p/(1-p) (imathworks_geometric_reparam.md).
+    big = sp.symbols("Theta", positive=True)
+    print("geometric F_Θ", sp.simplify(n / big**2 + (n / big - n) / (1 - big)**2 - n * (1 / big**2 + 1 / ((1 - big) * big))))
+    mean_failures = (1 - p) / p
+    information = n / p**2 + n * mean_failures / (1 - p)**2
+    row2 = n / p**2 - n * mean_failures / (1 - p)**2
+    row3 = (n * (1 - p)**2 - n * p**3) / (p**2 * (1 - p)**2)
+    print("geometric I_n(p) - n/(p²(1-p))", sp.simplify(information - n / (p**2 * (1 - p))))
+    print("geometric row 2 - row 3 (not 0: a slip)", sp.simplify(row2 - row3))
+    jac = sp.diff(t / (1 + t), t)
+    print("geometric I_n(θ)", sp.simplify(jac**2 * information.subs(p, t / (1 + t))), "the answer's",
+          sp.simplify((n * (1 + t)**2 / t**2 - n * t * (1 + t)) / (1 + t)**4))
+
 
 if __name__ == "__main__":
     main()
