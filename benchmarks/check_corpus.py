@@ -8,7 +8,8 @@ layouts the unread or unknown steps carry (by count), to show where the reading 
     python benchmarks/check_corpus.py [--jobs N] [--files NAME ...] [--corpus DIR]
 
 ``--corpus tests/proofs/heldout`` measures the held-out corpus (derivations the checker was not
-tuned on) with the same table.
+tuned on) with the same table, ``--corpus tests/proofs/fresh`` the fresh one (collected after the
+held-out set had been partly tuned on).
 
 The measurement (matching reported steps to the labels, the figures) is the acceptance test's own,
 ``tests/test_real_proofs.py``, loaded from its path, so the two cannot disagree.
