@@ -220,6 +220,19 @@ def check(text: str) -> Report:
                   tuple(model.description for model in stated))
 
 
+#: a bare name compared with a number: x > 0, \lambda \geq 0, 0 < p (a side condition, not a step)
+_CONDITION_SIDE = re.compile(r"^\s*(?:\\[A-Za-z]+|[A-Za-z])(?:_\s*(?:\{[^{}]*\}|\w))?\s*$")
+_NUMBER_SIDE = re.compile(r"^\s*-?\s*(?:\d+(?:[.,]\d+)?|\\infty)\s*$")
+
+
+def _side_condition(link: Link) -> bool:
+    """Whether a link is a side condition, x > 0 or 0 < λ: an inequality between a name and a number."""
+    if link.relation in ("=", "≈", "≠"):
+        return False
+    return bool((_CONDITION_SIDE.match(link.lhs) and _NUMBER_SIDE.match(link.rhs)) or
+                (_NUMBER_SIDE.match(link.lhs) and _CONDITION_SIDE.match(link.rhs)))
+
+
 def _judge_group(group: list[Link], steps: list[Link], model_data: Any, text: str, judge_step, front: bool
                  ) -> tuple[str, list[Verdict]]:
     """The verdicts of ``group`` (some of the document's ``steps``), read with the model ``model_data`` (a
@@ -263,6 +276,10 @@ def _judge_group(group: list[Link], steps: list[Link], model_data: Any, text: st
         entrywise_step = indexed is not None and index_letters(f"{link.lhs} {link.rhs}") and not link.unread \
             and link.relation == "="
         defined = _defined(link, steps, setting, text)
+        if defined is None and kind == "abstract" and _side_condition(link):
+            # "f(x|β) = β² x e^{−βx} for x > 0": the domain the author gives, which no model here declares
+            defined = Verdict("unknown", reason="a side condition (the domain of a name), which the text gives "
+                                                "and nothing here declares: not checked")
         if defined is None:
             verdict = indexed(link) if entrywise_step else judge_step(link, setting, rewriter, numeric,
                                                                       heads[link.index])
@@ -762,8 +779,12 @@ def _abstract_numeric(setting: Setting):
         # the stand-in density refutes only a claim meant for every p: one that also writes x or θ outside p
         # (θ^x(1−θ)^(1−x), 1/(θ(1−θ))) may be true of the author's model, which the text does not declare
         sides = [e for side in (left, right) for e in _entries(side)]
+        # x, θ, the draws xᵢ and any other parameter the text writes (f(x|β) = β² x e^{−βx}); not n, nor the
+        # increments δ and other parameter points, over which a claim about every p ranges too
+        offsets = set(setting.increments) | {c for coordinates in setting.points.values() for c in coordinates}
+        names = tuple({x, *setting.theta} | {a for e in sides for a in e.free_symbols} - offsets - {n})
         if any(e.has(sp.Function("p")) or _has_density(e) for e in sides) and \
-                any(_outside_density(e, (x, *setting.theta)) for e in sides):
+                any(_outside_density(e, names) for e in sides):
             raise ValueError("the step writes x or θ outside p, so it may hold for a model the text does not "
                              "declare (a model: front matter checks it)")
         if any(e.has(Estimator) for e in sides) and any(e.has(n) for e in sides):

@@ -58,6 +58,9 @@ FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bin": ("binomial", ("n", "p")),
     "b": ("binomial", ("n", "p")),
     "n": ("normal", ("mu", "sigma^2")),
+    # Exp(λ): λ is a rate in every book; Exp(β), Exp(θ) are a scale in some (not read)
+    "exp": ("exponential", ("lambda",)),
+    "exponential": ("exponential", ("lambda",)),
     "normal": ("normal", ("mu", "sigma^2")),
 }
 _SIM = re.compile(r"\\sim\s*\}?\s*(?:\\(?:mathcal|mathrm|operatorname|text|textrm|mathit)\s*\{\s*(?P<braced>[A-Za-z]+)"
@@ -73,12 +76,16 @@ class StatedModel:
     """A model the text states, from line ``line`` on."""
 
     line: int
-    data: dict                  # a front matter ``model:`` mapping: density, variable, parameters, support
+    data: dict | None           # a front matter ``model:`` mapping (density, variable, parameters, support);
+    #                             None: a model the catalogue does not identify (the abstract setting from here)
     family: str                 # the catalogue model it was identified with
     statement: str              # what the author wrote
 
     @property
     def description(self) -> str:
+        if self.data is None:
+            return (f"line {self.line}: {self.statement} (not a catalogue model: the steps after it are read "
+                    "without a model)")
         return f"line {self.line}: {self.statement} (the catalogue's {self.family})"
 
 
@@ -95,20 +102,21 @@ def stated_models(statements: list[tuple[int, str, str]], text: str = "", offset
         point, given = _arguments(head.group("args"))
         if point is None:
             continue
-        model = _identify(rhs, point, given, f"{lhs.strip()} = {rhs.strip()}", line)
-        if model is not None:
-            found.append(model)
+        statement = f"{lhs.strip()} = {rhs.strip()}"
+        if re.search(r"\\prod|\\sum|_\s*\{?\s*[ij]\b", rhs):
+            continue                                # a sample's likelihood, not the density of one observation
+        model = _identify(rhs, point, given, statement, line)
+        found.append(model if model is not None and _builds(model) else StatedModel(line, None, "", statement))
     for line, family, args, variable in _sim_statements(text):
-        model = _named(family, args, line + offset - 1, variable)
-        if model is not None:
-            found.append(model)
-    found = [model for model in found if _builds(model)]
+        model = _named(family, args, line + offset - 1, variable) if family in FAMILIES else None
+        found.append(model if model is not None and _builds(model) else
+                     StatedModel(line + offset - 1, None, "", f"∼ {family}({', '.join(args)})"))
     # on one line, an explicit density wins over a family name (X ∼ Bin(1, θ), f(x|θ) = θ^x (1 − θ)^{1−x})
     found.sort(key=lambda m: (m.line, not m.statement.startswith("∼")))
     return found
 
 
-def _builds(model: StatedModel) -> bool:
+def _builds(model: StatedModel) -> bool:  # noqa: D401
     """Whether the model's mapping makes a model (a statement that does not is no model)."""
     from symfisher.model import build_model
     from symfisher.model.spec import spec_from_mapping
@@ -369,7 +377,7 @@ def _sim_statements(text: str) -> list[tuple[int, str, list[str], str]]:
     for match in _SIM.finditer(text):
         family = (match.group("braced") or match.group("bare")).lower()
         before = _VARIABLE.findall(text[max(0, match.start() - 60):match.start()])   # X ∼, X_i ∼, not X^n ∼
-        if family in FAMILIES and before:
+        if before:
             line = text.count("\n", 0, match.start()) + 1
             out.append((line, family, [a.strip() for a in match.group("args").split(",")], before[-1].lower()))
     return out
@@ -378,7 +386,7 @@ def _sim_statements(text: str) -> list[tuple[int, str, list[str], str]]:
 def _named(family: str, args: list[str], line: int, variable: str) -> StatedModel | None:
     """The catalogue model a ``X ∼ Poisson(λ)`` names, in the author's parameter names."""
     name, slots = FAMILIES[family]
-    if len(args) != len(slots):
+    if len(args) != len(slots) or (name == "exponential" and args != ["\\lambda"]):
         return None
     entry = next(e for e in _catalogue() if e.name == name)
     by_source = {_key(entry.sources[s]): s for s in entry.symbols}

@@ -1424,13 +1424,22 @@ class _Parser:
         return Variance(scalar(value, "Var"))
 
     def covariance(self):
-        """Cov(g, h)."""
+        """Cov(g, h); Cov(g) of a random vector g, its covariance matrix."""
         self.measure()
         left = r"\left" if self.at(r"\left") else ""
         if left:
             self.take(left)
         opener = self.take("[", "(").text
-        first = scalar(self.expr(), "Cov")
+        first = self.expr()
+        if not self.at(",") and _is_matrix(first) and first.shape[1] == 1:
+            # Cov(g) of a random vector: its covariance matrix, as Var(g) (Cov_θ[∇ log p])
+            entries = list(first)
+            if left:
+                self.take(r"\right")
+            self.take(OPEN[opener])
+            return sp.Matrix(len(entries), len(entries),
+                             lambda i, j: Variance(entries[i]) if i == j else Covariance(entries[i], entries[j]))
+        first = scalar(first, "Cov")
         self.take(",")
         second = scalar(self.expr(), "Cov")
         if left:
@@ -1710,6 +1719,10 @@ class _Parser:
             return None
         inside = self._parenthesized()
         if inside is None:
+            before = [t.text for t in self.t[:self.i - 1] if t.text.strip()][-1:]
+            if name == "p" and self._declared(name) and before in ([r"\log"], [r"\ln"]) and not self.at("_", "^"):
+                # log p beside a parameter p: the log of the pmf p(x|p), or of the parameter? (∂ log p/∂p)
+                raise NotationError("log p: the log of the density p(x|p) or of the parameter p? write one")
             if name == "p" and self.s.generic and not self._declared(name) and not self.at("_", "^"):
                 # ∫ p dx, ∂p/∂θ in the abstract setting: the density, written without its arguments
                 if self.s.p_parameter:
