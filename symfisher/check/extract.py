@@ -643,14 +643,17 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                     # "$$ a = b = $$ $$ = c $$": the relation that ends one display and the one that begins
                     # the next are one link, b = c
                     lhs = out.pop().lhs
-                for n, (relation, at, rhs_text, relation_note) in enumerate(segment.parts):
+                # "&= \displaystyle = b": a relation written twice with nothing between is one relation
+                parts = [part for k, part in enumerate(segment.parts)
+                         if _math(part[2]) or k + 1 == len(segment.parts) or segment.parts[k + 1][0] != part[0]]
+                for n, (relation, at, rhs_text, relation_note) in enumerate(parts):
                     rhs = _math(rhs_text)
                     relation_line = line + row[:at].count("\n")
                     unread = ("the left side is not written (a display that begins with a relation, and no "
                               "chain before it)" if lhs is None else "")
                     if not rhs and not unread:
                         unread = _NO_RHS
-                    last_note = note if n == len(segment.parts) - 1 else ""
+                    last_note = note if n == len(parts) - 1 else ""
                     out.append(Link(len(out) + 1, display.block, relation_line, (lhs or "").strip(), rhs, relation,
                                     _join(relation_note, last_note), unread))
                     lhs = rhs if rhs else None
