@@ -163,7 +163,8 @@ def vector_parameter(text: str) -> bool:
 #: What shows, in a step's text, that ℓ(θ), l(θ), L(θ) are those of a sample of n: a sample value xᵢ,
 #: a sum or product over i, a sample mean (a regular expression each; {x} is the model's variable).
 SAMPLE_MARKERS: dict[str, str] = {
-    "sum or product": r"\\(sum|prod)\b",
+    # \sum_{i}, \sum_i (not \b: "_" is a word character); a sum over the support's x (\sum_{x}) is no sample
+    "sum or product": r"\\(sum|prod)(?![A-Za-z])(?!\s*_\s*\{{?\s*{x}(?![A-Za-z_]))",
     "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
     "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
     "sample size": r"(?<![A-Za-z\\])n(?![a-z])",      # n, nI(θ), nE[·] (not \ln, \nu, \sin)
@@ -1301,7 +1302,7 @@ class _Parser:
         return below, above
 
     def sum_sign(self, command: str):
-        """\Sigma_{1 \le i \le n} X_i, \Sigma_{i=1}^{n}: the capital sigma written as the sum sign (with its
+        r"""\Sigma_{1 \le i \le n} X_i, \Sigma_{i=1}^{n}: the capital sigma written as the sum sign (with its
         limits); without a subscript, or declared, it is a name."""
         if key(command) in self.s.names or not self.at("_"):
             return self.named(command)
@@ -2255,8 +2256,8 @@ def _text_name(match: re.Match, setting: Setting) -> str | None:
     else:
         name = match.group("name")
         delimited = bool(match.group("open") or match.group("close"))
-        if not delimited and (len(name) > 1 or name in ("a", "A", "I")):
-            return None                         # a word of the sentence ("of", "is"), not a name
+        if not delimited and ((len(name) > 1 and not name.isupper()) or name in ("a", "A", "I")):
+            return None                         # a word of the sentence ("of", "is"), not a name (LL, NLL are)
         bare = "(" not in (match.group("close") or "")
     if key(name) in setting.names or name in ("d", "e", "i", "n") or name in WORDS:
         return None
