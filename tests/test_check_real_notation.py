@@ -1510,3 +1510,43 @@ class TestSumSignsAndDoubledRelations:
         assert [(s.link.lhs.strip(), s.link.rhs.strip()) for s in steps] == [
             ("E[x]", r"\frac{1}{\lambda}"), (r"\frac{1}{\lambda}", r"\frac{2}{2\lambda}")]
         assert [s.verdict.verdict for s in steps] == ["proved", "proved"]
+
+
+REGRESSION = ("---\nmodel:\n"
+              "  density: \\frac{1}{\\sqrt{2\\pi\\sigma^2}} e^{-\\frac{(y-\\beta_0-\\beta_1 x)^2}{2\\sigma^2}}\n"
+              "  variable: y\n  parameters: [\\beta_0: real, \\beta_1: real]\n"
+              "  constants: [\\sigma: positive, x: real]\n---\n")
+
+
+class TestParameterVectorByItsLetter:
+    """∂/∂β where the model declares β₀, β₁ (and only they): β is their vector; a bare l the prose calls
+    "the log-likelihood for one observation" is log f(y|β); \\left( \\begin{array} … \\right) is a matrix."""
+
+    HESSIAN = r"-E\left(\frac{\partial^2 l}{\partial \beta^2}\right) = \frac{1}{\sigma^2}\left( \begin{array}{cc} " \
+              r"1 & x \\ x & %s \end{array}\right)"
+
+    @pytest.mark.parametrize("prose", [
+        "I know that the log-likelihood for one observation is:\n\n$$\nl(\\beta_0, \\beta_1) \\propto "
+        "-\\frac{1}{2\\sigma^2}(y-\\beta_0-\\beta_1x)^2\n$$\n",                         # stats.stackexchange
+        "Let $l$ be the log-likelihood of a single observation.",
+    ])
+    def test_information_matrix_of_one_observation(self, prose):
+        steps = check(REGRESSION + prose + "\n$$\n" + self.HESSIAN % "x^2" + "\n$$\n").steps
+        assert steps[-1].verdict.verdict == "proved", steps[-1].verdict.reason
+        steps = check(REGRESSION + prose + "\n$$\n" + self.HESSIAN % "x" + "\n$$\n").steps
+        assert steps[-1].verdict.verdict == "refuted", steps[-1].verdict.reason
+
+    def test_gradient_by_the_vector(self):
+        assert verdict_of(REGRESSION, r"\frac{\partial}{\partial \beta} \log f(y|\beta_0, \beta_1) = "
+                                      r"\frac{y-\beta_0-\beta_1 x}{\sigma^2} \begin{bmatrix} 1 \\ x \end{bmatrix}") \
+            == "proved"
+
+    def test_another_letter_is_not_the_vector(self):
+        assert "not a parameter" in reason_of(REGRESSION, r"\frac{\partial}{\partial \gamma} \log f(y|\beta_0, "
+                                                          r"\beta_1) = 0")
+
+    def test_array_as_layout_still_splits_rows(self):
+        # an array that no delimiter opens is a layout: its rows are the derivation's steps
+        text = EXP_SAMPLE + "$$\n\\begin{array}{rcl}\nE[x] &=& \\frac{1}{\\lambda} \\\\\n &=& \\frac{2}{2\\lambda}" \
+                            "\n\\end{array}\n$$\n"
+        assert [s.verdict.verdict for s in check(text).steps] == ["proved", "proved"]

@@ -218,10 +218,30 @@ def _command_at(text: str, i: int, names: tuple[str, ...]) -> str | None:
     return None
 
 
+#: What opens a matrix written as an array: \left( \begin{array}{cc} … \end{array} \right) is a matrix, not a layout.
+_MATRIX_OPENERS = re.compile(r"(?:\\left\s*)?(?:\(|\[|\\\{|\\lbrack|\|)\s*$")
+
+
+def _blank_wrappers(content: str) -> str:
+    """Blank the inner layout environments (aligned, split, an array of rows), but keep an array that a
+    delimiter opens: it is a matrix (its rows are the matrix's, not the derivation's)."""
+    kept: list[bool] = []                           # per open array: kept as a matrix?
+
+    def blank(m: re.Match) -> str:
+        text = m.group()
+        if "{array}" not in text:
+            return _blank(text)
+        if text.startswith("\\begin"):
+            kept.append(bool(_MATRIX_OPENERS.search(content[:m.start()])))
+            return text if kept[-1] else _blank(text)
+        return text if kept and kept.pop() else _blank(text)
+    return _WRAPPERS.sub(blank, content)
+
+
 def _clean(content: str) -> str:
     """Blank TeX comments, inner layout environments, labels, tags and layout words; unwrap ``\\boxed{}``."""
     content = re.sub(r"(?<!\\)%[^\n]*", lambda m: _blank(m.group()), content)
-    content = _WRAPPERS.sub(lambda m: _blank(m.group()), content)
+    content = _blank_wrappers(content)
     chars, i = list(content), 0
     while i < len(content):
         if content[i] != "\\":

@@ -876,6 +876,9 @@ class _Parser:
     def matrix(self):
         """\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} (also pmatrix, matrix)."""
         kind = self.text(self.group())
+        if kind == "array" and self.at("{"):
+            self.group()                                 # \left( \begin{array}{cc} … \end{array} \right): the
+            kind = "matrix"                              # column spec; the delimiters around make it a matrix
         if kind not in ("bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix"):
             raise NotationError(f"the environment {kind} is not read")
         rows: list[list[list[Token]]] = [[[]]]
@@ -933,7 +936,17 @@ class _Parser:
         entry = re.fullmatch(r"(?:boldsymbol|mathbf|bm)?theta_([a-z])", key(name))
         if entry and entry.group(1) in self.s.indices:          # ∂/∂θᵢ with a generic index i
             return (self.s.theta[self.s.indices[entry.group(1)]],)
+        if self._entries_letter(key(name)):
+            return self.s.theta                      # ∂/∂β where the model declares β₀, β₁: the vector β
         raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
+
+    def _entries_letter(self, letter: str) -> bool:
+        """True when the model's parameters, and only they, are the letter's entries (β₀, β₁ for β): the
+        letter then names their vector, as θ does."""
+        if not letter or letter in self.s.names or self.s.m < 2:
+            return False
+        entries = {v for k, v in self.s.names.items() if re.fullmatch(rf"{re.escape(letter)}_[A-Za-z0-9]+", k)}
+        return entries == set(self.s.theta)
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
         """∇ of a scalar: a column; ∂/∂θ of a column: the matrix ∂vᵢ/∂θⱼ."""
@@ -2217,8 +2230,13 @@ class TextRole:
     scalar_only: bool = False
 
 
+#: "for one observation", "of a single observation": the name is that one draw's, whatever a step shows.
+_ONE_OBSERVATION = (r"(?:\s+function)?\s+(?:of|for)\s+(?:one|a\s+single|a|each|an?\s+individual)\s+"
+                    r"(?:observation|draw|data\s+point)")
+
 TEXT_ROLES: dict[str, TextRole] = {
-    "log-likelihood": TextRole(r"log[- ]?likel?i?hood", r"\ell(\theta)"),
+    "log-likelihood": TextRole(rf"log[- ]?likel?i?hood(?!{_ONE_OBSERVATION})", r"\ell(\theta)"),
+    "log-likelihood of one observation": TextRole(rf"log[- ]?likel?i?hood{_ONE_OBSERVATION}", r"\log p({x}|\theta)"),
     "likelihood": TextRole(r"(?<![A-Za-z-])(?<!log )likel?i?hood", r"L(\theta)"),
     "score": TextRole(r"\bscore", r"\ell'(\theta)", scalar_only=True),
 }
@@ -2234,7 +2252,8 @@ TEXT_NAME_STATEMENTS: dict[str, str] = {
                        r"(?P<close>\s*(?:\(|'|\$|\\\)))?",
     "name, then role": r"(?P<open>\$|\\\()?\s*{name}\s*(?P<close>\$|\\\))?\s*(?:is|denotes|be)\s+(?:the\s+|a\s+)?"
                        r"{role}",
-    "heading": r"{role}[^$.\n]{{0,40}}:\s*(?:\$\$|\\\[|\\begin\{{(?:equation|align)\*?\}})(?P<left>[^=$]*?)=",
+    "heading": r"{role}[^$.\n]{{0,40}}:\s*(?:\$\$|\\\[|\\begin\{{(?:equation|align)\*?\}})(?P<left>[^=$]*?)"
+               r"(?:=|\\propto|\\equiv|:=)",
 }
 
 #: Known objects a text may name in its own words (a bare L, ℓ or s written for the sample's): the others keep
@@ -2242,29 +2261,31 @@ TEXT_NAME_STATEMENTS: dict[str, str] = {
 _NAMEABLE_KINDS = ("likelihood", "log-likelihood", "score")
 
 
-def _text_name(match: re.Match, setting: Setting) -> str | None:
-    """The name a statement gives a role, when the statement writes a name, not a word; else None."""
+def _text_name(match: re.Match, setting: Setting) -> tuple[str | None, bool]:
+    """The name a statement gives a role, when the statement writes a name, not a word (else None), and
+    whether it writes it bare (L) or applied (L(θ), l(β₀, β₁))."""
     if "left" in match.groupdict():
         # a heading: the one name of the display's left side that is not declared (δL/δk: L)
         left = re.sub(r"\\[A-Za-z]+|_\{[^}]*\}|_[A-Za-z0-9]", " ", match.group("left"))
         found = [m.group(0) for m in re.finditer(r"[A-Za-z]+", left)]
         names = {n for n in found if key(n) not in setting.names and n not in ("d", "e") and n not in WORDS}
         if len(names) != 1:
-            return None
+            return None, False
         name = names.pop()
         bare = not re.search(rf"(?<![A-Za-z]){name}\s*\(", match.group("left"))
     else:
         name = match.group("name")
         delimited = bool(match.group("open") or match.group("close"))
         if not delimited and ((len(name) > 1 and not name.isupper()) or name in ("a", "A", "I")):
-            return None                         # a word of the sentence ("of", "is"), not a name (LL, NLL are)
+            return None, False                  # a word of the sentence ("of", "is"), not a name (LL, NLL are)
         bare = "(" not in (match.group("close") or "")
     if key(name) in setting.names or name in ("d", "e", "i", "n") or name in WORDS:
-        return None
+        return None, False
     obj = known_object(name)
-    if obj is not None and (obj.kind not in _NAMEABLE_KINDS or not bare):
-        return None                             # L(θ; x), ℓ(θ) applied: read as the note reads them
-    return name
+    if obj is not None and obj.kind not in _NAMEABLE_KINDS:
+        return None, False                      # p, f, E, I keep their meaning whatever the prose says
+    # L(θ; x), ℓ(θ) applied are read as the note reads them: the statement says what their bare uses mean
+    return name, bare or obj is None
 
 
 def text_names(text: str, setting: Setting) -> dict[str, str]:
@@ -2274,13 +2295,18 @@ def text_names(text: str, setting: Setting) -> dict[str, str]:
     (TEXT_ROLES), so that it is read as what the text says it is. A name given two roles is left out (unknown)."""
     prose = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
     said: dict[str, set[str]] = {}
+    applied: dict[str, set[str]] = {}           # known objects (l, L) the statement writes applied: l(β₀, β₁) ∝ …
     for role, spec in TEXT_ROLES.items():
         for pattern in TEXT_NAME_STATEMENTS.values():
             statement = re.compile(pattern.format(role=spec.words, name=_TEXT_NAME), re.IGNORECASE | re.DOTALL)
             for match in statement.finditer(prose):
-                name = _text_name(match, setting)
+                name, bare = _text_name(match, setting)
                 if name is not None:
-                    said.setdefault(name, set()).add(role)
+                    (said if bare else applied).setdefault(name, set()).add(role)
+    # a known object's bare uses (∂²l/∂β²) mean what a statement writing it applied says, unless a statement
+    # writing it bare says (Weibull: "Likelihood function: L(k, λ|xᵢ) = …", then "Log-likelihood: δL/δk = …")
+    for name, roles in applied.items():
+        said.setdefault(name, roles)
     out: dict[str, str] = {}
     for match in re.finditer(JOINT_DENSITY, prose, re.IGNORECASE | re.DOTALL):
         name, data, given = match.group("name"), match.group("data"), match.group("given")
@@ -2298,7 +2324,7 @@ def text_names(text: str, setting: Setting) -> dict[str, str]:
             continue
         function = sp.Function(key(name))(*setting.theta, setting.x)
         setting.functions[key(name)] = function
-        setting.definition_sources[function] = TEXT_ROLES[role].meaning
+        setting.definition_sources[function] = TEXT_ROLES[role].meaning.replace("{x}", setting.x.name)
         out[name] = role
     return out
 
@@ -2329,7 +2355,7 @@ def likelihood_patterns(setting: Setting) -> list[str]:
 
 def stated_names(setting: Setting) -> list[str]:
     """The names the text_names of this setting entered (the prose said what they are)."""
-    meanings = {role.meaning for role in TEXT_ROLES.values()}
+    meanings = {role.meaning.replace("{x}", setting.x.name) for role in TEXT_ROLES.values()}
     return [name for name, function in setting.functions.items()
             if setting.definition_sources.get(function) in meanings]
 
