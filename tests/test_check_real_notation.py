@@ -1550,3 +1550,29 @@ class TestParameterVectorByItsLetter:
         text = EXP_SAMPLE + "$$\n\\begin{array}{rcl}\nE[x] &=& \\frac{1}{\\lambda} \\\\\n &=& \\frac{2}{2\\lambda}" \
                             "\n\\end{array}\n$$\n"
         assert [s.verdict.verdict for s in check(text).steps] == ["proved", "proved"]
+
+
+class TestTextNamesUnderALogarithm:
+    """"log L is the log-likelihood": L is then the likelihood, never read as the log-likelihood."""
+
+    @pytest.mark.parametrize("prose", ["where $\\log L$ is the log-likelihood of the sample",
+                                       "Log-likelihood:\n\n$$\\log L(\\lambda) = n\\log\\lambda - \\lambda\\sum_{i=1}^n x_i$$"])
+    def test_log_of_the_name_is_not_the_name(self, prose):
+        # were L read as the log-likelihood, ∂L/∂λ = n/λ − Σ xᵢ would be proved (and its sign error refuted)
+        for row in (r"\frac{\partial L}{\partial \lambda} = \frac{n}{\lambda} - \sum_{i=1}^n x_i",
+                    r"\frac{\partial L}{\partial \lambda} = -\frac{n}{\lambda} - \sum_{i=1}^n x_i"):
+            v = _names(EXP_SAMPLE, prose, row)
+            assert v[-1].verdict == "unknown", v[-1].reason
+
+    def test_sigma_with_an_entry_subscript_is_a_name(self):
+        # Σ_{ij}: an entry of a covariance matrix, not a sum
+        assert "sum" not in reason_of(EXP_SAMPLE, r"\Sigma_{ij} = 1")
+
+
+class TestSansSerifOperators:
+    """\\textsf{Var} (fpghost) as \\mathsf{Var}, \\operatorname{Var}."""
+
+    @pytest.mark.parametrize("var", [r"\textsf{Var}", r"\mathsf{Var}", r"\operatorname{Var}"])
+    def test_variance(self, var):
+        assert verdict_of(EXP_SAMPLE, rf"{var}(x) = 1/\lambda^2") == "proved"
+        assert verdict_of(EXP_SAMPLE, rf"{var}(x) = 1/\lambda") == "refuted"

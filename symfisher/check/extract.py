@@ -219,7 +219,7 @@ def _command_at(text: str, i: int, names: tuple[str, ...]) -> str | None:
 
 
 #: What opens a matrix written as an array: \left( \begin{array}{cc} … \end{array} \right) is a matrix, not a layout.
-_MATRIX_OPENERS = re.compile(r"(?:\\left\s*)?(?:\(|\[|\\\{|\\lbrack|\|)\s*$")
+_MATRIX_OPENERS = re.compile(r"(?:\\left\s*)?(?:\(|\[|\\lbrack)\s*$")
 
 
 def _blank_wrappers(content: str) -> str:

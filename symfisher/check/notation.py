@@ -1317,8 +1317,9 @@ class _Parser:
     def sum_sign(self, command: str):
         r"""\Sigma_{1 \le i \le n} X_i, \Sigma_{i=1}^{n}: the capital sigma written as the sum sign (with its
         limits); without a subscript, or declared, it is a name."""
-        if key(command) in self.s.names or not self.at("_"):
-            return self.named(command)
+        below = self.t[self.i + 1:self.i + 8] if self.at("_") else []
+        if key(command) in self.s.names or not any(t.text in ("=", *BETWEEN) for t in below):
+            return self.named(command)               # Σ, Σ_{ij}: a name (a covariance matrix, its entry)
         return self.summation()
 
     def _limits(self) -> tuple[str | None, str | None]:
@@ -2280,6 +2281,13 @@ def _text_name(match: re.Match, setting: Setting) -> tuple[str | None, bool]:
             return None, False                  # a word of the sentence ("of", "is"), not a name (LL, NLL are)
         bare = "(" not in (match.group("close") or "")
     if key(name) in setting.names or name in ("d", "e", "i", "n") or name in WORDS:
+        return None, False
+    # "log L is the log-likelihood", "Log-likelihood: $$\log L(θ) = …$$": L is the likelihood there: not read
+    logarithm = r"(?:log|ln)\s*(?:\\[,!;]|~)?\s*(?:\\left)?\s*[({]?\s*"
+    if "left" in match.groupdict():
+        if re.search(logarithm + re.escape(name) + r"(?![A-Za-z])", match.group("left")):
+            return None, False
+    elif re.search(logarithm + r"$", match.string[:match.start("name")]):
         return None, False
     obj = known_object(name)
     if obj is not None and obj.kind not in _NAMEABLE_KINDS:
