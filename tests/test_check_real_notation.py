@@ -1555,8 +1555,9 @@ class TestParameterVectorByItsLetter:
 class TestTextNamesUnderALogarithm:
     """"log L is the log-likelihood": L is then the likelihood, never read as the log-likelihood."""
 
-    @pytest.mark.parametrize("prose", ["where $\\log L$ is the log-likelihood of the sample",
-                                       "Log-likelihood:\n\n$$\\log L(\\lambda) = n\\log\\lambda - \\lambda\\sum_{i=1}^n x_i$$"])
+    @pytest.mark.parametrize("prose", [
+        "where $\\log L$ is the log-likelihood of the sample",
+        "Log-likelihood:\n\n$$\\log L(\\lambda) = n\\log\\lambda - \\lambda\\sum_{i=1}^n x_i$$"])
     def test_log_of_the_name_is_not_the_name(self, prose):
         # were L read as the log-likelihood, ∂L/∂λ = n/λ − Σ xᵢ would be proved (and its sign error refuted)
         for row in (r"\frac{\partial L}{\partial \lambda} = \frac{n}{\lambda} - \sum_{i=1}^n x_i",
