@@ -1577,3 +1577,19 @@ class TestSansSerifOperators:
     def test_variance(self, var):
         assert verdict_of(EXP_SAMPLE, rf"{var}(x) = 1/\lambda^2") == "proved"
         assert verdict_of(EXP_SAMPLE, rf"{var}(x) = 1/\lambda") == "refuted"
+
+
+class TestTextNamesAreNotWords:
+    """Words after a role are no names: "the log-likelihood w.r.t. p", "The log-likelihood is $$…$$"."""
+
+    @pytest.mark.parametrize("prose, row", [
+        ("The score function (first derivative of the log-likelihood w.r.t. λ) is:", r"w(\lambda) = 1/\lambda"),
+        ("The log-likelihood is $$\\ln f(x|\\lambda) = \\ln\\lambda - \\lambda x$$ and", r"is(\lambda) = 1/\lambda"),
+    ])
+    def test_word_is_not_named(self, prose, row):
+        from symfisher.check.notation import text_names
+        from symfisher.check import _concrete
+        from symfisher.check.extract import links
+        text = EXP_SAMPLE + display(row, prose=prose)
+        setting = _concrete(links(text)[0]["model"], text)[0]
+        assert text_names(text, setting) == {}

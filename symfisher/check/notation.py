@@ -2276,11 +2276,14 @@ def _text_name(match: re.Match, setting: Setting) -> tuple[str | None, bool]:
         bare = not re.search(rf"(?<![A-Za-z]){name}\s*\(", match.group("left"))
     else:
         name = match.group("name")
-        delimited = bool(match.group("open") or match.group("close"))
-        if not delimited and ((len(name) > 1 and not name.isupper()) or name in ("a", "A", "I")):
-            return None, False                  # a word of the sentence ("of", "is"), not a name (LL, NLL are)
-        bare = "(" not in (match.group("close") or "")
-    if key(name) in setting.names or name in ("d", "e", "i", "n") or name in WORDS:
+        opened, closed = match.group("open") or "", (match.group("close") or "").strip()
+        # $u$, \(u\), or applied u(θ), LL'(λ): a name; written alone, only capitals are (L, LL, NLL, U)
+        delimited = (bool(opened) and closed in ("$", "\\)")) or closed in ("(", "'")
+        if not delimited and (not name.isupper() or name in ("A", "I")):
+            return None, False                  # a word of the sentence ("of", "is", "w.r.t."), not a name
+        bare = closed != "("
+    if key(name) in setting.names or name in ("d", "e", "i", "n", setting.x.name, setting.x.name.upper()) or \
+            name in WORDS:
         return None, False
     # "log L is the log-likelihood", "Log-likelihood: $$\log L(θ) = …$$": L is the likelihood there: not read
     logarithm = r"(?:log|ln)\s*(?:\\[,!;]|~)?\s*(?:\\left)?\s*[({]?\s*"
