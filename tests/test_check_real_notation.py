@@ -1377,3 +1377,219 @@ class TestSampleProductPowers:
 
     def test_integer_power_is_proved(self):
         _proved(NORMAL_MEAN, r"\prod_{i=1}^n x_i^2 = \left(\prod_{i=1}^n x_i\right)^2", "sample-product")
+
+
+# =========================================================================== names: names the text gives
+# (issue 12): a name is read as what the prose says it is (the log-likelihood LL, the score u, L the
+# likelihood, the joint density f(X; θ)); the sample's or one observation's as each step shows; unknown
+# when the text does not say, or says two things.
+
+EXP_SAMPLE = ("---\nmodel:\n  density: \\lambda e^{-\\lambda x}\n  parameters: [\\lambda: positive]\n"
+              "  constants: [n: positive_integer]\n  support: (0, \\infty)\n---\n")
+POISSON_Y = ("---\nmodel:\n  density: \\frac{\\lambda^{y} e^{-\\lambda}}{y!}\n  variable: y\n"
+             "  parameters: [\\lambda: positive]\n  constants: [n: positive_integer]\n"
+             "  support: \\{0, 1, 2, \\dots\\}\n---\n")
+RAYLEIGH = ("---\nmodel:\n  density: \\frac{x}{\\theta^2} e^{-\\frac{x^2}{2\\theta^2}}\n"
+            "  parameters: [\\theta: positive]\n  constants: [n: positive_integer]\n  support: (0, \\infty)\n---\n")
+
+
+def _names(model: str, prose: str, *rows: str) -> list:
+    """The verdicts (with their reasons) of the rows, each a display of its own after the prose."""
+    return [s.verdict for s in check(model + display(*rows, prose=prose)).steps]
+
+
+class TestTextNames:
+    """Names the prose defines: "the log-likelihood function LL(θ)", "where L is the loglikelihood",
+    a heading "Log-likelihood function:" before δL/δλ, "the score u", "the joint density f(X; θ)"."""
+
+    @pytest.mark.parametrize("prose", [
+        "we need the log-likelihood function LL(θ) of an Exponential(λ) distribution",   # Marcus Chiu
+        "the log likelihood $LL(\\lambda)$ of the sample is",
+        "The loglikelihood, LL, is",
+    ])
+    def test_log_likelihood_named_in_words(self, prose):
+        v = _names(EXP_SAMPLE, prose, r"LL(\lambda) = n \ln(\lambda) - \lambda \sum_{i=1}^{n} x_i",
+                   r"LL'(\lambda) = n/\lambda - \Sigma_{1 \le i \le n} x_i", r"LL''(\lambda) = -n/\lambda^2")
+        assert [x.verdict for x in v] == ["proved"] * 3, [x.reason for x in v]
+        assert "definition-stated" in v[1].rules
+        seeded = _names(EXP_SAMPLE, prose, r"LL'(\lambda) = n/\lambda + \Sigma_{1 \le i \le n} x_i")
+        assert seeded[0].verdict == "refuted" and "counterexample" in seeded[0].reason
+
+    @pytest.mark.parametrize("prose, name", [
+        ("where L is the loglikelihood function of the sample", "L"),                      # ISOpureR docs
+        ("Log-likelhood function :", "L"),                                                 # techqa (Weibull)
+        ("The log-likelihood is denoted $\\ell$; we denote it $W$ below. Here W is the log-likelihood.", "W"),
+    ])
+    def test_bare_log_likelihood_in_a_derivative(self, prose, name):
+        true = rf"\frac{{\delta {name}}}{{\delta \lambda}} = \frac{{n}}{{\lambda}} - \sum_{{i=1}}^n x_i"
+        v = _names(EXP_SAMPLE, prose, true)
+        assert v[0].verdict == "proved", v[0].reason
+        wrong = rf"\frac{{\partial^2 {name}}}{{\partial \lambda^2}} = -\frac{{n}}{{\lambda}}"
+        v = _names(EXP_SAMPLE, prose, wrong)
+        assert v[0].verdict == "refuted", v[0].reason
+
+    def test_likelihood_named_in_words_is_the_product(self):
+        prose = "where L is the likelihood function of the pdf, for the iid sample x_1, ..., x_n."
+        v = _names(RAYLEIGH, prose, r"\frac{\partial^2 \log L}{\partial \theta^2} = "
+                                    r"\frac{2n\theta^2-3\sum_{i}x_{i}^2}{\theta^4}",
+                   r"\log L = \sum_{i}(\log x_{i} -2\log\theta - \frac{x_{i}^2}{2\theta^2})",
+                   r"\log L = \sum_{i}(\log x_{i} -\frac{2}{\theta} - \frac{x_{i}^2}{2\theta^2})")
+        assert [x.verdict for x in v] == ["proved", "proved", "refuted"], [x.reason for x in v]
+
+    @pytest.mark.parametrize("prose, left", [
+        ("and consequently the score function which is given by:", r"u(\lambda,y)"),   # techqa (Poisson)
+        ("The score \\(u\\) is a function of \\(\\lambda\\):", r"u(\lambda)"),        # Breheny's notes
+        ("the score $U$, where", r"U"),
+    ])
+    def test_score_named_in_words(self, prose, left):
+        v = _names(POISSON_Y, prose, rf"{left} = \frac{{\sum_{{i=1}}^{{n}} [y_i] - n\lambda}}{{\lambda}}")
+        assert v[0].verdict == "proved", v[0].reason
+        v = _names(POISSON_Y, prose, rf"{left} = \frac{{\sum_{{i=1}}^{{n}} [y_i] + n\lambda}}{{\lambda}}")
+        assert v[0].verdict == "refuted", v[0].reason
+
+    def test_unnamed_or_twice_named_stays_unknown(self):
+        step = r"\frac{\partial L}{\partial \lambda} = \frac{n}{\lambda} - \sum_{i=1}^n x_i"
+        wrong = r"\frac{\partial L}{\partial \lambda} = \frac{n}{\lambda} + \sum_{i=1}^n x_i"
+        for prose in ("We differentiate:", "L is the likelihood. Later L is the log-likelihood."):
+            for row in (step, wrong):
+                v = _names(EXP_SAMPLE, prose, row)
+                assert v[0].verdict == "unknown", (prose, row, v[0].reason)
+        # an English word after the role is no name ("the log-likelihood of the sample is")
+        v = _names(EXP_SAMPLE, "the log-likelihood of the sample is", r"of(\lambda) = n\log\lambda")
+        assert v[0].verdict == "unknown"
+
+    def test_step_without_data_is_not_judged_on_the_named_function(self):
+        # the text names LL, but this step shows neither a sample nor one x: LL is an unknown function here
+        v = _names(EXP_SAMPLE, "the log-likelihood LL(λ)", r"LL'(\lambda) = 1/\lambda")
+        assert v[0].verdict == "unknown", v[0].reason
+
+    def test_joint_density_of_the_sample(self):
+        for prose, f in (("The joint density of sample observations is", r"f(X; \lambda)"),
+                         ("The joint pdf:", r"p(X|\lambda)")):
+            v = _names(EXP_SAMPLE, prose, rf"{f} = \lambda^n e^{{-\lambda \sum_{{i=1}}^n x_i}}",
+                       rf"\frac{{\partial}}{{\partial \lambda}} \log {f} = \frac{{n}}{{\lambda}} - \sum x_i",
+                       rf"\frac{{\partial}}{{\partial \lambda}} \log {f} = -\frac{{n}}{{\lambda}} - \sum x_i")
+            assert [x.verdict for x in v][1:] == ["proved", "refuted"], [x.reason for x in v]
+            assert v[0].verdict != "refuted"
+        # without the words, f(X; λ) is the density at the random variable X (one observation)
+        v = _names(EXP_SAMPLE, "Then", r"\frac{\partial}{\partial \lambda} \log f(X; \lambda) = "
+                                       r"\frac{1}{\lambda} - X")
+        assert v[0].verdict == "proved", v[0].reason
+
+
+class TestOneDrawAnyIndex:
+    """x_j, X_k "for arbitrary x_j": one observation written with another index letter than i."""
+
+    @pytest.mark.parametrize("draw", ["x_{j}", "x_j", "X_k"])
+    def test_moment_of_one_draw(self, draw):
+        assert verdict_of(RAYLEIGH, rf"E(-{draw}^2) = -2\theta^2") == "proved"
+        assert verdict_of(RAYLEIGH, rf"E(-{draw}^2) = -\theta^2") == "refuted"
+
+    def test_two_index_letters_are_two_draws_not_read(self):
+        # E[x_i x_j] is E[x]² for i ≠ j and E[x²] for i = j: never read as one draw
+        assert verdict_of(RAYLEIGH, r"E(x_i x_j) = 2\theta^2") == "unknown"
+        assert verdict_of(RAYLEIGH, r"E(x_j x_k) = 2\theta^2") == "unknown"
+
+
+class TestSumSignsAndDoubledRelations:
+    """\\Sigma_{1 \\le i \\le n} and \\sum_{1 \\le i \\le n} as Σᵢ₌₁ⁿ; "a &= \\displaystyle = b" as one relation."""
+
+    @pytest.mark.parametrize("total", [r"\Sigma_{1 \le i \le n} x_i", r"\sum_{1 \le i \le n} x_i",
+                                       r"\sum_{1 \leq i \leq n} x_i"])
+    def test_sum_between_bounds(self, total):
+        assert verdict_of(EXP_SAMPLE, rf"E[{total}] = n/\lambda") == "proved"
+        assert verdict_of(EXP_SAMPLE, rf"E[{total}] = 1/\lambda") == "refuted"
+
+    def test_capital_sigma_without_limits_is_a_name(self):
+        assert verdict_of(EXP_SAMPLE, r"\Sigma = 1/\lambda") == "unknown"
+
+    def test_doubled_equals_is_one_relation(self):
+        text = EXP_SAMPLE + "$$\n\\begin{aligned}\nE[x] & = \\displaystyle = \\frac{1}{\\lambda}\\\\\n" \
+                            "&=\\displaystyle = \\frac{2}{2\\lambda}\n\\end{aligned}\n$$\n"
+        steps = check(text).steps
+        assert [(s.link.lhs.strip(), s.link.rhs.strip()) for s in steps] == [
+            ("E[x]", r"\frac{1}{\lambda}"), (r"\frac{1}{\lambda}", r"\frac{2}{2\lambda}")]
+        assert [s.verdict.verdict for s in steps] == ["proved", "proved"]
+
+
+REGRESSION = ("---\nmodel:\n"
+              "  density: \\frac{1}{\\sqrt{2\\pi\\sigma^2}} e^{-\\frac{(y-\\beta_0-\\beta_1 x)^2}{2\\sigma^2}}\n"
+              "  variable: y\n  parameters: [\\beta_0: real, \\beta_1: real]\n"
+              "  constants: [\\sigma: positive, x: real]\n---\n")
+
+
+class TestParameterVectorByItsLetter:
+    """∂/∂β where the model declares β₀, β₁ (and only they): β is their vector; a bare l the prose calls
+    "the log-likelihood for one observation" is log f(y|β); \\left( \\begin{array} … \\right) is a matrix."""
+
+    HESSIAN = r"-E\left(\frac{\partial^2 l}{\partial \beta^2}\right) = \frac{1}{\sigma^2}\left( \begin{array}{cc} " \
+              r"1 & x \\ x & %s \end{array}\right)"
+
+    @pytest.mark.parametrize("prose", [
+        "I know that the log-likelihood for one observation is:\n\n$$\nl(\\beta_0, \\beta_1) \\propto "
+        "-\\frac{1}{2\\sigma^2}(y-\\beta_0-\\beta_1x)^2\n$$\n",                         # stats.stackexchange
+        "Let $l$ be the log-likelihood of a single observation.",
+    ])
+    def test_information_matrix_of_one_observation(self, prose):
+        steps = check(REGRESSION + prose + "\n$$\n" + self.HESSIAN % "x^2" + "\n$$\n").steps
+        assert steps[-1].verdict.verdict == "proved", steps[-1].verdict.reason
+        steps = check(REGRESSION + prose + "\n$$\n" + self.HESSIAN % "x" + "\n$$\n").steps
+        assert steps[-1].verdict.verdict == "refuted", steps[-1].verdict.reason
+
+    def test_gradient_by_the_vector(self):
+        assert verdict_of(REGRESSION, r"\frac{\partial}{\partial \beta} \log f(y|\beta_0, \beta_1) = "
+                                      r"\frac{y-\beta_0-\beta_1 x}{\sigma^2} \begin{bmatrix} 1 \\ x \end{bmatrix}") \
+            == "proved"
+
+    def test_another_letter_is_not_the_vector(self):
+        assert "not a parameter" in reason_of(REGRESSION, r"\frac{\partial}{\partial \gamma} \log f(y|\beta_0, "
+                                                          r"\beta_1) = 0")
+
+    def test_array_as_layout_still_splits_rows(self):
+        # an array that no delimiter opens is a layout: its rows are the derivation's steps
+        text = EXP_SAMPLE + "$$\n\\begin{array}{rcl}\nE[x] &=& \\frac{1}{\\lambda} \\\\\n &=& \\frac{2}{2\\lambda}" \
+                            "\n\\end{array}\n$$\n"
+        assert [s.verdict.verdict for s in check(text).steps] == ["proved", "proved"]
+
+
+class TestTextNamesUnderALogarithm:
+    """"log L is the log-likelihood": L is then the likelihood, never read as the log-likelihood."""
+
+    @pytest.mark.parametrize("prose", [
+        "where $\\log L$ is the log-likelihood of the sample",
+        "Log-likelihood:\n\n$$\\log L(\\lambda) = n\\log\\lambda - \\lambda\\sum_{i=1}^n x_i$$"])
+    def test_log_of_the_name_is_not_the_name(self, prose):
+        # were L read as the log-likelihood, ∂L/∂λ = n/λ − Σ xᵢ would be proved (and its sign error refuted)
+        for row in (r"\frac{\partial L}{\partial \lambda} = \frac{n}{\lambda} - \sum_{i=1}^n x_i",
+                    r"\frac{\partial L}{\partial \lambda} = -\frac{n}{\lambda} - \sum_{i=1}^n x_i"):
+            v = _names(EXP_SAMPLE, prose, row)
+            assert v[-1].verdict == "unknown", v[-1].reason
+
+    def test_sigma_with_an_entry_subscript_is_a_name(self):
+        # Σ_{ij}: an entry of a covariance matrix, not a sum
+        assert "sum" not in reason_of(EXP_SAMPLE, r"\Sigma_{ij} = 1")
+
+
+class TestSansSerifOperators:
+    """\\textsf{Var} (fpghost) as \\mathsf{Var}, \\operatorname{Var}."""
+
+    @pytest.mark.parametrize("var", [r"\textsf{Var}", r"\mathsf{Var}", r"\operatorname{Var}"])
+    def test_variance(self, var):
+        assert verdict_of(EXP_SAMPLE, rf"{var}(x) = 1/\lambda^2") == "proved"
+        assert verdict_of(EXP_SAMPLE, rf"{var}(x) = 1/\lambda") == "refuted"
+
+
+class TestTextNamesAreNotWords:
+    """Words after a role are no names: "the log-likelihood w.r.t. p", "The log-likelihood is $$…$$"."""
+
+    @pytest.mark.parametrize("prose, row", [
+        ("The score function (first derivative of the log-likelihood w.r.t. λ) is:", r"w(\lambda) = 1/\lambda"),
+        ("The log-likelihood is $$\\ln f(x|\\lambda) = \\ln\\lambda - \\lambda x$$ and", r"is(\lambda) = 1/\lambda"),
+    ])
+    def test_word_is_not_named(self, prose, row):
+        from symfisher.check.notation import text_names
+        from symfisher.check import _concrete
+        from symfisher.check.extract import links
+        text = EXP_SAMPLE + display(row, prose=prose)
+        setting = _concrete(links(text)[0]["model"], text)[0]
+        assert text_names(text, setting) == {}

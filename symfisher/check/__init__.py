@@ -33,9 +33,9 @@ from symfisher.check.inference import StatedModel, inline_equations, scopes, sta
 from symfisher.check.macros import definitions, expand
 from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, SampleProduct,
                                       SampleSum, Setting, ShapeError, Zero, abstract_setting, definition,
-                                      entrywise_only, index_letters, key, one_observation, read, shows_sample,
-                                      states_independence, step_data, text_functions, text_points, text_setting,
-                                      vector_parameter)
+                                      entrywise_only, index_letters, key, likelihood_patterns, one_observation, read,
+                                      shows_sample, stated_names, states_independence, step_data, text_functions,
+                                      text_names, text_points, text_setting, vector_parameter)
 from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, is_zero, judge, judge_inequality,
                                      judge_series, remainder_order)
 from symfisher.errors import CheckError, SymfisherError
@@ -441,7 +441,7 @@ def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric, head:
                                          "equalities are checked)")
     # what ℓ(θ), L(θ) stand for here (a sample or one observation) is decided by what the step writes
     text = f"{link.lhs} {link.rhs}"
-    data = step_data(text, setting)
+    data = step_data(_without_stated_arguments(text, setting), setting)
     if data == "observation" and setting.sample_likelihood:
         data = ""                      # the file writes ℓ of a sample elsewhere: a lone x here may be a slip
     setting = dataclasses.replace(setting, data=data, sample_shown=shows_sample(text, setting), other_readings=[])
@@ -450,7 +450,8 @@ def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric, head:
         try:
             setting.definitions[function] = read(source, setting)
         except (NotationError, ShapeError, *_SYMPY_FAILURES):
-            pass
+            # not read in this step: the name is an unknown function here, not what an earlier step made it
+            setting.definitions.pop(function, None)
     defined = _estimator_definition(link)
     if defined is not None:
         return _maximum_likelihood(link, setting, rewriter, head) or defined
@@ -494,10 +495,18 @@ def _judge_read(link: Link, setting: Setting, rewriter: Rewriter, numeric, head:
     if verdict.verdict == "refuted" and not verdict.reason.startswith("shape:") and _of_sample(
             *(rewriter.normal_form(side, rewriter.relevant(lhs, rhs)) for side in (lhs, rhs))):
         # the counterexample rests on the stand-in sample (𝔼[Σ xᵢ] = n/λ has none left: it stands as it is)
-        verdict = _sample_refutation(link, verdict, head)
+        verdict = _sample_refutation(link, verdict, head, likelihood_patterns(setting))
     if verdict.rules == ("algebra",) and _hessian_notation(link.lhs) != _hessian_notation(link.rhs):
         return Verdict("proved", ("definition-hessian",), RULES["definition-hessian"])
     return verdict
+
+
+def _without_stated_arguments(text: str, setting: Setting) -> str:
+    """A step's text without the arguments of the names the prose gave a role (u(λ, y) -> u): the data letter
+    there names the data the function is of, so what data it is (one y or the sample) is shown by the rest."""
+    for name in stated_names(setting):
+        text = re.sub(rf"(?<![A-Za-z\\]){re.escape(name)}\s*('*)\s*\([^()]*\)", rf"{name}\1", text)
+    return text
 
 
 def _judge_expansion(link: Link, setting: Setting, rewriter: Rewriter, numeric, sides=None) -> Verdict | None:
@@ -663,7 +672,8 @@ def _of_sample(*sides) -> bool:
                for side in sides for e in _entries(side))
 
 
-def _sample_refutation(link: Link, verdict: Verdict, head: str) -> Verdict:
+def _sample_refutation(link: Link, verdict: Verdict, head: str, names: list[str] | None = None) -> Verdict:
+    # names: the likelihoods the prose named, as patterns (likelihood_patterns)
     """A counterexample at the stand-in sample refutes an identity claimed for every sample: one that writes
     the likelihood ℓ, l, L (or continues a chain that starts with it). An equation set to 0 (the estimating
     equation ℓ'(θ) = 0) or an equation between sample values only may hold for the author's sample: unknown."""
@@ -671,7 +681,10 @@ def _sample_refutation(link: Link, verdict: Verdict, head: str) -> Verdict:
     if zero:
         return Verdict("unknown", reason="an estimating equation (set to 0 to find the estimator): an equation "
                                          "the estimate solves, not an identity; not checked")
-    if LIKELIHOOD_NAMES.search(f"{link.lhs} {link.rhs}") or LIKELIHOOD_NAMES.search(head):
+    # a name the prose says is the likelihood, log-likelihood or score (text_names) writes one too
+    stated = [re.compile(pattern) for pattern in names or ()]
+    if LIKELIHOOD_NAMES.search(f"{link.lhs} {link.rhs}") or LIKELIHOOD_NAMES.search(head) or \
+            any(name.search(side) for name in stated for side in (link.lhs, link.rhs, head)):
         return Verdict("refuted", verdict.rules, verdict.reason.replace("counterexample: ", "counterexample for "
                                                                         "every sample, at a stand-in sample (n "
                                                                         "values of x inside the support), "))
@@ -1005,6 +1018,7 @@ def _concrete(data: Any, text: str = ""):
                       lower=support.lower, upper=support.upper, discrete=model.discrete,
                       hypotheses=stated_hypotheses(text))
     setting.functions = text_functions(text, setting)
+    text_names(text, setting)           # LL, u, a bare L: what the prose says they are
     engine = ExpectationEngine(model, calculus.log_density(model)[0])
     cache: dict[sp.Expr, sp.Expr | None] = {}
 

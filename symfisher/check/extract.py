@@ -222,10 +222,30 @@ def _command_at(text: str, i: int, names: tuple[str, ...]) -> str | None:
     return None
 
 
+#: What opens a matrix written as an array: \left( \begin{array}{cc} … \end{array} \right) is a matrix, not a layout.
+_MATRIX_OPENERS = re.compile(r"(?:\\left\s*)?(?:\(|\[|\\lbrack)\s*$")
+
+
+def _blank_wrappers(content: str) -> str:
+    """Blank the inner layout environments (aligned, split, an array of rows), but keep an array that a
+    delimiter opens: it is a matrix (its rows are the matrix's, not the derivation's)."""
+    kept: list[bool] = []                           # per open array: kept as a matrix?
+
+    def blank(m: re.Match) -> str:
+        text = m.group()
+        if "{array}" not in text:
+            return _blank(text)
+        if text.startswith("\\begin"):
+            kept.append(bool(_MATRIX_OPENERS.search(content[:m.start()])))
+            return text if kept[-1] else _blank(text)
+        return text if kept and kept.pop() else _blank(text)
+    return _WRAPPERS.sub(blank, content)
+
+
 def _clean(content: str) -> str:
     """Blank TeX comments, inner layout environments, labels, tags and layout words; unwrap ``\\boxed{}``."""
     content = re.sub(r"(?<!\\)%[^\n]*", lambda m: _blank(m.group()), content)
-    content = _WRAPPERS.sub(lambda m: _blank(m.group()), content)
+    content = _blank_wrappers(content)
     chars, i = list(content), 0
     while i < len(content):
         if content[i] != "\\":
@@ -647,14 +667,17 @@ def links(text: str) -> tuple[dict[str, Any] | None, list[Link]]:
                     # "$$ a = b = $$ $$ = c $$": the relation that ends one display and the one that begins
                     # the next are one link, b = c
                     lhs = out.pop().lhs
-                for n, (relation, at, rhs_text, relation_note) in enumerate(segment.parts):
+                # "&= \displaystyle = b": a relation written twice with nothing between is one relation
+                parts = [part for k, part in enumerate(segment.parts)
+                         if _math(part[2]) or k + 1 == len(segment.parts) or segment.parts[k + 1][0] != part[0]]
+                for n, (relation, at, rhs_text, relation_note) in enumerate(parts):
                     rhs = _math(rhs_text)
                     relation_line = line + row[:at].count("\n")
                     unread = ("the left side is not written (a display that begins with a relation, and no "
                               "chain before it)" if lhs is None else "")
                     if not rhs and not unread:
                         unread = _NO_RHS
-                    last_note = note if n == len(segment.parts) - 1 else ""
+                    last_note = note if n == len(parts) - 1 else ""
                     out.append(Link(len(out) + 1, display.block, relation_line, (lhs or "").strip(), rhs, relation,
                                     _join(relation_note, last_note), unread))
                     lhs = rhs if rhs else None

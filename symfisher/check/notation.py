@@ -163,7 +163,8 @@ def vector_parameter(text: str) -> bool:
 #: What shows, in a step's text, that ℓ(θ), l(θ), L(θ) are those of a sample of n: a sample value xᵢ,
 #: a sum or product over i, a sample mean (a regular expression each; {x} is the model's variable).
 SAMPLE_MARKERS: dict[str, str] = {
-    "sum or product": r"\\(sum|prod)\b",
+    # \sum_{i}, \sum_i (not \b: "_" is a word character); a sum over the support's x (\sum_{x}) is no sample
+    "sum or product": r"\\(sum|prod)(?![A-Za-z])(?!\s*_\s*\{{?\s*{x}(?![A-Za-z_]))",
     "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
     "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
     "sample size": r"(?<![A-Za-z\\])n(?![a-z])",      # n, nI(θ), nE[·] (not \ln, \nu, \sin)
@@ -502,6 +503,8 @@ def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
             after_subscript = i > 0 and tokens[i - 1].text in ("_", "^")
             if word in WORDS and key(word) not in setting.names and not after_subscript:
                 out.append(Token("command", WORDS[word], tok.pos))
+            elif len(word) > 1 and word in stated_names(setting) and not after_subscript:
+                out.append(Token("letter", word, tok.pos))       # LL(λ): one name the prose gave a role
             else:
                 out.extend(tokens[i:j])
             i = j
@@ -875,6 +878,9 @@ class _Parser:
     def matrix(self):
         """\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix} (also pmatrix, matrix)."""
         kind = self.text(self.group())
+        if kind == "array" and self.at("{"):
+            self.group()                                 # \left( \begin{array}{cc} … \end{array} \right): the
+            kind = "matrix"                              # column spec; the delimiters around make it a matrix
         if kind not in ("bmatrix", "pmatrix", "matrix", "Bmatrix", "vmatrix"):
             raise NotationError(f"the environment {kind} is not read")
         rows: list[list[list[Token]]] = [[[]]]
@@ -932,7 +938,17 @@ class _Parser:
         entry = re.fullmatch(r"(?:boldsymbol|mathbf|bm)?theta_([a-z])", key(name))
         if entry and entry.group(1) in self.s.indices:          # ∂/∂θᵢ with a generic index i
             return (self.s.theta[self.s.indices[entry.group(1)]],)
+        if self._entries_letter(key(name)):
+            return self.s.theta                      # ∂/∂β where the model declares β₀, β₁: the vector β
         raise NotationError(f"differentiation by {_quote(name)}: not a parameter")
+
+    def _entries_letter(self, letter: str) -> bool:
+        """True when the model's parameters, and only they, are the letter's entries (β₀, β₁ for β): the
+        letter then names their vector, as θ does."""
+        if not letter or letter in self.s.names or self.s.m < 2:
+            return False
+        entries = {v for k, v in self.s.names.items() if re.fullmatch(rf"{re.escape(letter)}_[A-Za-z0-9]+", k)}
+        return entries == set(self.s.theta)
 
     def gradient(self, value, variables: tuple[sp.Symbol, ...]):
         """∇ of a scalar: a column; ∂/∂θ of a column: the matrix ∂vᵢ/∂θⱼ."""
@@ -1293,7 +1309,20 @@ class _Parser:
                 above = self.group()
         if below is None and above is not None:
             raise NotationError("a sum or product with an upper limit but no index")
+        bounds = self._split(below, tuple(BETWEEN)) if below is not None and above is None else []
+        if len(bounds) == 3 and len(bounds[1]) == 1 and bounds[1][0].kind == "letter":
+            # Σ_{1 ≤ i ≤ n}: the index between its bounds is Σ_{i=1}^{n}
+            below = [*bounds[1], Token("char", "=", bounds[1][0].pos), *bounds[0]]
+            above = bounds[2]
         return below, above
+
+    def sum_sign(self, command: str):
+        r"""\Sigma_{1 \le i \le n} X_i, \Sigma_{i=1}^{n}: the capital sigma written as the sum sign (with its
+        limits); without a subscript, or declared, it is a name."""
+        below = self.t[self.i + 1:self.i + 8] if self.at("_") else []
+        if key(command) in self.s.names or not any(t.text in ("=", *BETWEEN) for t in below):
+            return self.named(command)               # Σ, Σ_{ij}: a name (a covariance matrix, its entry)
+        return self.summation()
 
     def _limits(self) -> tuple[str | None, str | None]:
         """The limits of Σ or ∏ as text: (below, above), None when absent."""
@@ -1474,6 +1503,9 @@ class _Parser:
         obj = known_object(name, prefix)
         if name in self.s.densities and not prefix and not self.at("_"):
             return self.other_density(name)          # q, Q(x) named in D_KL(P ‖ Q): before P's other readings
+        if not styled and obj is not None and obj.kind == "density" and name in self.s.defined and \
+                key(self.text(self._parenthesized() or [])) == self.s.defined[name][0]:
+            return self.defined_application(name)    # f(X; θ) the text calls the joint density of the sample
         if obj is not None:
             # each handler returns None when the name is not used as its object here (then a symbol)
             value = getattr(self, APPLICATIONS[obj.kind])(name, prefix)
@@ -1521,6 +1553,8 @@ class _Parser:
         if key(full) in (f"{self.s.x.name}_{self.s.index.name}", f"{self.s.x.name.upper()}_{self.s.index.name}") \
                 and key(full) not in self.s.names:
             return self.s.sample()                           # xᵢ, Xᵢ: a sample value
+        if self._one_draw(full):
+            return self.s.sample()                           # x_j, X_k "for arbitrary x_j": one draw, as xᵢ
         if full == "X" and self.s.x.name == "x":
             return self.s.x                                  # the random variable of the density's x
         if self.s.generic and _bare(full) in self.s.data_aliases and self.s.x.name == "x":
@@ -1543,6 +1577,24 @@ class _Parser:
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
         raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def _one_draw(self, full: str) -> bool:
+        """True for x_j, X_{k}: an observation written with another index letter than i, in a side that writes
+        no other index on x (x_i x_j is two draws, not one: then not read)."""
+        match = re.fullmatch(r"([A-Za-z])_\{?\s*([a-z])\s*\}?", full.strip())
+        if match is None or match.group(1) not in (self.s.x.name, self.s.x.name.upper()) or key(full) in self.s.names:
+            return False
+        letter = match.group(2)
+        if letter in (self.s.index.name, "n") or letter in self.s.names:
+            return False
+        letters = set()
+        for j, tok in enumerate(self.t[:-1]):
+            if tok.text in (self.s.x.name, self.s.x.name.upper()) and self.t[j + 1].text == "_":
+                below = self.t[j + 2:j + 5]
+                index = below[1] if below and below[0].text == "{" and len(below) > 1 else (below[0] if below else None)
+                if index is not None:
+                    letters.add(index.text)
+        return letters == {letter}
 
     def remainder(self, name: str):
         """O(δᵏ), \\mathcal{O}(δᵏ), o(δᵏ): the remainder of an expansion in an increment δ of p(x; θ + δ)."""
@@ -1631,13 +1683,35 @@ class _Parser:
         return self.s.densities[name]
 
     def text_function(self, full: str):
-        """S_n(θ) or S_n where the text writes S_n(θ): the unknown function of θ and the data."""
+        """S_n(θ) or S_n where the text writes S_n(θ): the unknown function of θ and the data. A name the prose
+        gave a role (text_names) is also read at (θ, data) (u(λ, y): the data as a whole, the step shows which),
+        and with primes (LL'(λ), LL''(λ)): its derivatives in a scalar θ."""
+        function = self.s.functions[key(full)]
+        order = 0
+        while self.at("'"):
+            self.take("'")
+            order += 1
         inside = self._parenthesized()
         if inside is not None:
-            if not self._is_parameters(inside):
+            if not self._is_parameters(inside) and not (full in stated_names(self.s) and self._with_data(inside)):
                 raise NotationError(f"{_quote(full)}({self.text(inside)}): read at θ only, as the text writes it")
             self.i += len(inside) + 2
-        return self.s.functions[key(full)]
+        if order:
+            if self.s.m != 1:
+                raise NotationError(f"{full}' of a vector θ: write the gradient")
+            return sp.Derivative(function, (self.s.theta[0], order))
+        return function
+
+    def _with_data(self, tokens: list[Token]) -> bool:
+        """True for (θ, x), (θ; X), (λ, y): the parameters, then the data letter itself (not one draw xᵢ)."""
+        parts = self._split(tokens, (",", ";", "|", r"\mid"))
+        if len(parts) < 2:
+            return False
+        data = _bare(self.text(parts[-1]))
+        if data not in (self.s.x.name, self.s.x.name.upper()) and data not in self.s.data_aliases:
+            return False
+        head = [t for part in parts[:-1] for t in (*part, Token("char", ",", 0))][:-1]
+        return self._is_parameters(head)
     def defined_application(self, name: str):
         """z(X, θ) after a step defined it (z(X, θ) = ∂/∂θ log f(X|θ)): its definition's right side, when it
         is applied to the same arguments (another argument would need a substitution: not read)."""
@@ -2160,6 +2234,160 @@ def _stated_definition(text: str, name: str, setting: Setting) -> sp.Expr | None
     return None
 
 
+#: What the prose says a name is (issue 12, names the text gives): each role, the words that state it (a regular
+#: expression, case-insensitive, with the misspellings real texts carry: "Log-likelhood"), and the note's own
+#: object that means it. The meaning is re-read in each step (Setting.definition_sources), so the name is the
+#: sample's or one observation's as that step shows, and an unknown function of θ where the step shows neither.
+@dataclass(frozen=True)
+class TextRole:
+    """A role the prose gives a name: ``words`` state it, ``meaning`` is the note's spelling of that object."""
+
+    words: str
+    meaning: str
+    # a score written with primes (ℓ'(θ)) exists only for a scalar θ
+    scalar_only: bool = False
+
+
+#: "for one observation", "of a single observation": the name is that one draw's, whatever a step shows.
+_ONE_OBSERVATION = (r"(?:\s+function)?\s+(?:of|for)\s+(?:one|a\s+single|a|each|an?\s+individual)\s+"
+                    r"(?:observation|draw|data\s+point)")
+
+TEXT_ROLES: dict[str, TextRole] = {
+    "log-likelihood": TextRole(rf"log[- ]?likel?i?hood(?!{_ONE_OBSERVATION})", r"\ell(\theta)"),
+    "log-likelihood of one observation": TextRole(rf"log[- ]?likel?i?hood{_ONE_OBSERVATION}", r"\log p({x}|\theta)"),
+    "likelihood": TextRole(r"(?<![A-Za-z-])(?<!log )likel?i?hood", r"L(\theta)"),
+    "score": TextRole(r"\bscore", r"\ell'(\theta)", scalar_only=True),
+}
+
+#: A name as prose writes it: \ell, or one to three letters standing alone (LL, u, L, NLL).
+_TEXT_NAME = r"(?P<name>\\ell|(?<![A-Za-z\\])[A-Za-z]{1,3})(?![A-Za-z])"
+
+#: The sentences that give a name a role ({role}: TextRole.words, {name}: _TEXT_NAME):
+#: "the log-likelihood function LL(θ)", "the score $u$", "where L is the likelihood function", and a heading
+#: ("Log-likelihood function :") right before a display whose left side writes the name.
+TEXT_NAME_STATEMENTS: dict[str, str] = {
+    "role, then name": r"{role}(?:\s+function)?\s*[,:]?\s*(?:is\s+)?(?P<open>\$|\\\()?\s*{name}"
+                       r"(?P<close>\s*(?:\(|'|\$|\\\)))?",
+    "name, then role": r"(?P<open>\$|\\\()?\s*{name}\s*(?P<close>\$|\\\))?\s*(?:is|denotes|be)\s+(?:the\s+|a\s+)?"
+                       r"{role}",
+    "heading": r"{role}[^$.\n]{{0,40}}:\s*(?:\$\$|\\\[|\\begin\{{(?:equation|align)\*?\}})(?P<left>[^=$]*?)"
+               r"(?:=|\\propto|\\equiv|:=)",
+}
+
+#: Known objects a text may name in its own words (a bare L, ℓ or s written for the sample's): the others keep
+#: their meaning whatever the prose says.
+_NAMEABLE_KINDS = ("likelihood", "log-likelihood", "score")
+
+
+def _text_name(match: re.Match, setting: Setting) -> tuple[str | None, bool]:
+    """The name a statement gives a role, when the statement writes a name, not a word (else None), and
+    whether it writes it bare (L) or applied (L(θ), l(β₀, β₁))."""
+    if "left" in match.groupdict():
+        # a heading: the one name of the display's left side that is not declared (δL/δk: L)
+        left = re.sub(r"\\[A-Za-z]+|_\{[^}]*\}|_[A-Za-z0-9]", " ", match.group("left"))
+        found = [m.group(0) for m in re.finditer(r"[A-Za-z]+", left)]
+        names = {n for n in found if key(n) not in setting.names and n not in ("d", "e") and n not in WORDS}
+        if len(names) != 1:
+            return None, False
+        name = names.pop()
+        bare = not re.search(rf"(?<![A-Za-z]){name}\s*\(", match.group("left"))
+    else:
+        name = match.group("name")
+        opened, closed = match.group("open") or "", (match.group("close") or "").strip()
+        # $u$, \(u\), or applied u(θ), LL'(λ): a name; written alone, only capitals are (L, LL, NLL, U)
+        delimited = (bool(opened) and closed in ("$", "\\)")) or closed in ("(", "'")
+        if not delimited and (not name.isupper() or name in ("A", "I")):
+            return None, False                  # a word of the sentence ("of", "is", "w.r.t."), not a name
+        bare = closed != "("
+    if key(name) in setting.names or name in ("d", "e", "i", "n", setting.x.name, setting.x.name.upper()) or \
+            name in WORDS:
+        return None, False
+    # "log L is the log-likelihood", "Log-likelihood: $$\log L(θ) = …$$": L is the likelihood there: not read
+    logarithm = r"(?:log|ln)\s*(?:\\[,!;]|~)?\s*(?:\\left)?\s*[({]?\s*"
+    if "left" in match.groupdict():
+        if re.search(logarithm + re.escape(name) + r"(?![A-Za-z])", match.group("left")):
+            return None, False
+    elif re.search(logarithm + r"$", match.string[:match.start("name")]):
+        return None, False
+    obj = known_object(name)
+    if obj is not None and obj.kind not in _NAMEABLE_KINDS:
+        return None, False                      # p, f, E, I keep their meaning whatever the prose says
+    # L(θ; x), ℓ(θ) applied are read as the note reads them: the statement says what their bare uses mean
+    return name, bare or obj is None
+
+
+def text_names(text: str, setting: Setting) -> dict[str, str]:
+    """The names the prose says are the likelihood, the log-likelihood or the score ("the log-likelihood
+    function LL(θ)", "where L is the likelihood function", "Log-likelihood function: $$δL/δk = …$$"): name ->
+    role. Each is entered in ``setting.functions`` with its meaning in ``setting.definition_sources``
+    (TEXT_ROLES), so that it is read as what the text says it is. A name given two roles is left out (unknown)."""
+    prose = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
+    said: dict[str, set[str]] = {}
+    applied: dict[str, set[str]] = {}           # known objects (l, L) the statement writes applied: l(β₀, β₁) ∝ …
+    for role, spec in TEXT_ROLES.items():
+        for pattern in TEXT_NAME_STATEMENTS.values():
+            statement = re.compile(pattern.format(role=spec.words, name=_TEXT_NAME), re.IGNORECASE | re.DOTALL)
+            for match in statement.finditer(prose):
+                name, bare = _text_name(match, setting)
+                if name is not None:
+                    (said if bare else applied).setdefault(name, set()).add(role)
+    # a known object's bare uses (∂²l/∂β²) mean what a statement writing it applied says, unless a statement
+    # writing it bare says (Weibull: "Likelihood function: L(k, λ|xᵢ) = …", then "Log-likelihood: δL/δk = …")
+    for name, roles in applied.items():
+        said.setdefault(name, roles)
+    out: dict[str, str] = {}
+    for match in re.finditer(JOINT_DENSITY, prose, re.IGNORECASE | re.DOTALL):
+        name, data, given = match.group("name"), match.group("data"), match.group("given")
+        if data not in (setting.x.name.upper(), f"\\mathbf{{{setting.x.name}}}") or name in setting.defined:
+            continue                            # f(x; θ) is one draw's density: only the sample's letter X is
+        parameters = ", ".join(_latex_name(t, setting) for t in setting.theta)
+        setting.defined[name] = (key(f"{match.group('data')}{match.group('sep')}{given}"),
+                                 rf"\prod_{{i=1}}^{{n}} {name}({setting.x.name}_i; {parameters})")
+        out[name] = "joint density"
+    for name, roles in said.items():
+        if len(roles) != 1:
+            continue                            # "L" the likelihood here, the log-likelihood there: not read
+        role = next(iter(roles))
+        if TEXT_ROLES[role].scalar_only and setting.m != 1:
+            continue
+        function = sp.Function(key(name))(*setting.theta, setting.x)
+        setting.functions[key(name)] = function
+        setting.definition_sources[function] = TEXT_ROLES[role].meaning.replace("{x}", setting.x.name)
+        out[name] = role
+    return out
+
+
+#: "The joint density of the sample is $$f(X; θ) = …$$", "the joint pdf f(X|θ)": a density of the data letter X
+#: (the sample X = (X₁, …, Xₙ)) that the text calls joint; it means ∏ᵢ f(xᵢ; θ) (Setting.defined).
+JOINT_DENSITY = (r"joint\s+(?:density|pdf|pmf|probability(?:\s+(?:density|mass))?)(?:\s+function)?[^$.:]{0,40}?"
+                 r"(?:\bis|:|,)?\s*(?:\$\$|\$|\\\[|\\\()\s*(?P<name>[pf])\s*\(\s*(?P<data>[A-Z]|\\mathbf\{[a-z]\})\s*"
+                 r"(?P<sep>;|\||\\mid)\s*(?P<given>[^()]*?)\s*\)")
+
+
+def _latex_name(symbol: sp.Symbol, setting: Setting) -> str:
+    """The LaTeX of a model's parameter, as the reader reads it back (lambda -> \\lambda)."""
+    name = next((k for k, v in setting.names.items() if v == symbol), symbol.name)
+    base, _, below = name.partition("_")
+    base = f"\\{base}" if base in GREEK else base
+    return f"{base}_{{{below}}}" if below else base
+
+
+def likelihood_patterns(setting: Setting) -> list[str]:
+    """How the steps write the likelihoods the prose named (a regular expression each): the names text_names
+    entered (LL, u, a bare L) and the densities it calls the sample's joint density (f(X; θ))."""
+    names = [rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])" for name in stated_names(setting)]
+    joint = [rf"(?<![A-Za-z\\]){re.escape(name)}\s*\(\s*(?:[A-Z]|\\mathbf\s*\{{[a-z]\}})\s*(?:;|\||\\mid)"
+             for name in setting.defined if (obj := known_object(name)) is not None and obj.kind == "density"]
+    return names + joint
+
+
+def stated_names(setting: Setting) -> list[str]:
+    """The names the text_names of this setting entered (the prose said what they are)."""
+    meanings = {role.meaning.replace("{x}", setting.x.name) for role in TEXT_ROLES.values()}
+    return [name for name, function in setting.functions.items()
+            if setting.definition_sources.get(function) in meanings]
+
+
 #: A density at another point of the parameter space: P(x;t), p(x|t), f(x;\vartheta) (one letter, not θ).
 _OTHER_POINT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*([A-Za-z]|\\vartheta|\\eta)\s*\)")
 
@@ -2296,6 +2524,10 @@ def _generic(name: str) -> bool:
     return (len(base) == 1 and base.isalpha()) or (base.startswith("\\") and base[1:] in GREEK)
 
 
+#: The relations that put a sum's index between its bounds: Σ_{1 \le i \le n}.
+BETWEEN: tuple[str, ...] = (r"\le", r"\leq", r"\leqslant", "≤")
+
+
 #: Command -> handler: how the proof reader reads each command it knows (a table, not an if-chain).
 COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     "{": _Parser.braced, r"\begin": lambda p, _: p.matrix(), r"\left": _Parser.sized, "|": _Parser.absolute,
@@ -2303,7 +2535,7 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\sqrt": _Parser.square_root, r"\nabla": _Parser.nabla, r"\int": lambda p, _: p.integral(),
     r"\sum": lambda p, _: p.summation(), r"\mathbb": _Parser.blackboard, r"\partial": _Parser.partial,
     r"\pi": _Parser.constant_or_function, r"\infty": _Parser.constant_or_function,
-    r"\Gamma": _Parser.constant_or_function, r"\psi": _Parser.constant_or_function,
+    r"\Gamma": _Parser.constant_or_function, r"\psi": _Parser.constant_or_function, r"\Sigma": _Parser.sum_sign,
     r"\log": lambda p, _: p.logarithm(), r"\ln": lambda p, _: p.logarithm(), r"\exp": lambda p, _: p.exponential(),
     r"\Var": lambda p, _: p.variance(), r"\Cov": lambda p, _: p.covariance(),
     r"\pdv": lambda p, _: p.physics_derivative(), r"\dv": lambda p, _: p.physics_derivative(),

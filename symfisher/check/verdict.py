@@ -25,7 +25,7 @@ from sympy.core.function import AppliedUndef
 
 from symfisher import budget
 from symfisher.check.notation import (KL, Covariance, Estimator, Expect, Fisher, Remainder, SampleProduct, SampleSum,
-                                      Score, Setting, ShapeError, Variance, Zero, _is_matrix, _shape)
+                                      Score, Setting, ShapeError, Variance, Zero, _is_matrix, _shape, sample_forms)
 from symfisher.errors import BudgetExceeded
 
 #: What each rule states, as cited in the verdicts.
@@ -43,7 +43,8 @@ RULES: dict[str, str] = {
                                     "does not depend on θ and ∇θ p is dominated by an integrable function)",
     "normalization": "normalization ∫ p(x|θ) dx = 1",
     "expectation-evaluated": "the expectation evaluated over the model (symfisher's engine, checked numerically)",
-    "definition-stated": "a definition the text states (Define S_n(θ) = …)",
+    "definition-stated": "a definition the text states (Define S_n(θ) = …; \"the log-likelihood L\", \"the score u\": "
+                         "the note's ℓ, L, ℓ' of the data the step shows)",
     "definition-kl": "definition of the Kullback–Leibler divergence D_KL(p ‖ q) = ∫ p log(p/q) dx (Σ_x for a "
                      "discrete x)",
     "logarithm": "log(a b) = log a + log b and log(a/b) = log a − log b for densities (positive on the support)",
@@ -222,7 +223,8 @@ class Rewriter:
         without one costs no more than before, and its minimal citation is searched over fewer rules)."""
         entries = [e for side in sides if not isinstance(side, Zero)
                    for e in (list(side) if _is_matrix(side) else [side]) if isinstance(e, sp.Basic)]
-        if any(e.has(SampleSum, SampleProduct, sp.Indexed) for e in entries):
+        # a name the text defines (the log-likelihood LL of the sample) holds the sample its definition holds
+        if any(self.definition_stated(e).has(SampleSum, SampleProduct, sp.Indexed) for e in entries):
             return tuple(self.passes)
         return tuple(name for name in self.passes if name not in self.SAMPLE_PASSES)
 
@@ -269,8 +271,20 @@ class Rewriter:
                          lambda a: SampleSum(sp.log(a.args[0].args[0])))
 
     def sum_term_by_term(self, e):
-        return e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, SampleSum),
-                         lambda a: SampleSum(sp.Derivative(a.expr.args[0], *a.variable_count)))
+        e = e.replace(lambda a: isinstance(a, sp.Derivative) and isinstance(a.expr, SampleSum),
+                      lambda a: SampleSum(sp.Derivative(a.expr.args[0], *a.variable_count)))
+        # a sum inside an expression (∂/∂k [k Σᵢ log xᵢ − Σᵢ xᵢᵏ/λᵏ], a log-likelihood the text named): the same
+        # rule, with the sum, product and chain rules around it (SymPy differentiates its Sum term by term)
+        draw, sample, limits = self.s.draw, self.s.sample(), (self.s.index, 1, self.s.sample_size)
+
+        def inside(a) -> bool:
+            return isinstance(a, sp.Derivative) and not a.expr.has(sp.Integral, Score, Fisher, Expect) and any(
+                t.args[0].has(*a.variables) for t in a.expr.atoms(SampleSum))
+
+        def by_term(a):
+            sums = {t: sp.Sum(t.args[0].subs(draw, sample), limits) for t in a.expr.atoms(SampleSum)}
+            return sample_forms(sp.Derivative(a.expr.xreplace(sums), *a.variable_count).doit(), self.s)
+        return e.replace(inside, by_term)
 
     def identically_distributed(self, e):
         sample, x = self.s.sample(), self.s.x
@@ -342,7 +356,9 @@ class Rewriter:
     # -- normal forms
     def normal_form(self, value, rules: tuple[str, ...]):
         def entry(e):
-            key = (e, rules)
+            # a name the text defines means what the step's data make it (ℓ of the sample here, of one x there):
+            # its meaning in this step is part of the key
+            key = (e, rules, tuple((f, v) for f, v in self.s.definitions.items() if e.has(f)))
             if key not in self._forms:
                 self._forms[key] = rewrite(e)
             return self._forms[key]

@@ -167,7 +167,7 @@ KIND_NAMES: dict[str, str] = {
 #: Style commands and the prefix of the canonical spelling they give.
 STYLE_PREFIX: dict[str, str] = {
     r"\mathrm": "rm:", r"\operatorname": "rm:", r"\text": "rm:", r"\textrm": "rm:", r"\mathit": "",
-    r"\mathbf": "bf:", r"\boldsymbol": "bf:", r"\bm": "bf:", r"\mathsf": "rm:",
+    r"\mathbf": "bf:", r"\boldsymbol": "bf:", r"\bm": "bf:", r"\mathsf": "rm:", r"\textsf": "rm:",
     r"\mathcal": "cal:", r"\mathbb": "bb:",
 }
 
