@@ -94,6 +94,18 @@ class Estimator(sp.Function):
 
 
 
+_STATISTICS: dict[str, type] = {}
+
+
+def statistic(name: str) -> type:
+    """The function a statistic of STATISTICS is: T(X) the estimator (Estimator, which the unbiasedness rule
+    knows); another letter, W(X), a statistic of its own (an Estimator subclass of that name), so that W and T
+    are never taken for one another and no hypothesis stated of T's is used for W."""
+    if name == "T":
+        return Estimator
+    return _STATISTICS.setdefault(name, type(name, (Estimator,), {"nargs": 1}))
+
+
 class SampleSum(sp.Function):
     """Σᵢ₌₁ⁿ g(xᵢ) over the sample, written with one stand-in draw ξ: SampleSum(g(ξ)) (see Setting.draw)."""
 
@@ -288,6 +300,8 @@ class Setting:
     sample_likelihood: bool = False
     # readings the parser chose where another one is possible (∂f/∂σ²): a step read so is never refuted
     other_readings: list[str] = field(default_factory=list)
+    # the text writes the score applied (s(θ; x) = ∇θ log p_θ(x)): a bare s, 𝔼[s sᵀ], is that score at x
+    bare_score: bool = False
 
     @property
     def m(self) -> int:
@@ -831,6 +845,30 @@ class _Parser:
             raise NotationError("the order on top and the variables below do not match")
         return self.derivative(self.operand(variables), variables)
 
+    def slash_d(self, text: str):
+        """d/dθ f, d²/dθ² f and d f/dθ written with a slash (plain-text formulas): with x held fixed the
+        derivative ∂/∂θ, read as the ∂ forms are. A declared d, or a d with no slash-d after it at the same
+        bracket depth, is a name (the differential of an integral is found by the integral itself)."""
+        if key(text) in self.s.names:
+            return self.named(text)
+        j, depth = self.i, 0
+        while j + 1 < len(self.t):
+            tok = self.t[j].text
+            if tok in ("(", "[", "{", r"\left"):
+                depth += 1
+            elif tok in (")", "]", "}", r"\right"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif depth == 0 and tok in ("=", "+", "-", ",", ";", "&"):
+                break
+            elif depth == 0 and tok == "/" and self.t[j + 1].kind == "letter" and self.t[j + 1].text == "d":
+                partial = Token("command", r"\partial", self.t[j + 1].pos)
+                self.t = [*self.t[:self.i - 1], partial, *self.t[self.i:j + 1], partial, *self.t[j + 2:]]
+                return self.partial(r"\partial")
+            j += 1
+        return self.named(text)
+
     def constant_or_function(self, command: str):
         """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
         if key(command) in self.s.names:
@@ -1150,7 +1188,31 @@ class _Parser:
 
     def _is_differential(self) -> bool:
         nxt = self.peek(1)
-        return nxt is not None and nxt.text == self.s.x.name
+        # dx, or dz where the text writes its density at z (DATA_ALIASES: z is the data)
+        return nxt is not None and (nxt.text == self.s.x.name or
+                                    (self.s.generic and nxt.text in self.s.data_aliases and self.s.x.name == "x"))
+
+    def _without_differential(self, start: int, lower, upper):
+        """∫ f(z;θ) ∂θ log f(z;θ) written with no differential at all: the integral over the density's point,
+        when the integrand (all the rest of the side, no + or − at its top level) depends on that point and on
+        the parameters only; else not read."""
+        body, depth = self.t[start:], 0
+        for k, tok in enumerate(body):
+            depth += {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}.get(tok.text, 0)
+            if depth == 0 and k and tok.text in ("+", "-"):
+                raise NotationError("an integral without its dx (its reach is ambiguous)")
+        if not body:
+            raise NotationError("an integral without its dx")
+        value = self.sub(body)
+        self.i = len(self.t)
+        entries = list(value) if _is_matrix(value) else [value]
+        free = set().union(*(e.free_symbols for e in entries if isinstance(e, sp.Basic)))
+        if self.s.x not in free or not free <= {self.s.x, *self.s.theta}:
+            raise NotationError("an integral without its dx")
+        if lower is not None and (lower, upper) != (-sp.oo, sp.oo) and (lower, upper) != (self.s.lower, self.s.upper):
+            raise NotationError("integrals over other limits than the support are not checked")
+        self.s.readings.append(f"∫ g with no differential as ∫ g d{self.s.x.name} (the density's point)")
+        return elementwise(value, lambda g: sp.Integral(g, self.s.x))
 
     def integral(self):
         lower = upper = None
@@ -1169,7 +1231,7 @@ class _Parser:
         while True:
             tok = self.peek()
             if tok is None:
-                raise NotationError("an integral without its dx")
+                return self._without_differential(start, lower, upper)
             if tok.text in ("{", "(", "["):
                 depth += 1
             elif tok.text in ("}", ")", "]"):
@@ -1524,7 +1586,7 @@ class _Parser:
             inside = self._parenthesized()
             if full in STATISTICS and inside is not None and self._point(inside) == self.s.x and self.s.m == 1:
                 self.i += len(inside) + 2
-                return Estimator(self.s.x)               # T(X): a statistic, an estimator of θ
+                return statistic(full)(self.s.x)         # T(X): a statistic, an estimator of θ
             if not full.startswith("\\") and self.at("(", r"\left"):
                 # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
                 raise NotationError(f"{_quote(full)}(…): a function of its argument or a product? not read")
@@ -1686,10 +1748,19 @@ class _Parser:
         """p(x|θ), p(x;θ), f(x|θ), f_θ(x), f_X(x); a declared p beside the density p is the parameter."""
         if prefix:
             return None
+        if name in ("f", "p") and self.at("^") and not self._declared(name):
+            # p^2(x|θ), f^2(x;θ): the power of the density, written before its arguments as in sin²x
+            save, power = self.i, self._leading_power()
+            value = self.density_application(name, prefix) if power != 1 else None
+            if value is None:
+                self.i = save
+                return None
+            return value ** power
         if name in ("f", "p") and self.at("_"):
             save = self.i
             self.take("_")
             below = key(self.text(self.group()))
+            power = self._leading_power()              # p_θ^2(X) = p_θ(X)²
             # p_X(x) is the pmf of X even beside a parameter p; p_θ(x) with a declared p is not certain
             certain = not self._declared(name) or (below == "X" and not self._declared(f"{name}_{below}"))
             if certain and (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
@@ -1703,7 +1774,7 @@ class _Parser:
                 if point is None:
                     raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
                 self.i += len(inside) + 2
-                return self.s.density(point)
+                return self.s.density(point) ** power
             self.i = save
             return None
         inside = self._parenthesized()
@@ -1730,6 +1801,12 @@ class _Parser:
         if name == "P" and not conditional:
             return None                                  # P(X = 1), P(A): a probability, not the density
         parts = self._split(inside, ("|", r"\mid", ";"))
+        if len(parts) == 2 and self._is_parameters(parts[0]) and self._point(parts[1]) is not None and \
+                not self._is_parameters(parts[1]):
+            # f(θ; X): the parameters first, then the data (as s(θ; x) and L(θ; x) are written)
+            point = self._point(parts[1])
+            self.i += len(inside) + 2
+            return self.s.density(point)
         if len(parts) == 2 and parts[1] and not self._is_parameters(parts[1]):
             parameters = self.density_parameters(parts[1])
             if parameters is not None:
@@ -1741,6 +1818,19 @@ class _Parser:
         self.take("(")
         return self.s.density(self.point())
 
+    def _leading_power(self) -> int:
+        """The k of f^k(x) at the cursor (a whole number from 1 to 4 right before the argument's parenthesis),
+        taken; 1 and nothing taken when there is none."""
+        if not self.at("^"):
+            return 1
+        start = self.i
+        self.take("^")
+        exponent = self.text(self.group())
+        if not self.at("(") or not exponent.isdigit() or not 1 <= int(exponent) <= 4:
+            self.i = start
+            return 1
+        return int(exponent)
+
     def _joint_density(self, inside: list[Token]):
         r"""p(\vec{x}|θ), f(\mathbf{x}; θ), p(x_1, …, x_n|θ): the density of the whole sample, ∏ᵢ p(xᵢ|θ) when
         the text says the draws are independent (Setting.independent), else not read; None for another point."""
@@ -1748,7 +1838,7 @@ class _Parser:
         if len(parts) != 2 or not self._is_parameters(parts[1]):
             return None
         written = key(self.text(parts[0]))
-        bare = re.sub(r"^(vec|mathbf|boldsymbol|bm)", "", written)
+        bare = re.sub(r"^(vec|mathbf|boldsymbol|bm|bf)", "", written)
         vector = bare != written and bare in (self.s.x.name, self.s.x.name.upper())      # \vec{x}, \mathbf{X}
         names = f"[{self.s.x.name}{self.s.x.name.upper()}]"                              # x_1, …, x_n
         if not vector and not re.fullmatch(SAMPLE_SUBSCRIPT.replace("[xX]", names), written):
@@ -1846,6 +1936,10 @@ class _Parser:
         return self.s.density(value)
 
     def score_application(self, name: str, prefix: str):
+        if not prefix and not self._declared(name) and self.s.bare_score and not self.at("(", "_"):
+            # 𝔼[s sᵀ] where the text writes s(θ; x) = ∇θ log p_θ(x): the score at the one observation x
+            column = [Score(sp.Integer(j), self.s.x) for j in range(self.s.m)]
+            return column[0] if len(column) == 1 else sp.ImmutableMatrix(column)
         if prefix or self._declared(name) or not self.at("(", "_"):
             return None
         entries, single = range(self.s.m), False
@@ -1892,8 +1986,17 @@ class _Parser:
             below = key(self.text(tokens))
             if below == key(self.s.sample_size.name) or re.fullmatch(SAMPLE_SUBSCRIPT, below):
                 said = "n"                                 # the information of a sample of n
-            elif below in ("1", "X_1", "x_1", "theta"):
+            elif below in ("1", "X_1", "x_1", "theta") or re.fullmatch(ONE_DRAW, below):
                 said = "1"                                 # one observation's, whatever the text's I means
+            elif all(re.fullmatch(ONE_DRAW, draw) for draw in below.split(",")) and \
+                    len(set(below.split(","))) == len(below.split(",")):
+                # I_{X_1, X_2}: the information of k distinct draws is k times one's only if they are independent
+                if not self.s.independent:
+                    raise NotationError(f"{name}_{{{self.text(tokens)}}}: the information of several draws is the "
+                                        f"sum of theirs only for independent draws, which the text does not state")
+                said = str(len(below.split(",")))
+                self.s.readings.append(f"{name}_{{{self.text(tokens)}}} as {said} {name}(θ): the information of "
+                                       f"independent draws adds up")
             elif below not in ("X", "x"):
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
@@ -1907,8 +2010,8 @@ class _Parser:
             raise NotationError("I without its argument: write I(θ)")
         if said == "n":
             factor = self.s.sample_size
-        elif said == "1":
-            factor = sp.S.One
+        elif said.isdigit():
+            factor = sp.Integer(said)
         elif self.s.sample_information:
             factor = self.s.sample_size                    # the other reading of an I(θ) beside n
         else:
@@ -2244,11 +2347,31 @@ BARE_EXPECTATION: tuple[str, ...] = (r"\frac", r"\dfrac", r"\tfrac")
 
 def _bare(name: str) -> str:
     """A data letter without its style: ``\\mathbf{y}`` and ``\\boldsymbol{Y}`` are y and Y."""
-    return re.sub(r"^\\(?:mathbf|boldsymbol|bm)\s*\{?\s*([A-Za-z])\s*\}?$", r"\1", name.strip())
+    return re.sub(r"^\\(?:mathbf|boldsymbol|bm|bf)\s*\{?\s*([A-Za-z])\s*\}?$", r"\1", name.strip())
 
 
 #: The density written at a point (p(y|θ), f(Y;θ), 𝐲 in bold): the letter is group 1.
 DENSITY_AT = r"(?<![A-Za-z\\])[pf]\s*\(\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:\||\\mid|;)"
+
+
+#: Other letters for the data, when the text writes its density at that letter only (p(y|θ), f(z;θ), f(t;θ)):
+#: the letter -> the spellings that then stand for x. T is left out: T(X) is a statistic (STATISTICS).
+DATA_ALIASES: dict[str, frozenset[str]] = {
+    "y": frozenset({"y", "Y"}), "Y": frozenset({"y", "Y"}),
+    "z": frozenset({"z", "Z"}), "Z": frozenset({"z", "Z"}),
+    "t": frozenset({"t"}),
+}
+
+
+#: The score written applied to one observation and θ (either order): s(θ; x), s(θ, x), s(x|θ), s_θ(x).
+_THETA = r"(?:\\boldsymbol\s*\{?\s*\\theta\s*\}?|\\theta)"
+SCORE_APPLIED = (rf"(?<![A-Za-z\\])s\s*(?:\(\s*{_THETA}\s*(?:;|,|\||\\mid)\s*[xX]\s*\)"
+                 rf"|\(\s*[xX]\s*(?:;|,|\||\\mid)\s*{_THETA}\s*\)|_\{{?\s*{_THETA}\s*\}}?\s*\(\s*[xX]\s*\))")
+
+
+#: One draw of the sample as the subscript of I (I_{X_2}, I_{x_i}): its information is one observation's, each
+#: draw having the model's density.
+ONE_DRAW = r"[xX]_?(?:[1-9]|[ijk])"
 
 
 #: A definition of the log-likelihood at one observation: ℓ(θ; x) = … (group 1 the name).
@@ -2260,9 +2383,12 @@ def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
     anywhere: y, Y, 𝐲 are the data), and the log-likelihoods it defines at x (ℓ(μ; x) = …)."""
     sides = [latex_text(side) for side in sides]
     letters = {m.group(1) for side in sides for m in re.finditer(DENSITY_AT, side)}
-    if setting.generic and letters and letters <= {"y", "Y"}:
-        setting.data_aliases = frozenset({"y", "Y"})
+    aliases = {DATA_ALIASES.get(letter) for letter in letters}
+    if setting.generic and letters and len(aliases) == 1 and None not in aliases:
+        setting.data_aliases = aliases.pop()
     setting.defined_at_x = frozenset(m.group(1) for left in lefts if (m := re.match(DEFINED_AT_X, latex_text(left))))
+    # the score applied to one observation and θ somewhere (SCORE_APPLIED): a bare s elsewhere is the same score
+    setting.bare_score = setting.generic and any(re.search(SCORE_APPLIED, side) for side in sides)
 
 
 def _generic(name: str) -> bool:
@@ -2293,6 +2419,8 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\binom": _Parser.binomial, r"\dbinom": _Parser.binomial, r"\tbinom": _Parser.binomial,
     # the sample (issue 12, sample rules): products over it and its mean
     r"\prod": lambda p, _: p.sample_product(), r"\bar": _Parser.sample_mean, r"\overline": _Parser.sample_mean,
+    # d/dθ f and d f/dθ typed with a slash (a letter d, not a command: its own row)
+    "d": _Parser.slash_d,
 }
 
 

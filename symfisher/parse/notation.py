@@ -190,8 +190,9 @@ KL_NAMES: frozenset[str] = frozenset({"D_KL", "D_mathrmKL", "D_operatornameKL", 
 #: What separates the two arguments of a divergence: ‖ written \|, \Vert, \parallel or ||.
 KL_SEPARATORS: frozenset[str] = frozenset({r"\|", r"\Vert", r"\parallel", r"\lVert", r"\rVert"})
 
-#: Names that are a statistic (an estimator of θ) when applied to the data: T(X), T(x).
-STATISTICS: frozenset[str] = frozenset({"T"})
+#: Names that are a statistic when applied to the data: T(X), T(x) (an estimator of θ); W(X) (Casella and
+#: Berger's W, any statistic of the sample; the proof reader keeps each letter a function of its own).
+STATISTICS: frozenset[str] = frozenset({"T", "W"})
 
 #: Spellings of the differential d: ``\mathrm{d}``, ``\text{d}``, the physics package's ``\dd``.
 DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r"\operatorname{d}"})
