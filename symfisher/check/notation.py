@@ -143,9 +143,9 @@ def one_observation(sides: list[str]) -> bool:
 
 #: Generic indices written on θ or on an entry of the information (θᵢ, ∂/∂θ_j, I_{ij}, I(θ)_{ij}): each
 #: regular expression captures the index letters. A step that writes them is checked entrywise.
-GENERIC_INDICES: tuple[str, ...] = (r"\\theta\s*_\s*\{?\s*([ijkl])(?![a-zA-Z])",
+GENERIC_INDICES: tuple[str, ...] = (r"\\theta\s*_\s*\{?\s*([ijklmrs])(?![a-zA-Z])",
                                     r"(?:\bI|\bF|\\mathcal\s*\{I\})\s*(?:\([^()]*\))?"
-                                    r"\s*_\s*\{\s*([ijkl])\s*([ijkl])\s*\}")
+                                    r"\s*_\s*\{\s*([ijklmrs])\s*,?\s*([ijklmrs])\s*\}")
 
 
 def index_letters(text: str) -> list[str]:
@@ -175,7 +175,7 @@ def vector_parameter(text: str) -> bool:
 #: What shows, in a step's text, that ℓ(θ), l(θ), L(θ) are those of a sample of n: a sample value xᵢ,
 #: a sum or product over i, a sample mean (a regular expression each; {x} is the model's variable).
 SAMPLE_MARKERS: dict[str, str] = {
-    "sum or product": r"\\(sum|prod)\b",
+    "sum or product": r"\\(sum|prod)(?![A-Za-z])",    # \sum_i too (a \b fails before its _)
     "sample mean": r"\\(bar|overline)\s*\{{?\s*{x}\b",
     "sample of n": r"{x}_\{{?1\}}?\s*,\s*(\.\.\.|\\[lc]?dots|…)",
     "sample size": r"(?<![A-Za-z\\])n(?![a-z])",      # n, nI(θ), nE[·] (not \ln, \nu, \sin)
@@ -302,6 +302,8 @@ class Setting:
     other_readings: list[str] = field(default_factory=list)
     # the text writes the score applied (s(θ; x) = ∇θ log p_θ(x)): a bare s, 𝔼[s sᵀ], is that score at x
     bare_score: bool = False
+    # θ* defined in the prose (θ* = θ + ε): the LaTeX of its value, read where θ* is written (else θ* is not read)
+    starred: str = ""
 
     @property
     def m(self) -> int:
@@ -640,7 +642,7 @@ class _Parser:
             elif self.at("_") and _is_matrix(value) and self.s.indices:
                 # I(θ)_{ij}: the entry (i, j) of a matrix, for the assignment of the generic indices checked
                 self.take("_")
-                entry = [self.s.indices.get(t.text) for t in self.group() if t.kind != "space"]
+                entry = [self.s.indices.get(t.text) for t in self.group() if t.kind != "space" and t.text != ","]
                 if len(entry) != 2 or None in entry or value.shape[0] <= max(entry) or value.shape[1] <= max(entry):
                     raise NotationError("an entry of a matrix is read only with generic indices i, j")
                 value = value[entry[0], entry[1]]
@@ -1517,6 +1519,9 @@ class _Parser:
             return self.s.x                      # p(X|θ) inside 𝔼: the random variable at its value x
         if name in (f"{self.s.x.name}_i", f"{self.s.x.name}_{{i}}"):
             return self.s.sample()
+        if re.sub(BOLD_KEY, "", key(name)) in (f"{self.s.x.name}_i", f"{self.s.x.name.upper()}_i") and \
+                key(name) not in self.s.names:
+            return self.s.sample()               # P(𝐱ᵢ|θ), p(X_i|θ): the draw i of the sample, bold or capital
         raise NotationError(f"p({name}|θ): the point must be {self.s.x.name} or {self.s.x.name}_i")
 
     def named(self, name: str, prefix: str = ""):
@@ -1545,6 +1550,10 @@ class _Parser:
         if name == "e" and self.at("^") and "e" not in self.s.names:
             self.take("^")
             return elementwise(self.sub(self.group()), lambda a: sp.exp(sized(sp.exp, a)))
+        if name == r"\theta" and not styled and self.s.starred and self.at("^") and self._starred():
+            # θ* after the prose defined it (θ* = θ + ε): its value, read here
+            self.s.readings.append(f"θ* as {self.s.starred}, as the text defines it")
+            return self.sub([t for t in tokenize(self.s.starred, "step") if t.kind != "space" and t.text not in SKIP])
         if name in (r"\theta", r"\boldsymbol{\theta}", r"\theta") or (name == r"\theta" and styled):
             if not styled and "theta" in self.s.names:
                 return self.s.names["theta"]                  # a declared θ is a scalar parameter
@@ -1594,6 +1603,15 @@ class _Parser:
         if obj is not None:
             raise NotationError(f"{_quote(shown)} is read only as {obj.application}")
         raise NotationError(f"{_quote(shown)} is not a symbol of this setting (declare it in the front matter's model)")
+
+    def _starred(self) -> bool:
+        """A star as the superscript at the cursor (^*, ^{*}, ^\\ast, ^\\star): taken, True; else nothing taken."""
+        start = self.i
+        self.take("^")
+        if [t.text for t in self.group()] in [[star] for star in STARS]:
+            return True
+        self.i = start
+        return False
 
     def remainder(self, name: str):
         """O(δᵏ), \\mathcal{O}(δᵏ), o(δᵏ): the remainder of an expansion in an increment δ of p(x; θ + δ)."""
@@ -2127,6 +2145,13 @@ class _Parser:
         """
         if len(parts) == 2 and self._point(parts[0]) is not None and self._is_parameters(parts[1]):
             parts = [parts[1], parts[0]]                 # ℓ(x|θ), l(x|μ): the data first
+        if len(parts) == 2 and self._is_parameters(parts[0]) and self.s.sample_shown and \
+                re.sub(BOLD_KEY, "", key(self.text(parts[1]))) in (self.s.x.name, self.s.x.name.upper()) and \
+                re.match(BOLD_KEY, key(self.text(parts[1]))):
+            # l(θ | 𝐗) = Σᵢ ln P(𝐱ᵢ|θ): bold X in a step that shows the sample is the whole sample (alone, a
+            # bold x may be one vector observation: not decided there)
+            self.i += sum(len(part) for part in parts) + 1 + 2
+            return of_sample()
         if not self._is_parameters(parts[0]) or len(parts) > 2:
             return None
         point = self._point(parts[1]) if len(parts) == 2 else None
@@ -2210,11 +2235,27 @@ def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
         if known_object(base) is not None or key(full) in setting.names or not _generic(full) or setting.m != 1:
             continue
         out[key(full)] = sp.Function(key(full))(*setting.theta, setting.x)
+    for pattern in RANDOM_VARIABLE_PROSE:
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            for letter in (g for g in match.groups() if g):
+                # "let W and Y be two random variables": each an unknown function of the data (and of θ), so
+                # that only what holds for every random variable (Cauchy–Schwarz) is proved, and nothing refuted
+                if letter not in ("X", "x") and known_object(letter) is None and key(letter) not in setting.names:
+                    out[letter] = sp.Function(letter)(*setting.theta, setting.x)
     for name, function in list(out.items()):
         value = _stated_definition(text, name, setting)
         if value is not None:
             setting.definitions[function] = value
     return out
+
+
+#: Prose that names random variables other than the data: "let $W$ and $Y$ be two random variables", "$Z$ is a
+#: random variable" (each group a capital letter in inline math).
+RANDOM_VARIABLE_PROSE: tuple[str, ...] = (
+    r"\blet\s+\$([A-Z])\$\s*(?:,\s*\$([A-Z])\$\s*)?and\s+\$([A-Z])\$\s+be\s+(?:two\s+|three\s+)?(?:real\s+)?random\s+variables",
+    r"\blet\s+\$([A-Z])\$\s+be\s+a\s+(?:real\s+)?random\s+variable",
+    r"\$([A-Z])\$\s+(?:is|be)\s+a\s+(?:real\s+)?random\s+variable",
+)
 
 
 #: "Define S_n(θ) = …", "let U(θ) = …", "denote … by": prose that states a definition in inline math.
@@ -2246,6 +2287,13 @@ def _stated_definition(text: str, name: str, setting: Setting) -> sp.Expr | None
     return None
 
 
+#: The marks that star a parameter, θ* (θ^*, θ^{*}, θ^\ast, θ^\star).
+STARS: tuple[str, ...] = ("*", r"\ast", r"\star")
+#: θ* defined in inline math, θ^* = θ + ε (group 1: its value).
+STARRED_DEFINITION = (r"\$\s*\\theta\s*\^\s*\{?\s*(?:\*|\\ast|\\star)\s*\}?\s*(?::=|=)\s*"
+                      r"(\\theta\s*[-+][^=<>$]+?)\s*\.?\s*\$")
+
+
 #: A density at another point of the parameter space: P(x;t), p(x|t), f(x;\vartheta) (one letter, not θ).
 _OTHER_POINT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*([A-Za-z]|\\vartheta|\\eta)\s*\)")
 
@@ -2260,6 +2308,10 @@ def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]
     out: dict[str, tuple[sp.Symbol, ...]] = {}
     if not setting.generic:
         return out
+    for stated in re.finditer(STARRED_DEFINITION, text):
+        # θ* = θ + ε stated in the prose's math: θ* is that point wherever it is written
+        if "^" not in stated.group(1):
+            setting.starred = stated.group(1).strip()
     for match in _INCREMENT.finditer(text):
         # P(x; θ + d) with a vector θ: d is an increment of θ's shape (a scalar δ is read where it is written)
         name = key(match.group(1))
@@ -2369,9 +2421,17 @@ SCORE_APPLIED = (rf"(?<![A-Za-z\\])s\s*(?:\(\s*{_THETA}\s*(?:;|,|\||\\mid)\s*[xX
                  rf"|\(\s*[xX]\s*(?:;|,|\||\\mid)\s*{_THETA}\s*\)|_\{{?\s*{_THETA}\s*\}}?\s*\(\s*[xX]\s*\))")
 
 
+#: A bold (vector) style on a data letter, as key() spells it: \mathbf X, \boldsymbol{x}, \bm x, \bf X, \vec x.
+BOLD_KEY = r"^(?:mathbf|boldsymbol|bm|bf|vec)"
+
+
 #: One draw of the sample as the subscript of I (I_{X_2}, I_{x_i}): its information is one observation's, each
 #: draw having the model's density.
 ONE_DRAW = r"[xX]_?(?:[1-9]|[ijk])"
+
+
+#: The density with θ as its subscript, at a point: p_θ(y), f_{\theta}(z) (the letter is group 1).
+DENSITY_SUBSCRIPTED_AT = r"(?<![A-Za-z\\])[pf]\s*_\s*\{?\s*\\theta\s*\}?\s*\(\s*([A-Za-z])\s*\)"
 
 
 #: A definition of the log-likelihood at one observation: ℓ(θ; x) = … (group 1 the name).
@@ -2382,7 +2442,8 @@ def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
     """What the whole text says about its names: the data letter when it is not x (p(y|θ) and no x
     anywhere: y, Y, 𝐲 are the data), and the log-likelihoods it defines at x (ℓ(μ; x) = …)."""
     sides = [latex_text(side) for side in sides]
-    letters = {m.group(1) for side in sides for m in re.finditer(DENSITY_AT, side)}
+    letters = {m.group(1) for side in sides for m in re.finditer(DENSITY_AT, side)} | \
+        {m.group(1) for side in sides for m in re.finditer(DENSITY_SUBSCRIPTED_AT, side)}
     aliases = {DATA_ALIASES.get(letter) for letter in letters}
     if setting.generic and letters and len(aliases) == 1 and None not in aliases:
         setting.data_aliases = aliases.pop()
