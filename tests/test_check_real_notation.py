@@ -1377,3 +1377,196 @@ class TestSampleProductPowers:
 
     def test_integer_power_is_proved(self):
         _proved(NORMAL_MEAN, r"\prod_{i=1}^n x_i^2 = \left(\prod_{i=1}^n x_i\right)^2", "sample-product")
+
+
+# =========================================================================== abstract2: readings of the
+# abstract setting that real derivations use (issue 12; held-out reproducers Elkan, shuffle-on, Kuznecov,
+# imath, techqa, Casella–Berger, bou.lt, Gundersen, Pinchbeck; other spellings from pages of other sources)
+
+
+def _abstract(*rows: str, prose: str = "") -> list[str]:
+    return verdicts(display(*rows, prose=prose))
+
+
+class TestAbstractReadings2:
+    """Notation of the abstract setting (p unknown), each written the ways several sources write it."""
+
+    # -- d/dθ and d f / dθ typed with a slash (Elkan's plain-text notes; inline math elsewhere)
+    @pytest.mark.parametrize("step", [
+        r"E[s(x,\theta)] = \int_x dx\, p(x,\theta)\, 1/p(x,\theta) * d/d\theta\, p(x,\theta)",   # Elkan
+        r"s(x|\theta) = 1/p(x|\theta) * d p(x|\theta) / d \theta",
+        r"\int d/d\theta\, p(x|\theta)\, dx = d/d\theta \int p(x|\theta)\, dx",
+        r"d^2/d\theta^2 \log p(x|\theta) = \frac{\partial^2}{\partial\theta^2} \log p(x|\theta)",
+    ])
+    def test_slash_d_is_the_derivative(self, step):
+        assert _abstract(step) == ["proved"]
+
+    def test_slash_d_seeded_dropped_derivative_is_refuted(self):
+        # ∫ d/dθ p dx = 0, not ∫ p dx = 1
+        assert _abstract(r"\int_x dx\, d/d\theta\, p(x,\theta) = \int_x dx\, p(x,\theta)") == ["refuted"]
+
+    def test_a_declared_d_is_a_symbol(self):
+        # with d declared, d·x/d is d times x over d (= x); undeclared, "·x/d…" is no derivative either
+        text = "---\nmodel:\n  density: d e^{-d x}\n  parameters: [d: positive]\n  support: (0, \\infty)\n---\n"
+        assert verdicts(text + display(r"d \cdot x / d = x")) == ["proved"]
+        assert _abstract(r"d \cdot x / d = x") == ["unknown"]
+
+    # -- the data written z, y, t: the density's point is the variable of integration
+    @pytest.mark.parametrize("rows", [
+        (r"\int \frac{f(z;\theta)}{f(z;\theta)} \frac{\partial f(z;\theta)}{\partial \theta}dz = 0",),  # shuffle-on
+        (r"\int \frac{\partial }{ \partial \theta } p_\theta(y) dy = \int p_\theta(y) \frac{\partial }{ \partial "
+         r"\theta } \log p_\theta(y) dy",),                                                             # dkwho
+        (r"\int \frac{d \log f(y;\theta)}{d \theta} f(y;\theta)dy = \frac{d}{d \theta} \int f(y;\theta)dy",),
+        (r"\int f(t;\theta) \frac{\partial \log f(t;\theta)}{\partial\theta}\, dt = 0",),
+    ])
+    def test_integral_over_the_density_point(self, rows):
+        assert _abstract(*rows) == ["proved"]
+
+    def test_integral_without_differential_over_the_density_point(self):
+        assert _abstract(r"\int f(z;\theta) \frac{\partial \log f(z;\theta)}{\partial \theta} = 0") == ["proved"]
+        assert _abstract(r"\int f(z;\theta) \frac{\partial \log f(z;\theta)}{\partial \theta} = 1") == ["refuted"]
+
+    def test_integral_without_differential_of_a_sum_is_not_read(self):
+        # ∫ g + h with no dz: does the integral take h? not read
+        assert _abstract(r"\int f(z;\theta) + \frac{\partial f(z;\theta)}{\partial \theta} = 1") == ["unknown"]
+
+    def test_integral_without_differential_of_another_letter_is_not_read(self):
+        # ∫ a f(z;θ) with no differential: over z or over a? not read
+        assert _abstract(r"\int a f(z;\theta) = a") == ["unknown"]
+
+    def test_two_data_letters_are_not_read_as_one(self):
+        assert _abstract(r"\int f(y;\theta)\, dy = 1", r"\int f(t;\theta)\, dt = 1") == ["unknown", "unknown"]
+
+    def test_seeded_wrong_constant_is_refuted(self):
+        assert _abstract(r"\int \frac{\partial f(z;\theta)}{\partial \theta}dz = 1") == ["refuted"]
+
+    # -- a bare s where the text writes the score s(θ; x) (Kuznecov; awsome.icu; Rhea s(θ;X))
+    @pytest.mark.parametrize("definition", [r"s(\theta;x) = \nabla_\theta \log p_\theta(x)",
+                                            r"s(\theta, x) = \nabla_\theta \log p(x \mid \theta)",
+                                            r"s(x|\theta) = \nabla_\theta \log p(x|\theta)"])
+    def test_bare_score_after_its_definition(self, definition):
+        assert _abstract(definition, r"I(\theta) = \mathbb E\big[s\,s^\top\big]",
+                         r"\mathbb E[s\, s^\top] = -\mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["proved"] * 3
+
+    def test_bare_score_seeded_sign_is_refuted(self):
+        assert _abstract(r"s(\theta;x) = \nabla_\theta \log p_\theta(x)",
+                         r"\mathbb E[s\, s^\top] = \mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["proved", "refuted"]
+
+    def test_bare_s_without_the_score_written_is_not_read(self):
+        assert _abstract(r"\mathbb E[s\, s^\top] = -\mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["unknown"]
+
+    # -- a power written before the density's arguments: p_θ^2(X), p^2(x|θ), f^2(x;θ)
+    @pytest.mark.parametrize("step", [
+        r"\nabla^2 \log p_\theta(X) = \frac{1}{p_\theta(X)}\nabla^2 p_\theta(X) - \frac{1}{p_\theta^2(X)}"
+        r"\nabla p_\theta(X) \nabla p_\theta(X)^\top",                                   # imath (vector θ)
+        r"\frac{\partial^2}{\partial\theta^2} \log p(x|\theta) = \frac{1}{p(x|\theta)}\frac{\partial^2}"
+        r"{\partial\theta^2} p(x|\theta) - \frac{1}{p^2(x|\theta)}\left(\frac{\partial}{\partial\theta} p(x|\theta)"
+        r"\right)^2",
+        r"\frac{f^2(x;\theta)}{f(x;\theta)} = f(x;\theta)",
+    ])
+    def test_power_before_the_arguments(self, step):
+        assert _abstract(step) == ["proved"]
+
+    def test_power_before_the_arguments_seeded_transposition_is_refuted(self):
+        # ∇pᵀ∇p (a scalar) where ∇p∇pᵀ (a matrix) is meant: a shape mismatch for a vector θ
+        assert _abstract(r"\nabla^2 \log p_\theta(X) = \frac{1}{p_\theta(X)}\nabla^2 p_\theta(X) - "
+                         r"\frac{1}{p_\theta^2(X)}\nabla p_\theta(X)^\top \nabla p_\theta(X)") == ["refuted"]
+
+    # -- the information of one draw X_i, and of several independent draws (techqa; stats.SE 156505)
+    IID = "Let $X_1$ and $X_2$ be two i.i.d random variables with density $f(x;\\theta)$."
+
+    @pytest.mark.parametrize("step", [r"I_{X_1}(\theta) + I_{X_2}(\theta) = 2I_{X_1}(\theta)",
+                                      r"I_{X_i}(\theta) = I_{X_1}(\theta)",
+                                      r"I_{X_1, X_2}(\theta) = I_{X_1}(\theta) + I_{X_2}(\theta)",
+                                      r"\mathcal{I}_{X_1,X_2,X_3}(\theta) = 3\mathcal{I}_{X_2}(\theta)"])
+    def test_information_of_draws(self, step):
+        assert _abstract(step, prose=self.IID) == ["proved"]
+
+    def test_several_draws_need_independence(self):
+        assert _abstract(r"I_{X_1, X_2}(\theta) = 2 I_{X_1}(\theta)") == ["unknown"]
+
+    def test_information_of_draws_seeded_missing_factor_is_refuted(self):
+        assert _abstract(r"I_{X_1}(\theta) + I_{X_2}(\theta) = I_{X_1}(\theta)", prose=self.IID) == ["refuted"]
+
+    def test_parameters_before_the_data(self):
+        # f(θ; X): the density at X, as s(θ; x) and L(θ; x) are written (techqa)
+        assert _abstract(r"I_X(\theta) = Var\left( \frac{\partial}{\partial \theta}\ln f (\theta;X) \right)") == \
+            ["proved"]
+
+    # -- W(X): a statistic of the data (Casella–Berger), never taken for T(X)
+    def test_statistic_w(self):
+        assert _abstract(r"\frac{d}{d\theta}E[W(X)] = \int W(x) \frac{\partial}{\partial\theta} f(x|\theta)\, dx",
+                         r"\int W(x) \frac{\partial}{\partial\theta} f(x|\theta)\, dx = E\left[W(X) "
+                         r"\frac{\partial}{\partial\theta}\log f(X|\theta)\right]") == ["proved", "proved"]
+
+    def test_statistic_w_seeded_dropped_derivative_is_refuted(self):
+        assert _abstract(r"\frac{d}{d\theta}E[W(X)] = \int W(x) f(x|\theta)\, dx") == ["refuted"]
+
+    def test_w_is_not_t_and_unbiasedness_of_t_says_nothing_of_w(self):
+        assert _abstract(r"E[W(X)] = E[T(X)]") == ["unknown"]
+        assert _abstract(r"\frac{d}{d\theta}E[W(X)] = 1", prose="The estimator T is unbiased.") == ["unknown"]
+
+    # -- the log-likelihood of a bold sample 𝐗 (bou.lt; Nemotron ℓ(θ | 𝐱); braindump p(𝐲|θ))
+    @pytest.mark.parametrize("step", [r"l(\theta |\mathbf X) = \sum_i\ln P(\mathbf x_i|\theta )",
+                                      r"\ell(\theta|\mathbf{x}) = \sum_{i=1}^n \log f(x_i|\theta)",
+                                      r"l(\theta; \boldsymbol X) = \sum_{i} \log p(X_i|\theta)"])
+    def test_log_likelihood_of_a_bold_sample(self, step):
+        assert _abstract(step) == ["proved"]
+
+    def test_log_likelihood_of_a_bold_sample_seeded_product_is_refuted(self):
+        assert _abstract(r"l(\theta |\mathbf X) = \prod_i\ln P(\mathbf x_i|\theta )") == ["refuted"]
+
+    def test_bold_x_alone_may_be_one_vector_observation(self):
+        assert _abstract(r"\ell(\theta|\mathbf{x}) = \log p(x|\theta)") == ["unknown"]
+
+    # -- entries of the information with other index letters (imath: m, k; r, s; a comma between them)
+    @pytest.mark.parametrize("entry, a, b", [("_{m, k}", "m", "k"), ("_{rs}", "r", "s"), ("_{i,j}", "i", "j")])
+    def test_entry_with_other_indices(self, entry, a, b):
+        step = (rf"\mathcal{{I}}(\theta){entry} = -\mathbb{{E}}\left(\frac{{\partial^{{2}}}}{{\partial \theta_{{{a}}} "
+                rf"\partial \theta_{{{b}}}}}\log p(x|\theta)\right)")
+        assert _abstract(step) == ["proved"]
+
+    def test_entry_with_other_indices_seeded_sign_is_refuted(self):
+        assert _abstract(r"\mathcal{I}(\theta)_{m, k} = \mathbb{E}\left(\frac{\partial^{2}}{\partial \theta_{m} "
+                         r"\partial \theta_{k}}\log p(x|\theta)\right)") == ["refuted"]
+
+    # -- the general Cramér–Rao bound, also where the prose speaks of unbiasedness (Gundersen)
+    GUNDERSEN = ("Let $T(X)$ be a biased estimator of $\\theta$. If the estimator is unbiased, then the numerator "
+                 "is one.")
+
+    @pytest.mark.parametrize("variance", [r"\mathbb{V}[T(X)]", r"\operatorname{Var}(T(X))", r"Var[T(X)]"])
+    def test_general_cramer_rao(self, variance):
+        step = (rf"{variance} \geq \frac{{\left( \frac{{d}}{{d \theta}} \mathbb{{E}}[T(X)] \right)^2}}{{\mathbb{{E}} "
+                r"\left[\left(\frac{d}{d\theta} \log f(X; \theta) \right)^2\right]}")
+        report = check(display(step, prose=self.GUNDERSEN))
+        assert [s.verdict.verdict for s in report.steps] == ["proved"]
+        assert "cramer-rao-general" in report.steps[0].verdict.rules
+
+    # -- random variables the prose names: Cauchy–Schwarz (Gundersen's W and Y)
+    @pytest.mark.parametrize("prose", ["let $W$ and $Y$ be two random variables.",
+                                       "Let $W$, $Z$ and $Y$ be random variables.",
+                                       "Here $W$ is a random variable and $Y$ is a random variable."])
+    def test_named_random_variables(self, prose):
+        assert _abstract(r"(\text{Cov}[W, Y])^2 \leq \mathbb{V}[W] \mathbb{V}[Y]", prose=prose) == ["proved"]
+
+    def test_named_random_variables_are_never_refuted(self):
+        assert _abstract(r"\mathbb{V}[W] = \mathbb{E}[W^2]", prose="let $W$ and $Y$ be two random variables.") == \
+            ["unknown"]
+
+    def test_unnamed_capital_is_not_read(self):
+        assert _abstract(r"(\text{Cov}[W, Y])^2 \leq \mathbb{V}[W] \mathbb{V}[Y]") == ["unknown"]
+
+    # -- θ* as the prose defines it (Pinchbeck: θ* = θ + ε; θ^\star = θ + δ)
+    @pytest.mark.parametrize("star, value", [("^*", r"\theta + \epsilon"), ("^{\\star}", r"\theta + \delta"),
+                                             ("^{*}", r"\theta - \epsilon")])
+    def test_starred_parameter_as_defined(self, star, value):
+        prose = f"the approximate value $\\theta{star} = {value}$ ."
+        step = rf"-\int p(x|\theta) \log p(x|\theta{star}) dx = -\int p(x|\theta) \log p(x|{value}) dx"
+        assert _abstract(step, prose=prose) == ["proved"]
+
+    def test_starred_parameter_seeded_is_refuted(self):
+        prose = "the approximate value $\\theta^* = \\theta + \\epsilon$ ."
+        assert _abstract(r"\log p(x|\theta^*) = \log p(x|\theta + 2\epsilon)", prose=prose) == ["refuted"]
+
+    def test_starred_parameter_undefined_is_not_read(self):
+        assert _abstract(r"\log p(x|\theta^*) = \log p(x|\theta + \epsilon)") == ["unknown"]
