@@ -1516,8 +1516,12 @@ class TestAbstractReadings2:
     def test_log_likelihood_of_a_bold_sample_seeded_product_is_refuted(self):
         assert _abstract(r"l(\theta |\mathbf X) = \prod_i\ln P(\mathbf x_i|\theta )") == ["refuted"]
 
-    def test_bold_x_alone_may_be_one_vector_observation(self):
-        assert _abstract(r"\ell(\theta|\mathbf{x}) = \log p(x|\theta)") == ["unknown"]
+    def test_bold_x_without_a_sample_in_its_step_is_not_the_sample(self):
+        # a text with a sample elsewhere: 𝐱 in a step that shows none may be one vector observation: not read
+        assert _abstract(r"\ell(\theta|\mathbf{x}) = \log p(x|\theta)",
+                         r"\sum_{i=1}^n x_i = n \bar x") == ["unknown", "proved"]
+        # a text with no sample at all: 𝐱 is the one data point of the unknown density
+        assert _abstract(r"\ell(\theta|\mathbf{x}) = \log p(\mathbf{x}|\theta)") == ["proved"]
 
     # -- entries of the information with other index letters (imath: m, k; r, s; a comma between them)
     @pytest.mark.parametrize("entry, a, b", [("_{m, k}", "m", "k"), ("_{rs}", "r", "s"), ("_{i,j}", "i", "j")])
@@ -1570,3 +1574,51 @@ class TestAbstractReadings2:
 
     def test_starred_parameter_undefined_is_not_read(self):
         assert _abstract(r"\log p(x|\theta^*) = \log p(x|\theta + \epsilon)") == ["unknown"]
+
+    # -- 𝐱 in a text that writes no sample: the point of the unknown (joint) density (Casella–Berger, \bf{X})
+    @pytest.mark.parametrize("x, X", [(r"\bf{x}", r"\bf{X}"), (r"\mathbf{x}", r"\mathbf{X}"),
+                                      (r"\boldsymbol{x}", r"\boldsymbol{X}")])
+    def test_bold_data_of_a_text_without_sample(self, x, X):
+        rows = (rf"\frac{{d}}{{d\theta}}E[W({X})|\theta] = \int_{{\chi}}W({x})\left[\frac{{\partial}}{{\partial\theta}}"
+                rf"f({x}|\theta)\right]dx",
+                rf"Var(W({X})|\theta) \ge \frac{{(\frac{{d}}{{d\theta}}E[W({X})|\theta])^2}}{{E\left[\left("
+                rf"\frac{{\partial}}{{\partial\theta}}\log f({x}|\theta)\right)^2|\theta\right]}}")
+        assert _abstract(*rows) == ["proved", "proved"]
+
+    def test_bold_data_seeded_dropped_derivative_is_refuted(self):
+        assert _abstract(r"\frac{d}{d\theta}E[W(\bf{X})|\theta] = \int_{\chi}W(\bf{x})\left[f(\bf{x}|\theta)"
+                         r"\right]dx") == ["refuted"]
+
+    def test_bold_data_beside_a_sample_is_the_sample(self):
+        # with xᵢ written, 𝐱 is the whole sample: its density is ∏ p(xᵢ|θ) only for independent draws
+        assert _abstract(r"\log f(\mathbf{x}|\theta) = \sum_{i=1}^n \log f(x_i|\theta)") == ["unknown"]
+
+    # -- the prose says I(θ) is one observation's information (uiowa: "from a single observation")
+    INFORMATION_ROWS = (r"I(\theta) = E\left[\left(\frac{\partial}{\partial\theta}\log f(X|\theta)\right)^2\right]",
+                        r"\sum_{i=1}^n \log f(x_i|\theta) = \sum_{i=1}^n \log f(x_i|\theta)")
+
+    @pytest.mark.parametrize("prose", [
+        "Let $X_1, \\dots, X_n$ be a random sample. Here $I(\\theta)$ denotes the Fisher information for a "
+        "single observation.",
+        "Let $X_1, \\dots, X_n$ be a random sample; the symbol $I(\\theta)$ still represents the expected "
+        "information from a single observation.",
+        "Let $X_1, \\dots, X_n$ be a random sample, and $I(\\theta)$ the Fisher information per observation.",
+    ])
+    def test_prose_tells_one_observation(self, prose):
+        assert _abstract(*self.INFORMATION_ROWS, prose=prose)[0] == "proved"
+
+    def test_prose_about_something_else_tells_nothing(self):
+        prose = ("Let $X_1, \\dots, X_n$ be a random sample. The likelihood of one observation is $f(x|\\theta)$, "
+                 "and the information is below.")
+        assert _abstract(*self.INFORMATION_ROWS, prose=prose)[0] == "unknown"
+
+    # -- 𝔼 under x ∼ 𝓛(x|θ), x ∼ p(x|θ), X ∼ f(x;θ): the model at θ (Pinchbeck; kdoran; awsome.icu)
+    @pytest.mark.parametrize("under", [r"x \sim \mathcal{L}(x|\theta)", r"x \sim p(x | \theta)",
+                                       r"X \sim f(x;\theta)"])
+    def test_expectation_under_the_model(self, under):
+        assert _abstract(rf"\mathbb{{E}}_{{{under}}}\left[\frac{{\partial}}{{\partial\theta}}\log p(x|\theta)\right] "
+                         r"= 0") == ["proved"]
+
+    def test_expectation_under_another_point_is_not_read(self):
+        assert _abstract(r"\mathbb{E}_{x \sim p(x|\theta^*)}\left[\frac{\partial}{\partial\theta}\log p(x|\theta)"
+                         r"\right] = 0") == ["unknown"]

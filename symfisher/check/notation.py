@@ -1438,7 +1438,8 @@ class _Parser:
         sampled = re.fullmatch(r"[xX](sim|∼)[pfP]_(?P<at>.*)", name)     # 𝔼_{X∼p_θ}
         if sampled and set(sampled.group("at").split(",")) <= parameters:
             return
-        at_model = re.fullmatch(r"([xX](sim|∼))?[pf]\([xX](\||mid|;)(?P<at>.*)\)", name)
+        # x∼p(x|θ), x∼𝓛(x|θ), x∼L(x|θ): the model's density at θ, under any name the reader reads it by
+        at_model = re.fullmatch(r"([xX](sim|∼))?(?:[pf]|mathcalL|L)\([xX](\||mid|;)(?P<at>.*)\)", name)
         if name in parameters | {"p", "f", "X", "x", "P"} or (
                 at_model and set(at_model.group("at").split(",")) <= parameters):
             return
@@ -1515,7 +1516,7 @@ class _Parser:
                 pass
         name = self.text(tokens)
         if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x") or \
-                _bare(name) in self.s.data_aliases:
+                _bare(name) in self.s.data_aliases or self._bold_observation(name):
             return self.s.x                      # p(X|θ) inside 𝔼: the random variable at its value x
         if name in (f"{self.s.x.name}_i", f"{self.s.x.name}_{{i}}"):
             return self.s.sample()
@@ -1753,9 +1754,16 @@ class _Parser:
         names = [self.s.names.get(key(self.text(part))) for part in parts]
         return names == list(self.s.theta)
 
+    def _bold_observation(self, name: str) -> bool:
+        """𝐱, 𝐗 (\\mathbf, \\boldsymbol, \\bf) in a text that writes no sample (no xᵢ, n, Σ, ∏): the data as one
+        point of the unknown density, whatever its dimension (Casella–Berger's f(𝐱|θ)); every identity proved
+        for an unknown p(x|θ) holds for it."""
+        bare = _bare(name)
+        return self.s.generic and self.s.one_observation and bare != name.strip() and bare in (self.s.x.name, "X")
+
     def _point(self, tokens: list[Token]) -> sp.Expr | None:
         name = self.text(tokens)
-        if name in (self.s.x.name, "X") or _bare(name) in self.s.data_aliases:
+        if name in (self.s.x.name, "X") or _bare(name) in self.s.data_aliases or self._bold_observation(name):
             return self.s.x
         if key(name) in (f"{self.s.x.name}_i", "X_i"):
             return self.s.sample()
@@ -1853,7 +1861,7 @@ class _Parser:
         r"""p(\vec{x}|θ), f(\mathbf{x}; θ), p(x_1, …, x_n|θ): the density of the whole sample, ∏ᵢ p(xᵢ|θ) when
         the text says the draws are independent (Setting.independent), else not read; None for another point."""
         parts = self._split(inside, ("|", r"\mid", ";"))
-        if len(parts) != 2 or not self._is_parameters(parts[1]):
+        if len(parts) != 2 or not self._is_parameters(parts[1]) or self._bold_observation(self.text(parts[0])):
             return None
         written = key(self.text(parts[0]))
         bare = re.sub(r"^(vec|mathbf|boldsymbol|bm|bf)", "", written)

@@ -199,7 +199,7 @@ DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r
 
 #: Lower limits of an integral that mean "over the whole support".
 WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X", "X",
-                                          r"\Omega"})
+                                          r"\Omega", r"\chi", r"\mathcal{\chi}"})   # χ: 𝒳 as transcribed
 #: Measures an integral may be taken against that mean the base measure of the density (dμ = dx here).
 BASE_MEASURES: frozenset[str] = frozenset({r"\mu", r"\nu"})
 #: What δ makes a variation of when written before it (δq, δp, δθ_m): one symbol, not δ times q.
