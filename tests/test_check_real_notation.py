@@ -1622,3 +1622,19 @@ class TestAbstractReadings2:
     def test_expectation_under_another_point_is_not_read(self):
         assert _abstract(r"\mathbb{E}_{x \sim p(x|\theta^*)}\left[\frac{\partial}{\partial\theta}\log p(x|\theta)"
                          r"\right] = 0") == ["unknown"]
+
+    # -- an estimator the prose names: "Let g(x) be any unbiased estimator of theta" (Elkan)
+    @pytest.mark.parametrize("prose, g", [("Let g(x) be any unbiased estimator of theta.", "g(x)"),
+                                          ("let $t(X)$ be an unbiased estimator of $\\theta$.", "t(X)"),
+                                          ("Let $w(x)$ be an unbiased estimator of $\\theta$.", "w(x)")])
+    def test_estimator_named_in_prose(self, prose, g):
+        assert _abstract(rf"var_\theta[{g}] \geq 1/ var[s(x,\theta)]", rf"\frac{{d}}{{d\theta}} E[{g}] = 1",
+                         prose=prose) == ["proved", "proved"]
+
+    def test_estimator_named_in_prose_seeded_mean_is_refuted(self):
+        assert _abstract(r"E[g(x)] = 0", prose="Let g(x) be any unbiased estimator of theta.") == ["refuted"]
+
+    def test_estimator_beside_another_is_its_own(self):
+        # with T(X) in the text too, g is a statistic of its own: the unbiasedness stated is not applied to it
+        prose = "Let g(x) be any unbiased estimator of theta, and $T(X)$ another."
+        assert _abstract(r"E[g(x)] = E[T(X)]", prose=prose) == ["unknown"]

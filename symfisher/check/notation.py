@@ -304,6 +304,8 @@ class Setting:
     bare_score: bool = False
     # θ* defined in the prose (θ* = θ + ε): the LaTeX of its value, read where θ* is written (else θ* is not read)
     starred: str = ""
+    # names the prose makes estimators of θ ("let g(x) be any unbiased estimator of θ"): name -> its function
+    estimators: dict[str, type] = field(default_factory=dict)
 
     @property
     def m(self) -> int:
@@ -1594,9 +1596,11 @@ class _Parser:
                                 "the step writes no x) as the data")
         if self.s.generic and not styled and obj is None and _generic(full):
             inside = self._parenthesized()
-            if full in STATISTICS and inside is not None and self._point(inside) == self.s.x and self.s.m == 1:
+            if (full in STATISTICS or full in self.s.estimators) and inside is not None and \
+                    self._point(inside) == self.s.x and self.s.m == 1:
                 self.i += len(inside) + 2
-                return statistic(full)(self.s.x)         # T(X): a statistic, an estimator of θ
+                # T(X): a statistic, an estimator of θ; g(x) where the prose says it is an estimator of θ
+                return (self.s.estimators.get(full) or statistic(full))(self.s.x)
             if not full.startswith("\\") and self.at("(", r"\left"):
                 # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
                 raise NotationError(f"{_quote(full)}(…): a function of its argument or a product? not read")
@@ -2250,11 +2254,24 @@ def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
                 # that only what holds for every random variable (Cauchy–Schwarz) is proved, and nothing refuted
                 if letter not in ("X", "x") and known_object(letter) is None and key(letter) not in setting.names:
                     out[letter] = sp.Function(letter)(*setting.theta, setting.x)
+    named = {m.group(1) for pattern in ESTIMATOR_PROSE for m in re.finditer(pattern, text, re.IGNORECASE)}
+    named = {n for n in named if known_object(n) is None and key(n) not in setting.names and n not in STATISTICS
+             and _generic(n)}
+    # the estimator, when the text has no other (T(X), θ̂): else one of its own, never taken for another
+    alone = len(named) == 1 and not re.search(r"\\(?:hat|widehat)|(?<![A-Za-z\\])T\s*\(", text)
+    setting.estimators = {n: Estimator if alone else statistic(n) for n in named}
     for name, function in list(out.items()):
         value = _stated_definition(text, name, setting)
         if value is not None:
             setting.definitions[function] = value
     return out
+
+
+#: Prose that makes a lower-case letter applied to the data an estimator of θ: "Let g(x) be any unbiased estimator
+#: of theta", "let $t(X)$ be an estimator of $\theta$" (group 1: the letter).
+ESTIMATOR_PROSE: tuple[str, ...] = (
+    r"\blet\s+\$?([a-z])\s*\(\s*[xX]\s*\)\$?\s+be\s+(?:an?|any)\s+(?:unbiased\s+)?estimator\s+of\s+\$?\\?theta\b",
+)
 
 
 #: Prose that names random variables other than the data: "let $W$ and $Y$ be two random variables", "$Z$ is a

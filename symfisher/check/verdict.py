@@ -503,9 +503,11 @@ def _bound_facts(e: sp.Expr, setting, regular: bool) -> dict[str, dict]:
             names = {"cramer-rao": sp.S.One, **names}
         score = sp.Derivative(sp.log(setting.density(setting.x)), setting.theta[0])
         for name, numerator in names.items():
+            # I(θ) written as 𝔼[(∂θ log f)²], or as the variance of the score (its mean is 0 in a regular model)
             facts[name] = {Variance(t): numerator / (size * information) + sp.Symbol("u", nonnegative=True),
                            Fisher(sp.Integer(0), sp.Integer(0)): information,
-                           Expect(score ** 2): information}      # I(θ) written as 𝔼[(∂θ log f)²]
+                           Expect(score ** 2): information, Variance(score): information,
+                           Variance(Score(sp.Integer(0), setting.x)): information}
     return facts
 
 
