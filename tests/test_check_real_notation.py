@@ -1452,6 +1452,15 @@ class TestAbstractReadings2:
         assert _abstract(r"s(\theta;x) = \nabla_\theta \log p_\theta(x)",
                          r"\mathbb E[s\, s^\top] = \mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["proved", "refuted"]
 
+    def test_bare_s_in_a_step_with_a_sample_is_not_read(self):
+        # s² = Σ(xᵢ − x̄)²/(n − 1) beside s(θ; x): there s is the sample's standard deviation, not the score
+        assert _abstract(r"s(\theta;x) = \frac{\partial}{\partial\theta} \log p(x|\theta)",
+                         r"s^2 = \frac{1}{n-1}\sum_{i=1}^n (x_i - \bar x)^2",
+                         r"s = \frac{1}{n}\sum_{i=1}^n x_i") == ["proved", "unknown", "unknown"]
+        # and once a step gives s a value of its own, a bare s elsewhere is not the score either
+        assert _abstract(r"s(\theta;x) = \frac{\partial}{\partial\theta} \log p(x|\theta)",
+                         r"s = \frac{1}{n}\sum_{i=1}^n x_i", r"E[s] = 0") == ["proved", "unknown", "unknown"]
+
     def test_bare_s_without_the_score_written_is_not_read(self):
         assert _abstract(r"\mathbb E[s\, s^\top] = -\mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["unknown"]
 

@@ -1966,7 +1966,8 @@ class _Parser:
         return self.s.density(value)
 
     def score_application(self, name: str, prefix: str):
-        if not prefix and not self._declared(name) and self.s.bare_score and not self.at("(", "_"):
+        if not prefix and not self._declared(name) and self.s.bare_score and not self.at("(", "_") and \
+                not self.s.sample_shown:
             # 𝔼[s sᵀ] where the text writes s(θ; x) = ∇θ log p_θ(x): the score at the one observation x
             column = [Score(sp.Integer(j), self.s.x) for j in range(self.s.m)]
             return column[0] if len(column) == 1 else sp.ImmutableMatrix(column)
@@ -2474,7 +2475,9 @@ def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
         setting.data_aliases = aliases.pop()
     setting.defined_at_x = frozenset(m.group(1) for left in lefts if (m := re.match(DEFINED_AT_X, latex_text(left))))
     # the score applied to one observation and θ somewhere (SCORE_APPLIED): a bare s elsewhere is the same score
-    setting.bare_score = setting.generic and any(re.search(SCORE_APPLIED, side) for side in sides)
+    # (not when a step gives a bare s a value of its own, s = x̄: then s names two things)
+    setting.bare_score = setting.generic and any(re.search(SCORE_APPLIED, side) for side in sides) and \
+        not any(re.fullmatch(r"\s*s\s*", latex_text(left)) for left in lefts)
 
 
 def _generic(name: str) -> bool:
