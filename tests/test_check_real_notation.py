@@ -1647,3 +1647,10 @@ class TestAbstractReadings2:
         # with T(X) in the text too, g is a statistic of its own: the unbiasedness stated is not applied to it
         prose = "Let g(x) be any unbiased estimator of theta, and $T(X)$ another."
         assert _abstract(r"E[g(x)] = E[T(X)]", prose=prose) == ["unknown"]
+
+    def test_a_statistic_given_a_form_is_never_refuted(self):
+        # T(X) = 2X, W(X) = X², g(x) = 2x: the author picks a statistic; the stand-in t(x) = x refutes nothing
+        prose = "Let g(x) be any unbiased estimator of theta."
+        assert _abstract(r"g(x) = 2x", prose=prose) == ["unknown"]
+        assert _abstract(r"T(X) = 2X") == ["unknown"]
+        assert _abstract(r"W(X) = X^2") == ["unknown"]

@@ -746,6 +746,12 @@ def _abstract_numeric(setting: Setting):
                 any(_outside_density(e, (x, *setting.theta)) for e in sides):
             raise ValueError("the step writes x or θ outside p, so it may hold for a model the text does not "
                              "declare (a model: front matter checks it)")
+        if any(isinstance(side, Estimator) for side in (left, right)) and \
+                not all(isinstance(side, sp.Basic) and side.has(Estimator) for side in (left, right)):
+            # T(X) = 2X, g(x) = x̄: the step gives the statistic a form of its own (a definition of it), which
+            # the stand-in t(x) = x does not have; nothing is refuted by it
+            raise ValueError("the step gives the statistic a value of its own: the stand-in estimator θ̂(x) = x "
+                             "refutes nothing here")
         if any(e.has(Estimator) for e in sides) and any(e.has(n) for e in sides):
             # the stand-in θ̂(x) = x uses one observation; the author's θ̂ may be a statistic of the sample of n
             raise ValueError("the step has an estimator and the sample size n: the stand-in estimator θ̂(x) = x "
