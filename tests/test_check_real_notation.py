@@ -1593,3 +1593,278 @@ class TestTextNamesAreNotWords:
         text = EXP_SAMPLE + display(row, prose=prose)
         setting = _concrete(links(text)[0]["model"], text)[0]
         assert text_names(text, setting) == {}
+# =========================================================================== abstract2: readings of the
+# abstract setting that real derivations use (issue 12; held-out reproducers Elkan, shuffle-on, Kuznecov,
+# imath, techqa, Casella–Berger, bou.lt, Gundersen, Pinchbeck; other spellings from pages of other sources)
+
+
+def _abstract(*rows: str, prose: str = "") -> list[str]:
+    return verdicts(display(*rows, prose=prose))
+
+
+class TestAbstractReadings2:
+    """Notation of the abstract setting (p unknown), each written the ways several sources write it."""
+
+    # -- d/dθ and d f / dθ typed with a slash (Elkan's plain-text notes; inline math elsewhere)
+    @pytest.mark.parametrize("step", [
+        r"E[s(x,\theta)] = \int_x dx\, p(x,\theta)\, 1/p(x,\theta) * d/d\theta\, p(x,\theta)",   # Elkan
+        r"s(x|\theta) = 1/p(x|\theta) * d p(x|\theta) / d \theta",
+        r"\int d/d\theta\, p(x|\theta)\, dx = d/d\theta \int p(x|\theta)\, dx",
+        r"d^2/d\theta^2 \log p(x|\theta) = \frac{\partial^2}{\partial\theta^2} \log p(x|\theta)",
+    ])
+    def test_slash_d_is_the_derivative(self, step):
+        assert _abstract(step) == ["proved"]
+
+    def test_slash_d_seeded_dropped_derivative_is_refuted(self):
+        # ∫ d/dθ p dx = 0, not ∫ p dx = 1
+        assert _abstract(r"\int_x dx\, d/d\theta\, p(x,\theta) = \int_x dx\, p(x,\theta)") == ["refuted"]
+
+    def test_a_declared_d_is_a_symbol(self):
+        # with d declared, d·x/d is d times x over d (= x); undeclared, "·x/d…" is no derivative either
+        text = "---\nmodel:\n  density: d e^{-d x}\n  parameters: [d: positive]\n  support: (0, \\infty)\n---\n"
+        assert verdicts(text + display(r"d \cdot x / d = x")) == ["proved"]
+        assert _abstract(r"d \cdot x / d = x") == ["unknown"]
+
+    # -- the data written z, y, t: the density's point is the variable of integration
+    @pytest.mark.parametrize("rows", [
+        (r"\int \frac{f(z;\theta)}{f(z;\theta)} \frac{\partial f(z;\theta)}{\partial \theta}dz = 0",),  # shuffle-on
+        (r"\int \frac{\partial }{ \partial \theta } p_\theta(y) dy = \int p_\theta(y) \frac{\partial }{ \partial "
+         r"\theta } \log p_\theta(y) dy",),                                                             # dkwho
+        (r"\int \frac{d \log f(y;\theta)}{d \theta} f(y;\theta)dy = \frac{d}{d \theta} \int f(y;\theta)dy",),
+        (r"\int f(t;\theta) \frac{\partial \log f(t;\theta)}{\partial\theta}\, dt = 0",),
+    ])
+    def test_integral_over_the_density_point(self, rows):
+        assert _abstract(*rows) == ["proved"]
+
+    def test_integral_without_differential_over_the_density_point(self):
+        assert _abstract(r"\int f(z;\theta) \frac{\partial \log f(z;\theta)}{\partial \theta} = 0") == ["proved"]
+        assert _abstract(r"\int f(z;\theta) \frac{\partial \log f(z;\theta)}{\partial \theta} = 1") == ["refuted"]
+
+    def test_integral_without_differential_of_a_sum_is_not_read(self):
+        # ∫ g + h with no dz: does the integral take h? not read
+        assert _abstract(r"\int f(z;\theta) + \frac{\partial f(z;\theta)}{\partial \theta} = 1") == ["unknown"]
+
+    def test_integral_without_differential_of_another_letter_is_not_read(self):
+        # ∫ a f(z;θ) with no differential: over z or over a? not read
+        assert _abstract(r"\int a f(z;\theta) = a") == ["unknown"]
+
+    def test_two_data_letters_are_not_read_as_one(self):
+        assert _abstract(r"\int f(y;\theta)\, dy = 1", r"\int f(t;\theta)\, dt = 1") == ["unknown", "unknown"]
+
+    def test_seeded_wrong_constant_is_refuted(self):
+        assert _abstract(r"\int \frac{\partial f(z;\theta)}{\partial \theta}dz = 1") == ["refuted"]
+
+    # -- a bare s where the text writes the score s(θ; x) (Kuznecov; awsome.icu; Rhea s(θ;X))
+    @pytest.mark.parametrize("definition", [r"s(\theta;x) = \nabla_\theta \log p_\theta(x)",
+                                            r"s(\theta, x) = \nabla_\theta \log p(x \mid \theta)",
+                                            r"s(x|\theta) = \nabla_\theta \log p(x|\theta)"])
+    def test_bare_score_after_its_definition(self, definition):
+        assert _abstract(definition, r"I(\theta) = \mathbb E\big[s\,s^\top\big]",
+                         r"\mathbb E[s\, s^\top] = -\mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["proved"] * 3
+
+    def test_bare_score_seeded_sign_is_refuted(self):
+        assert _abstract(r"s(\theta;x) = \nabla_\theta \log p_\theta(x)",
+                         r"\mathbb E[s\, s^\top] = \mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["proved", "refuted"]
+
+    def test_bare_s_in_a_step_with_a_sample_is_not_read(self):
+        # s² = Σ(xᵢ − x̄)²/(n − 1) beside s(θ; x): there s is the sample's standard deviation, not the score
+        assert _abstract(r"s(\theta;x) = \frac{\partial}{\partial\theta} \log p(x|\theta)",
+                         r"s^2 = \frac{1}{n-1}\sum_{i=1}^n (x_i - \bar x)^2",
+                         r"s = \frac{1}{n}\sum_{i=1}^n x_i") == ["proved", "unknown", "unknown"]
+        # and once a step gives s a value of its own, a bare s elsewhere is not the score either
+        assert _abstract(r"s(\theta;x) = \frac{\partial}{\partial\theta} \log p(x|\theta)",
+                         r"s = \frac{1}{n}\sum_{i=1}^n x_i", r"E[s] = 0") == ["proved", "unknown", "unknown"]
+
+    def test_bare_s_without_the_score_written_is_not_read(self):
+        assert _abstract(r"\mathbb E[s\, s^\top] = -\mathbb E[\nabla^2_\theta \log p_\theta(x)]") == ["unknown"]
+
+    # -- a power written before the density's arguments: p_θ^2(X), p^2(x|θ), f^2(x;θ)
+    @pytest.mark.parametrize("step", [
+        r"\nabla^2 \log p_\theta(X) = \frac{1}{p_\theta(X)}\nabla^2 p_\theta(X) - \frac{1}{p_\theta^2(X)}"
+        r"\nabla p_\theta(X) \nabla p_\theta(X)^\top",                                   # imath (vector θ)
+        r"\frac{\partial^2}{\partial\theta^2} \log p(x|\theta) = \frac{1}{p(x|\theta)}\frac{\partial^2}"
+        r"{\partial\theta^2} p(x|\theta) - \frac{1}{p^2(x|\theta)}\left(\frac{\partial}{\partial\theta} p(x|\theta)"
+        r"\right)^2",
+        r"\frac{f^2(x;\theta)}{f(x;\theta)} = f(x;\theta)",
+    ])
+    def test_power_before_the_arguments(self, step):
+        assert _abstract(step) == ["proved"]
+
+    def test_power_before_the_arguments_seeded_transposition_is_refuted(self):
+        # ∇pᵀ∇p (a scalar) where ∇p∇pᵀ (a matrix) is meant: a shape mismatch for a vector θ
+        assert _abstract(r"\nabla^2 \log p_\theta(X) = \frac{1}{p_\theta(X)}\nabla^2 p_\theta(X) - "
+                         r"\frac{1}{p_\theta^2(X)}\nabla p_\theta(X)^\top \nabla p_\theta(X)") == ["refuted"]
+
+    # -- the information of one draw X_i, and of several independent draws (techqa; stats.SE 156505)
+    IID = "Let $X_1$ and $X_2$ be two i.i.d random variables with density $f(x;\\theta)$."
+
+    @pytest.mark.parametrize("step", [r"I_{X_1}(\theta) + I_{X_2}(\theta) = 2I_{X_1}(\theta)",
+                                      r"I_{X_i}(\theta) = I_{X_1}(\theta)",
+                                      r"I_{X_1, X_2}(\theta) = I_{X_1}(\theta) + I_{X_2}(\theta)",
+                                      r"\mathcal{I}_{X_1,X_2,X_3}(\theta) = 3\mathcal{I}_{X_2}(\theta)"])
+    def test_information_of_draws(self, step):
+        assert _abstract(step, prose=self.IID) == ["proved"]
+
+    def test_several_draws_need_independence(self):
+        assert _abstract(r"I_{X_1, X_2}(\theta) = 2 I_{X_1}(\theta)") == ["unknown"]
+
+    def test_information_of_draws_seeded_missing_factor_is_refuted(self):
+        assert _abstract(r"I_{X_1}(\theta) + I_{X_2}(\theta) = I_{X_1}(\theta)", prose=self.IID) == ["refuted"]
+
+    def test_parameters_before_the_data(self):
+        # f(θ; X): the density at X, as s(θ; x) and L(θ; x) are written (techqa)
+        assert _abstract(r"I_X(\theta) = Var\left( \frac{\partial}{\partial \theta}\ln f (\theta;X) \right)") == \
+            ["proved"]
+
+    # -- W(X): a statistic of the data (Casella–Berger), never taken for T(X)
+    def test_statistic_w(self):
+        assert _abstract(r"\frac{d}{d\theta}E[W(X)] = \int W(x) \frac{\partial}{\partial\theta} f(x|\theta)\, dx",
+                         r"\int W(x) \frac{\partial}{\partial\theta} f(x|\theta)\, dx = E\left[W(X) "
+                         r"\frac{\partial}{\partial\theta}\log f(X|\theta)\right]") == ["proved", "proved"]
+
+    def test_statistic_w_seeded_dropped_derivative_is_refuted(self):
+        assert _abstract(r"\frac{d}{d\theta}E[W(X)] = \int W(x) f(x|\theta)\, dx") == ["refuted"]
+
+    def test_w_is_not_t_and_unbiasedness_of_t_says_nothing_of_w(self):
+        assert _abstract(r"E[W(X)] = E[T(X)]") == ["unknown"]
+        assert _abstract(r"\frac{d}{d\theta}E[W(X)] = 1", prose="The estimator T is unbiased.") == ["unknown"]
+
+    # -- the log-likelihood of a bold sample 𝐗 (bou.lt; Nemotron ℓ(θ | 𝐱); braindump p(𝐲|θ))
+    @pytest.mark.parametrize("step", [r"l(\theta |\mathbf X) = \sum_i\ln P(\mathbf x_i|\theta )",
+                                      r"\ell(\theta|\mathbf{x}) = \sum_{i=1}^n \log f(x_i|\theta)",
+                                      r"l(\theta; \boldsymbol X) = \sum_{i} \log p(X_i|\theta)"])
+    def test_log_likelihood_of_a_bold_sample(self, step):
+        assert _abstract(step) == ["proved"]
+
+    def test_log_likelihood_of_a_bold_sample_seeded_product_is_refuted(self):
+        assert _abstract(r"l(\theta |\mathbf X) = \prod_i\ln P(\mathbf x_i|\theta )") == ["refuted"]
+
+    def test_bold_x_without_a_sample_in_its_step_is_not_the_sample(self):
+        # a text with a sample elsewhere: 𝐱 in a step that shows none may be one vector observation: not read
+        assert _abstract(r"\ell(\theta|\mathbf{x}) = \log p(x|\theta)",
+                         r"\sum_{i=1}^n x_i = n \bar x") == ["unknown", "proved"]
+        # a text with no sample at all: 𝐱 is the one data point of the unknown density
+        assert _abstract(r"\ell(\theta|\mathbf{x}) = \log p(\mathbf{x}|\theta)") == ["proved"]
+
+    # -- entries of the information with other index letters (imath: m, k; r, s; a comma between them)
+    @pytest.mark.parametrize("entry, a, b", [("_{m, k}", "m", "k"), ("_{rs}", "r", "s"), ("_{i,j}", "i", "j")])
+    def test_entry_with_other_indices(self, entry, a, b):
+        step = (rf"\mathcal{{I}}(\theta){entry} = -\mathbb{{E}}\left(\frac{{\partial^{{2}}}}{{\partial \theta_{{{a}}} "
+                rf"\partial \theta_{{{b}}}}}\log p(x|\theta)\right)")
+        assert _abstract(step) == ["proved"]
+
+    def test_entry_with_other_indices_seeded_sign_is_refuted(self):
+        assert _abstract(r"\mathcal{I}(\theta)_{m, k} = \mathbb{E}\left(\frac{\partial^{2}}{\partial \theta_{m} "
+                         r"\partial \theta_{k}}\log p(x|\theta)\right)") == ["refuted"]
+
+    # -- the general Cramér–Rao bound, also where the prose speaks of unbiasedness (Gundersen)
+    GUNDERSEN = ("Let $T(X)$ be a biased estimator of $\\theta$. If the estimator is unbiased, then the numerator "
+                 "is one.")
+
+    @pytest.mark.parametrize("variance", [r"\mathbb{V}[T(X)]", r"\operatorname{Var}(T(X))", r"Var[T(X)]"])
+    def test_general_cramer_rao(self, variance):
+        step = (rf"{variance} \geq \frac{{\left( \frac{{d}}{{d \theta}} \mathbb{{E}}[T(X)] \right)^2}}{{\mathbb{{E}} "
+                r"\left[\left(\frac{d}{d\theta} \log f(X; \theta) \right)^2\right]}")
+        report = check(display(step, prose=self.GUNDERSEN))
+        assert [s.verdict.verdict for s in report.steps] == ["proved"]
+        assert "cramer-rao-general" in report.steps[0].verdict.rules
+
+    # -- random variables the prose names: Cauchy–Schwarz (Gundersen's W and Y)
+    @pytest.mark.parametrize("prose", ["let $W$ and $Y$ be two random variables.",
+                                       "Let $W$, $Z$ and $Y$ be random variables.",
+                                       "Here $W$ is a random variable and $Y$ is a random variable."])
+    def test_named_random_variables(self, prose):
+        assert _abstract(r"(\text{Cov}[W, Y])^2 \leq \mathbb{V}[W] \mathbb{V}[Y]", prose=prose) == ["proved"]
+
+    def test_named_random_variables_are_never_refuted(self):
+        assert _abstract(r"\mathbb{V}[W] = \mathbb{E}[W^2]", prose="let $W$ and $Y$ be two random variables.") == \
+            ["unknown"]
+
+    def test_unnamed_capital_is_not_read(self):
+        assert _abstract(r"(\text{Cov}[W, Y])^2 \leq \mathbb{V}[W] \mathbb{V}[Y]") == ["unknown"]
+
+    # -- θ* as the prose defines it (Pinchbeck: θ* = θ + ε; θ^\star = θ + δ)
+    @pytest.mark.parametrize("star, value", [("^*", r"\theta + \epsilon"), ("^{\\star}", r"\theta + \delta"),
+                                             ("^{*}", r"\theta - \epsilon")])
+    def test_starred_parameter_as_defined(self, star, value):
+        prose = f"the approximate value $\\theta{star} = {value}$ ."
+        step = rf"-\int p(x|\theta) \log p(x|\theta{star}) dx = -\int p(x|\theta) \log p(x|{value}) dx"
+        assert _abstract(step, prose=prose) == ["proved"]
+
+    def test_starred_parameter_seeded_is_refuted(self):
+        prose = "the approximate value $\\theta^* = \\theta + \\epsilon$ ."
+        assert _abstract(r"\log p(x|\theta^*) = \log p(x|\theta + 2\epsilon)", prose=prose) == ["refuted"]
+
+    def test_starred_parameter_undefined_is_not_read(self):
+        assert _abstract(r"\log p(x|\theta^*) = \log p(x|\theta + \epsilon)") == ["unknown"]
+
+    # -- 𝐱 in a text that writes no sample: the point of the unknown (joint) density (Casella–Berger, \bf{X})
+    @pytest.mark.parametrize("x, X", [(r"\bf{x}", r"\bf{X}"), (r"\mathbf{x}", r"\mathbf{X}"),
+                                      (r"\boldsymbol{x}", r"\boldsymbol{X}")])
+    def test_bold_data_of_a_text_without_sample(self, x, X):
+        rows = (rf"\frac{{d}}{{d\theta}}E[W({X})|\theta] = \int_{{\chi}}W({x})\left[\frac{{\partial}}{{\partial\theta}}"
+                rf"f({x}|\theta)\right]dx",
+                rf"Var(W({X})|\theta) \ge \frac{{(\frac{{d}}{{d\theta}}E[W({X})|\theta])^2}}{{E\left[\left("
+                rf"\frac{{\partial}}{{\partial\theta}}\log f({x}|\theta)\right)^2|\theta\right]}}")
+        assert _abstract(*rows) == ["proved", "proved"]
+
+    def test_bold_data_seeded_dropped_derivative_is_refuted(self):
+        assert _abstract(r"\frac{d}{d\theta}E[W(\bf{X})|\theta] = \int_{\chi}W(\bf{x})\left[f(\bf{x}|\theta)"
+                         r"\right]dx") == ["refuted"]
+
+    def test_bold_data_beside_a_sample_is_the_sample(self):
+        # with xᵢ written, 𝐱 is the whole sample: its density is ∏ p(xᵢ|θ) only for independent draws
+        assert _abstract(r"\log f(\mathbf{x}|\theta) = \sum_{i=1}^n \log f(x_i|\theta)") == ["unknown"]
+
+    # -- the prose says I(θ) is one observation's information (uiowa: "from a single observation")
+    INFORMATION_ROWS = (r"I(\theta) = E\left[\left(\frac{\partial}{\partial\theta}\log f(X|\theta)\right)^2\right]",
+                        r"\sum_{i=1}^n \log f(x_i|\theta) = \sum_{i=1}^n \log f(x_i|\theta)")
+
+    @pytest.mark.parametrize("prose", [
+        "Let $X_1, \\dots, X_n$ be a random sample. Here $I(\\theta)$ denotes the Fisher information for a "
+        "single observation.",
+        "Let $X_1, \\dots, X_n$ be a random sample; the symbol $I(\\theta)$ still represents the expected "
+        "information from a single observation.",
+        "Let $X_1, \\dots, X_n$ be a random sample, and $I(\\theta)$ the Fisher information per observation.",
+    ])
+    def test_prose_tells_one_observation(self, prose):
+        assert _abstract(*self.INFORMATION_ROWS, prose=prose)[0] == "proved"
+
+    def test_prose_about_something_else_tells_nothing(self):
+        prose = ("Let $X_1, \\dots, X_n$ be a random sample. The likelihood of one observation is $f(x|\\theta)$, "
+                 "and the information is below.")
+        assert _abstract(*self.INFORMATION_ROWS, prose=prose)[0] == "unknown"
+
+    # -- 𝔼 under x ∼ 𝓛(x|θ), x ∼ p(x|θ), X ∼ f(x;θ): the model at θ (Pinchbeck; kdoran; awsome.icu)
+    @pytest.mark.parametrize("under", [r"x \sim \mathcal{L}(x|\theta)", r"x \sim p(x | \theta)",
+                                       r"X \sim f(x;\theta)"])
+    def test_expectation_under_the_model(self, under):
+        assert _abstract(rf"\mathbb{{E}}_{{{under}}}\left[\frac{{\partial}}{{\partial\theta}}\log p(x|\theta)\right] "
+                         r"= 0") == ["proved"]
+
+    def test_expectation_under_another_point_is_not_read(self):
+        assert _abstract(r"\mathbb{E}_{x \sim p(x|\theta^*)}\left[\frac{\partial}{\partial\theta}\log p(x|\theta)"
+                         r"\right] = 0") == ["unknown"]
+
+    # -- an estimator the prose names: "Let g(x) be any unbiased estimator of theta" (Elkan)
+    @pytest.mark.parametrize("prose, g", [("Let g(x) be any unbiased estimator of theta.", "g(x)"),
+                                          ("let $t(X)$ be an unbiased estimator of $\\theta$.", "t(X)"),
+                                          ("Let $w(x)$ be an unbiased estimator of $\\theta$.", "w(x)")])
+    def test_estimator_named_in_prose(self, prose, g):
+        assert _abstract(rf"var_\theta[{g}] \geq 1/ var[s(x,\theta)]", rf"\frac{{d}}{{d\theta}} E[{g}] = 1",
+                         prose=prose) == ["proved", "proved"]
+
+    def test_estimator_named_in_prose_seeded_mean_is_refuted(self):
+        assert _abstract(r"E[g(x)] = 0", prose="Let g(x) be any unbiased estimator of theta.") == ["refuted"]
+
+    def test_estimator_beside_another_is_its_own(self):
+        # with T(X) in the text too, g is a statistic of its own: the unbiasedness stated is not applied to it
+        prose = "Let g(x) be any unbiased estimator of theta, and $T(X)$ another."
+        assert _abstract(r"E[g(x)] = E[T(X)]", prose=prose) == ["unknown"]
+
+    def test_a_statistic_given_a_form_is_never_refuted(self):
+        # T(X) = 2X, W(X) = X², g(x) = 2x: the author picks a statistic; the stand-in t(x) = x refutes nothing
+        prose = "Let g(x) be any unbiased estimator of theta."
+        assert _abstract(r"g(x) = 2x", prose=prose) == ["unknown"]
+        assert _abstract(r"T(X) = 2X") == ["unknown"]
+        assert _abstract(r"W(X) = X^2") == ["unknown"]

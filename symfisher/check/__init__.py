@@ -362,10 +362,26 @@ _PER_OBSERVATION = re.compile(r"(?:I|\\mathcal\s*\{?\s*I\s*\}?|F|\\mathbf\s*\{?\
 _INFORMATION = re.compile(r"(?<![\\a-zA-Z])I\s*(?:_\s*\{?\s*[xX]\s*\}?\s*)?(?:\(|\\left)|\\mathcal\s*\{?\s*I")
 
 
+#: The prose tells it in a sentence about the information: "the information for a single observation", "Fisher
+#: information per observation", "the per-observation information" (then I(θ) is one observation's).
+_PER_OBSERVATION_PROSE = re.compile(r"information\b[^.$]{0,60}?\b(?:for|from|of|in|contained\s+in)\s+(?:a\s+single|one)"
+                                    r"\s+observation\b|information\s+per\s+observation\b|\bper[- ]observation\s+"
+                                    r"(?:Fisher\s+)?information\b|\bunit\s+Fisher\s+information\b", re.IGNORECASE)
+
+
+def _prose(body: str) -> str:
+    """The text outside its display math (where a sentence can say what I(θ) is)."""
+    for display in sorted(displays(body), key=lambda d: -d.start):
+        body = body[:display.start] + " " + body[display.end:]
+    return body
+
+
 def _information_told(text: str) -> bool:
-    """Whether the displays tell one observation's information from the sample's (I_n(θ), n I(θ))."""
+    """Whether the displays tell one observation's information from the sample's (I_n(θ), n I(θ)), or the prose
+    says in so many words (_PER_OBSERVATION_PROSE)."""
     _, body, _ = front_matter(text)
-    return bool(_PER_OBSERVATION.search(" ".join(d.content for d in displays(body))))
+    return bool(_PER_OBSERVATION.search(" ".join(d.content for d in displays(body)))) or \
+        bool(_PER_OBSERVATION_PROSE.search(_prose(body)))
 
 
 def _information_ambiguous(text: str) -> bool:
@@ -373,7 +389,8 @@ def _information_ambiguous(text: str) -> bool:
     and nothing in them tells the two apart (as I_n(θ) = n I(θ) does)."""
     _, body, _ = front_matter(text)
     math = " ".join(d.content for d in displays(body))
-    return bool(_SAMPLE.search(math) and _INFORMATION.search(math)) and not _PER_OBSERVATION.search(math)
+    return bool(_SAMPLE.search(math) and _INFORMATION.search(math)) and not _PER_OBSERVATION.search(math) and \
+        not _PER_OBSERVATION_PROSE.search(_prose(body))
 
 
 def _judge_both_informations(link: Link, setting: Setting, rewriter: Rewriter, numeric, head: str = "", *,
@@ -800,6 +817,12 @@ def _abstract_numeric(setting: Setting):
                 any(_outside_density(e, names) for e in sides):
             raise ValueError("the step writes x or θ outside p, so it may hold for a model the text does not "
                              "declare (a model: front matter checks it)")
+        if any(isinstance(side, Estimator) for side in (left, right)) and \
+                not all(isinstance(side, sp.Basic) and side.has(Estimator) for side in (left, right)):
+            # T(X) = 2X, g(x) = x̄: the step gives the statistic a form of its own (a definition of it), which
+            # the stand-in t(x) = x does not have; nothing is refuted by it
+            raise ValueError("the step gives the statistic a value of its own: the stand-in estimator θ̂(x) = x "
+                             "refutes nothing here")
         if any(e.has(Estimator) for e in sides) and any(e.has(n) for e in sides):
             # the stand-in θ̂(x) = x uses one observation; the author's θ̂ may be a statistic of the sample of n
             raise ValueError("the step has an estimator and the sample size n: the stand-in estimator θ̂(x) = x "

@@ -94,6 +94,18 @@ class Estimator(sp.Function):
 
 
 
+_STATISTICS: dict[str, type] = {}
+
+
+def statistic(name: str) -> type:
+    """The function a statistic of STATISTICS is: T(X) the estimator (Estimator, which the unbiasedness rule
+    knows); another letter, W(X), a statistic of its own (an Estimator subclass of that name), so that W and T
+    are never taken for one another and no hypothesis stated of T's is used for W."""
+    if name == "T":
+        return Estimator
+    return _STATISTICS.setdefault(name, type(name, (Estimator,), {"nargs": 1}))
+
+
 class SampleSum(sp.Function):
     """Σᵢ₌₁ⁿ g(xᵢ) over the sample, written with one stand-in draw ξ: SampleSum(g(ξ)) (see Setting.draw)."""
 
@@ -131,9 +143,9 @@ def one_observation(sides: list[str]) -> bool:
 
 #: Generic indices written on θ or on an entry of the information (θᵢ, ∂/∂θ_j, I_{ij}, I(θ)_{ij}): each
 #: regular expression captures the index letters. A step that writes them is checked entrywise.
-GENERIC_INDICES: tuple[str, ...] = (r"\\theta\s*_\s*\{?\s*([ijkl])(?![a-zA-Z])",
+GENERIC_INDICES: tuple[str, ...] = (r"\\theta\s*_\s*\{?\s*([ijklmrs])(?![a-zA-Z])",
                                     r"(?:\bI|\bF|\\mathcal\s*\{I\})\s*(?:\([^()]*\))?"
-                                    r"\s*_\s*\{\s*([ijkl])\s*([ijkl])\s*\}")
+                                    r"\s*_\s*\{\s*([ijklmrs])\s*,?\s*([ijklmrs])\s*\}")
 
 
 def index_letters(text: str) -> list[str]:
@@ -291,6 +303,12 @@ class Setting:
     sample_likelihood: bool = False
     # readings the parser chose where another one is possible (∂f/∂σ²): a step read so is never refuted
     other_readings: list[str] = field(default_factory=list)
+    # the text writes the score applied (s(θ; x) = ∇θ log p_θ(x)): a bare s, 𝔼[s sᵀ], is that score at x
+    bare_score: bool = False
+    # θ* defined in the prose (θ* = θ + ε): the LaTeX of its value, read where θ* is written (else θ* is not read)
+    starred: str = ""
+    # names the prose makes estimators of θ ("let g(x) be any unbiased estimator of θ"): name -> its function
+    estimators: dict[str, type] = field(default_factory=dict)
 
     @property
     def m(self) -> int:
@@ -631,7 +649,7 @@ class _Parser:
             elif self.at("_") and _is_matrix(value) and self.s.indices:
                 # I(θ)_{ij}: the entry (i, j) of a matrix, for the assignment of the generic indices checked
                 self.take("_")
-                entry = [self.s.indices.get(t.text) for t in self.group() if t.kind != "space"]
+                entry = [self.s.indices.get(t.text) for t in self.group() if t.kind != "space" and t.text != ","]
                 if len(entry) != 2 or None in entry or value.shape[0] <= max(entry) or value.shape[1] <= max(entry):
                     raise NotationError("an entry of a matrix is read only with generic indices i, j")
                 value = value[entry[0], entry[1]]
@@ -835,6 +853,30 @@ class _Parser:
         if len(variables) != order:
             raise NotationError("the order on top and the variables below do not match")
         return self.derivative(self.operand(variables), variables)
+
+    def slash_d(self, text: str):
+        """d/dθ f, d²/dθ² f and d f/dθ written with a slash (plain-text formulas): with x held fixed the
+        derivative ∂/∂θ, read as the ∂ forms are. A declared d, or a d with no slash-d after it at the same
+        bracket depth, is a name (the differential of an integral is found by the integral itself)."""
+        if key(text) in self.s.names:
+            return self.named(text)
+        j, depth = self.i, 0
+        while j + 1 < len(self.t):
+            tok = self.t[j].text
+            if tok in ("(", "[", "{", r"\left"):
+                depth += 1
+            elif tok in (")", "]", "}", r"\right"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif depth == 0 and tok in ("=", "+", "-", ",", ";", "&"):
+                break
+            elif depth == 0 and tok == "/" and self.t[j + 1].kind == "letter" and self.t[j + 1].text == "d":
+                partial = Token("command", r"\partial", self.t[j + 1].pos)
+                self.t = [*self.t[:self.i - 1], partial, *self.t[self.i:j + 1], partial, *self.t[j + 2:]]
+                return self.partial(r"\partial")
+            j += 1
+        return self.named(text)
 
     def constant_or_function(self, command: str):
         """π, ∞, Γ(·), ψ(·), ψ'(·) unless the name is declared (then a symbol)."""
@@ -1168,7 +1210,31 @@ class _Parser:
 
     def _is_differential(self) -> bool:
         nxt = self.peek(1)
-        return nxt is not None and nxt.text == self.s.x.name
+        # dx, or dz where the text writes its density at z (DATA_ALIASES: z is the data)
+        return nxt is not None and (nxt.text == self.s.x.name or
+                                    (self.s.generic and nxt.text in self.s.data_aliases and self.s.x.name == "x"))
+
+    def _without_differential(self, start: int, lower, upper):
+        """∫ f(z;θ) ∂θ log f(z;θ) written with no differential at all: the integral over the density's point,
+        when the integrand (all the rest of the side, no + or − at its top level) depends on that point and on
+        the parameters only; else not read."""
+        body, depth = self.t[start:], 0
+        for k, tok in enumerate(body):
+            depth += {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}.get(tok.text, 0)
+            if depth == 0 and k and tok.text in ("+", "-"):
+                raise NotationError("an integral without its dx (its reach is ambiguous)")
+        if not body:
+            raise NotationError("an integral without its dx")
+        value = self.sub(body)
+        self.i = len(self.t)
+        entries = list(value) if _is_matrix(value) else [value]
+        free = set().union(*(e.free_symbols for e in entries if isinstance(e, sp.Basic)))
+        if self.s.x not in free or not free <= {self.s.x, *self.s.theta}:
+            raise NotationError("an integral without its dx")
+        if lower is not None and (lower, upper) != (-sp.oo, sp.oo) and (lower, upper) != (self.s.lower, self.s.upper):
+            raise NotationError("integrals over other limits than the support are not checked")
+        self.s.readings.append(f"∫ g with no differential as ∫ g d{self.s.x.name} (the density's point)")
+        return elementwise(value, lambda g: sp.Integral(g, self.s.x))
 
     def integral(self):
         lower = upper = None
@@ -1187,7 +1253,7 @@ class _Parser:
         while True:
             tok = self.peek()
             if tok is None:
-                raise NotationError("an integral without its dx")
+                return self._without_differential(start, lower, upper)
             if tok.text in ("{", "(", "["):
                 depth += 1
             elif tok.text in ("}", ")", "]"):
@@ -1405,7 +1471,8 @@ class _Parser:
         sampled = re.fullmatch(r"[xX](sim|∼)[pfP]_(?P<at>.*)", name)     # 𝔼_{X∼p_θ}
         if sampled and set(sampled.group("at").split(",")) <= parameters:
             return
-        at_model = re.fullmatch(r"([xX](sim|∼))?[pf]\([xX](\||mid|;)(?P<at>.*)\)", name)
+        # x∼p(x|θ), x∼𝓛(x|θ), x∼L(x|θ): the model's density at θ, under any name the reader reads it by
+        at_model = re.fullmatch(r"([xX](sim|∼))?(?:[pf]|mathcalL|L)\([xX](\||mid|;)(?P<at>.*)\)", name)
         if name in parameters | {"p", "f", "X", "x", "P"} or (
                 at_model and set(at_model.group("at").split(",")) <= parameters):
             return
@@ -1491,10 +1558,13 @@ class _Parser:
                 pass
         name = self.text(tokens)
         if name == self.s.x.name or (name == "X" and "X" not in self.s.names and self.s.x.name == "x") or \
-                _bare(name) in self.s.data_aliases:
+                _bare(name) in self.s.data_aliases or self._bold_observation(name):
             return self.s.x                      # p(X|θ) inside 𝔼: the random variable at its value x
         if name in (f"{self.s.x.name}_i", f"{self.s.x.name}_{{i}}"):
             return self.s.sample()
+        if re.sub(BOLD_KEY, "", key(name)) in (f"{self.s.x.name}_i", f"{self.s.x.name.upper()}_i") and \
+                key(name) not in self.s.names:
+            return self.s.sample()               # P(𝐱ᵢ|θ), p(X_i|θ): the draw i of the sample, bold or capital
         raise NotationError(f"p({name}|θ): the point must be {self.s.x.name} or {self.s.x.name}_i")
 
     def named(self, name: str, prefix: str = ""):
@@ -1526,6 +1596,10 @@ class _Parser:
         if name == "e" and self.at("^") and "e" not in self.s.names:
             self.take("^")
             return elementwise(self.sub(self.group()), lambda a: sp.exp(sized(sp.exp, a)))
+        if name == r"\theta" and not styled and self.s.starred and self.at("^") and self._starred():
+            # θ* after the prose defined it (θ* = θ + ε): its value, read here
+            self.s.readings.append(f"θ* as {self.s.starred}, as the text defines it")
+            return self.sub([t for t in tokenize(self.s.starred, "step") if t.kind != "space" and t.text not in SKIP])
         if name in (r"\theta", r"\boldsymbol{\theta}", r"\theta") or (name == r"\theta" and styled):
             if not styled and "theta" in self.s.names:
                 return self.s.names["theta"]                  # a declared θ is a scalar parameter
@@ -1567,9 +1641,11 @@ class _Parser:
                                 "the step writes no x) as the data")
         if self.s.generic and not styled and obj is None and _generic(full):
             inside = self._parenthesized()
-            if full in STATISTICS and inside is not None and self._point(inside) == self.s.x and self.s.m == 1:
+            if (full in STATISTICS or full in self.s.estimators) and inside is not None and \
+                    self._point(inside) == self.s.x and self.s.m == 1:
                 self.i += len(inside) + 2
-                return Estimator(self.s.x)               # T(X): a statistic, an estimator of θ
+                # T(X): a statistic, an estimator of θ; g(x) where the prose says it is an estimator of θ
+                return (self.s.estimators.get(full) or statistic(full))(self.s.x)
             if not full.startswith("\\") and self.at("(", r"\left"):
                 # T(X), g(x): a function applied (T(2X) ≠ 2T(X)) or a product? no reading is certain
                 raise NotationError(f"{_quote(full)}(…): a function of its argument or a product? not read")
@@ -1595,6 +1671,14 @@ class _Parser:
                 if index is not None:
                     letters.add(index.text)
         return letters == {letter}
+    def _starred(self) -> bool:
+        """A star as the superscript at the cursor (^*, ^{*}, ^\\ast, ^\\star): taken, True; else nothing taken."""
+        start = self.i
+        self.take("^")
+        if [t.text for t in self.group()] in [[star] for star in STARS]:
+            return True
+        self.i = start
+        return False
 
     def remainder(self, name: str):
         """O(δᵏ), \\mathcal{O}(δᵏ), o(δᵏ): the remainder of an expansion in an increment δ of p(x; θ + δ)."""
@@ -1758,9 +1842,16 @@ class _Parser:
         names = [self.s.names.get(key(self.text(part))) for part in parts]
         return names == list(self.s.theta)
 
+    def _bold_observation(self, name: str) -> bool:
+        """𝐱, 𝐗 (\\mathbf, \\boldsymbol, \\bf) in a text that writes no sample (no xᵢ, n, Σ, ∏): the data as one
+        point of the unknown density, whatever its dimension (Casella–Berger's f(𝐱|θ)); every identity proved
+        for an unknown p(x|θ) holds for it."""
+        bare = _bare(name)
+        return self.s.generic and self.s.one_observation and bare != name.strip() and bare in (self.s.x.name, "X")
+
     def _point(self, tokens: list[Token]) -> sp.Expr | None:
         name = self.text(tokens)
-        if name in (self.s.x.name, "X") or _bare(name) in self.s.data_aliases:
+        if name in (self.s.x.name, "X") or _bare(name) in self.s.data_aliases or self._bold_observation(name):
             return self.s.x
         if key(name) in (f"{self.s.x.name}_i", "X_i"):
             return self.s.sample()
@@ -1771,10 +1862,19 @@ class _Parser:
         """p(x|θ), p(x;θ), f(x|θ), f_θ(x), f_X(x); a declared p beside the density p is the parameter."""
         if prefix:
             return None
+        if name in ("f", "p") and self.at("^") and not self._declared(name):
+            # p^2(x|θ), f^2(x;θ): the power of the density, written before its arguments as in sin²x
+            save, power = self.i, self._leading_power()
+            value = self.density_application(name, prefix) if power != 1 else None
+            if value is None:
+                self.i = save
+                return None
+            return value ** power
         if name in ("f", "p") and self.at("_"):
             save = self.i
             self.take("_")
             below = key(self.text(self.group()))
+            power = self._leading_power()              # p_θ^2(X) = p_θ(X)²
             # p_X(x) is the pmf of X even beside a parameter p; p_θ(x) with a declared p is not certain
             certain = not self._declared(name) or (below == "X" and not self._declared(f"{name}_{below}"))
             if certain and (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
@@ -1788,7 +1888,7 @@ class _Parser:
                 if point is None:
                     raise NotationError(f"f_{below}({self.text(inside or [])}): the point must be x")
                 self.i += len(inside) + 2
-                return self.s.density(point)
+                return self.s.density(point) ** power
             self.i = save
             return None
         inside = self._parenthesized()
@@ -1821,6 +1921,12 @@ class _Parser:
         if name == "P" and not conditional:
             return None                                  # P(X = 1), P(A): a probability, not the density
         parts = self._split(inside, ("|", r"\mid", ";"))
+        if len(parts) == 2 and self._is_parameters(parts[0]) and self._point(parts[1]) is not None and \
+                not self._is_parameters(parts[1]):
+            # f(θ; X): the parameters first, then the data (as s(θ; x) and L(θ; x) are written)
+            point = self._point(parts[1])
+            self.i += len(inside) + 2
+            return self.s.density(point)
         if len(parts) == 2 and parts[1] and not self._is_parameters(parts[1]):
             parameters = self.density_parameters(parts[1])
             if parameters is not None:
@@ -1832,14 +1938,27 @@ class _Parser:
         self.take("(")
         return self.s.density(self.point())
 
+    def _leading_power(self) -> int:
+        """The k of f^k(x) at the cursor (a whole number from 1 to 4 right before the argument's parenthesis),
+        taken; 1 and nothing taken when there is none."""
+        if not self.at("^"):
+            return 1
+        start = self.i
+        self.take("^")
+        exponent = self.text(self.group())
+        if not self.at("(") or not exponent.isdigit() or not 1 <= int(exponent) <= 4:
+            self.i = start
+            return 1
+        return int(exponent)
+
     def _joint_density(self, inside: list[Token]):
         r"""p(\vec{x}|θ), f(\mathbf{x}; θ), p(x_1, …, x_n|θ): the density of the whole sample, ∏ᵢ p(xᵢ|θ) when
         the text says the draws are independent (Setting.independent), else not read; None for another point."""
         parts = self._split(inside, ("|", r"\mid", ";"))
-        if len(parts) != 2 or not self._is_parameters(parts[1]):
+        if len(parts) != 2 or not self._is_parameters(parts[1]) or self._bold_observation(self.text(parts[0])):
             return None
         written = key(self.text(parts[0]))
-        bare = re.sub(r"^(vec|mathbf|boldsymbol|bm)", "", written)
+        bare = re.sub(r"^(vec|mathbf|boldsymbol|bm|bf)", "", written)
         vector = bare != written and bare in (self.s.x.name, self.s.x.name.upper())      # \vec{x}, \mathbf{X}
         names = f"[{self.s.x.name}{self.s.x.name.upper()}]"                              # x_1, …, x_n
         if not vector and not re.fullmatch(SAMPLE_SUBSCRIPT.replace("[xX]", names), written):
@@ -1937,6 +2056,11 @@ class _Parser:
         return self.s.density(value)
 
     def score_application(self, name: str, prefix: str):
+        if not prefix and not self._declared(name) and self.s.bare_score and not self.at("(", "_") and \
+                not self.s.sample_shown:
+            # 𝔼[s sᵀ] where the text writes s(θ; x) = ∇θ log p_θ(x): the score at the one observation x
+            column = [Score(sp.Integer(j), self.s.x) for j in range(self.s.m)]
+            return column[0] if len(column) == 1 else sp.ImmutableMatrix(column)
         if prefix or self._declared(name) or not self.at("(", "_"):
             return None
         entries, single = range(self.s.m), False
@@ -1983,8 +2107,17 @@ class _Parser:
             below = key(self.text(tokens))
             if below == key(self.s.sample_size.name) or re.fullmatch(SAMPLE_SUBSCRIPT, below):
                 said = "n"                                 # the information of a sample of n
-            elif below in ("1", "X_1", "x_1", "theta"):
+            elif below in ("1", "X_1", "x_1", "theta") or re.fullmatch(ONE_DRAW, below):
                 said = "1"                                 # one observation's, whatever the text's I means
+            elif all(re.fullmatch(ONE_DRAW, draw) for draw in below.split(",")) and \
+                    len(set(below.split(","))) == len(below.split(",")):
+                # I_{X_1, X_2}: the information of k distinct draws is k times one's only if they are independent
+                if not self.s.independent:
+                    raise NotationError(f"{name}_{{{self.text(tokens)}}}: the information of several draws is the "
+                                        f"sum of theirs only for independent draws, which the text does not state")
+                said = str(len(below.split(",")))
+                self.s.readings.append(f"{name}_{{{self.text(tokens)}}} as {said} {name}(θ): the information of "
+                                       f"independent draws adds up")
             elif below not in ("X", "x"):
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
@@ -1998,8 +2131,8 @@ class _Parser:
             raise NotationError("I without its argument: write I(θ)")
         if said == "n":
             factor = self.s.sample_size
-        elif said == "1":
-            factor = sp.S.One
+        elif said.isdigit():
+            factor = sp.Integer(said)
         elif self.s.sample_information:
             factor = self.s.sample_size                    # the other reading of an I(θ) beside n
         else:
@@ -2115,6 +2248,13 @@ class _Parser:
         """
         if len(parts) == 2 and self._point(parts[0]) is not None and self._is_parameters(parts[1]):
             parts = [parts[1], parts[0]]                 # ℓ(x|θ), l(x|μ): the data first
+        if len(parts) == 2 and self._is_parameters(parts[0]) and self.s.sample_shown and \
+                re.sub(BOLD_KEY, "", key(self.text(parts[1]))) in (self.s.x.name, self.s.x.name.upper()) and \
+                re.match(BOLD_KEY, key(self.text(parts[1]))):
+            # l(θ | 𝐗) = Σᵢ ln P(𝐱ᵢ|θ): bold X in a step that shows the sample is the whole sample (alone, a
+            # bold x may be one vector observation: not decided there)
+            self.i += sum(len(part) for part in parts) + 1 + 2
+            return of_sample()
         if not self._is_parameters(parts[0]) or len(parts) > 2:
             return None
         point = self._point(parts[1]) if len(parts) == 2 else None
@@ -2198,11 +2338,40 @@ def text_functions(text: str, setting: Setting) -> dict[str, sp.Basic]:
         if known_object(base) is not None or key(full) in setting.names or not _generic(full) or setting.m != 1:
             continue
         out[key(full)] = sp.Function(key(full))(*setting.theta, setting.x)
+    for pattern in RANDOM_VARIABLE_PROSE:
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            for letter in (g for g in match.groups() if g):
+                # "let W and Y be two random variables": each an unknown function of the data (and of θ), so
+                # that only what holds for every random variable (Cauchy–Schwarz) is proved, and nothing refuted
+                if letter not in ("X", "x") and known_object(letter) is None and key(letter) not in setting.names:
+                    out[letter] = sp.Function(letter)(*setting.theta, setting.x)
+    named = {m.group(1) for pattern in ESTIMATOR_PROSE for m in re.finditer(pattern, text, re.IGNORECASE)}
+    named = {n for n in named if known_object(n) is None and key(n) not in setting.names and n not in STATISTICS
+             and _generic(n)}
+    # the estimator, when the text has no other (T(X), θ̂): else one of its own, never taken for another
+    alone = len(named) == 1 and not re.search(r"\\(?:hat|widehat)|(?<![A-Za-z\\])T\s*\(", text)
+    setting.estimators = {n: Estimator if alone else statistic(n) for n in named}
     for name, function in list(out.items()):
         value = _stated_definition(text, name, setting)
         if value is not None:
             setting.definitions[function] = value
     return out
+
+
+#: Prose that makes a lower-case letter applied to the data an estimator of θ: "Let g(x) be any unbiased estimator
+#: of theta", "let $t(X)$ be an estimator of $\theta$" (group 1: the letter).
+ESTIMATOR_PROSE: tuple[str, ...] = (
+    r"\blet\s+\$?([a-z])\s*\(\s*[xX]\s*\)\$?\s+be\s+(?:an?|any)\s+(?:unbiased\s+)?estimator\s+of\s+\$?\\?theta\b",
+)
+
+
+#: Prose that names random variables other than the data: "let $W$ and $Y$ be two random variables", "$Z$ is a
+#: random variable" (each group a capital letter in inline math).
+RANDOM_VARIABLE_PROSE: tuple[str, ...] = (
+    r"\blet\s+\$([A-Z])\$\s*(?:,\s*\$([A-Z])\$\s*)?and\s+\$([A-Z])\$\s+be\s+(?:two\s+|three\s+)?(?:real\s+)?random\s+variables",
+    r"\blet\s+\$([A-Z])\$\s+be\s+a\s+(?:real\s+)?random\s+variable",
+    r"\$([A-Z])\$\s+(?:is|be)\s+a\s+(?:real\s+)?random\s+variable",
+)
 
 
 #: "Define S_n(θ) = …", "let U(θ) = …", "denote … by": prose that states a definition in inline math.
@@ -2386,6 +2555,11 @@ def stated_names(setting: Setting) -> list[str]:
     meanings = {role.meaning.replace("{x}", setting.x.name) for role in TEXT_ROLES.values()}
     return [name for name, function in setting.functions.items()
             if setting.definition_sources.get(function) in meanings]
+#: The marks that star a parameter, θ* (θ^*, θ^{*}, θ^\ast, θ^\star).
+STARS: tuple[str, ...] = ("*", r"\ast", r"\star")
+#: θ* defined in inline math, θ^* = θ + ε (group 1: its value).
+STARRED_DEFINITION = (r"\$\s*\\theta\s*\^\s*\{?\s*(?:\*|\\ast|\\star)\s*\}?\s*(?::=|=)\s*"
+                      r"(\\theta\s*[-+][^=<>$]+?)\s*\.?\s*\$")
 
 
 #: A density at another point of the parameter space: P(x;t), p(x|t), f(x;\vartheta) (one letter, not θ).
@@ -2402,6 +2576,10 @@ def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]
     out: dict[str, tuple[sp.Symbol, ...]] = {}
     if not setting.generic:
         return out
+    for stated in re.finditer(STARRED_DEFINITION, text):
+        # θ* = θ + ε stated in the prose's math: θ* is that point wherever it is written
+        if "^" not in stated.group(1):
+            setting.starred = stated.group(1).strip()
     for match in _INCREMENT.finditer(text):
         # P(x; θ + d) with a vector θ: d is an increment of θ's shape (a scalar δ is read where it is written)
         name = key(match.group(1))
@@ -2489,11 +2667,39 @@ BARE_EXPECTATION: tuple[str, ...] = (r"\frac", r"\dfrac", r"\tfrac")
 
 def _bare(name: str) -> str:
     """A data letter without its style: ``\\mathbf{y}`` and ``\\boldsymbol{Y}`` are y and Y."""
-    return re.sub(r"^\\(?:mathbf|boldsymbol|bm)\s*\{?\s*([A-Za-z])\s*\}?$", r"\1", name.strip())
+    return re.sub(r"^\\(?:mathbf|boldsymbol|bm|bf)\s*\{?\s*([A-Za-z])\s*\}?$", r"\1", name.strip())
 
 
 #: The density written at a point (p(y|θ), f(Y;θ), 𝐲 in bold): the letter is group 1.
 DENSITY_AT = r"(?<![A-Za-z\\])[pf]\s*\(\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:\||\\mid|;)"
+
+
+#: Other letters for the data, when the text writes its density at that letter only (p(y|θ), f(z;θ), f(t;θ)):
+#: the letter -> the spellings that then stand for x. T is left out: T(X) is a statistic (STATISTICS).
+DATA_ALIASES: dict[str, frozenset[str]] = {
+    "y": frozenset({"y", "Y"}), "Y": frozenset({"y", "Y"}),
+    "z": frozenset({"z", "Z"}), "Z": frozenset({"z", "Z"}),
+    "t": frozenset({"t"}),
+}
+
+
+#: The score written applied to one observation and θ (either order): s(θ; x), s(θ, x), s(x|θ), s_θ(x).
+_THETA = r"(?:\\boldsymbol\s*\{?\s*\\theta\s*\}?|\\theta)"
+SCORE_APPLIED = (rf"(?<![A-Za-z\\])s\s*(?:\(\s*{_THETA}\s*(?:;|,|\||\\mid)\s*[xX]\s*\)"
+                 rf"|\(\s*[xX]\s*(?:;|,|\||\\mid)\s*{_THETA}\s*\)|_\{{?\s*{_THETA}\s*\}}?\s*\(\s*[xX]\s*\))")
+
+
+#: A bold (vector) style on a data letter, as key() spells it: \mathbf X, \boldsymbol{x}, \bm x, \bf X, \vec x.
+BOLD_KEY = r"^(?:mathbf|boldsymbol|bm|bf|vec)"
+
+
+#: One draw of the sample as the subscript of I (I_{X_2}, I_{x_i}): its information is one observation's, each
+#: draw having the model's density.
+ONE_DRAW = r"[xX]_?(?:[1-9]|[ijk])"
+
+
+#: The density with θ as its subscript, at a point: p_θ(y), f_{\theta}(z) (the letter is group 1).
+DENSITY_SUBSCRIPTED_AT = r"(?<![A-Za-z\\])[pf]\s*_\s*\{?\s*\\theta\s*\}?\s*\(\s*([A-Za-z])\s*\)"
 
 
 #: A definition of the log-likelihood at one observation: ℓ(θ; x) = … (group 1 the name).
@@ -2504,11 +2710,17 @@ def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
     """What the whole text says about its names: the data letter when it is not x (p(y|θ) and no x
     anywhere: y, Y, 𝐲 are the data), and the log-likelihoods it defines at x (ℓ(μ; x) = …)."""
     sides = [latex_text(side) for side in sides]
-    letters = {m.group(1) for side in sides for m in re.finditer(DENSITY_AT, side)}
-    if setting.generic and letters and letters <= {"y", "Y"}:
-        setting.data_aliases = frozenset({"y", "Y"})
+    letters = {m.group(1) for side in sides for m in re.finditer(DENSITY_AT, side)} | \
+        {m.group(1) for side in sides for m in re.finditer(DENSITY_SUBSCRIPTED_AT, side)}
+    aliases = {DATA_ALIASES.get(letter) for letter in letters}
+    if setting.generic and letters and len(aliases) == 1 and None not in aliases:
+        setting.data_aliases = aliases.pop()
     setting.defined_at_x = frozenset(m.group(1) for left in lefts if (m := re.match(DEFINED_AT_X, latex_text(left))))
     setting.p_parameter = any(re.search(P_PARAMETER, side) for side in sides)
+    # the score applied to one observation and θ somewhere (SCORE_APPLIED): a bare s elsewhere is the same score
+    # (not when a step gives a bare s a value of its own, s = x̄: then s names two things)
+    setting.bare_score = setting.generic and any(re.search(SCORE_APPLIED, side) for side in sides) and \
+        not any(re.fullmatch(r"\s*s\s*", latex_text(left)) for left in lefts)
 
 
 #: p written as a parameter: f(x|p), f(x; p), E_p, \mathbb{E}_p, 1 − p, p^x, p^{…}, Be(p), d/dp, ∂/∂p
@@ -2548,6 +2760,8 @@ COMMANDS: dict[str, Callable[[_Parser, str], object]] = {
     r"\binom": _Parser.binomial, r"\dbinom": _Parser.binomial, r"\tbinom": _Parser.binomial,
     # the sample (issue 12, sample rules): products over it and its mean
     r"\prod": lambda p, _: p.sample_product(), r"\bar": _Parser.sample_mean, r"\overline": _Parser.sample_mean,
+    # d/dθ f and d f/dθ typed with a slash (a letter d, not a command: its own row)
+    "d": _Parser.slash_d,
 }
 
 

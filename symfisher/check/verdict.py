@@ -502,7 +502,9 @@ def _bound_facts(e: sp.Expr, setting, regular: bool) -> dict[str, dict]:
         pairs[c ** 2] = Variance(a) * Variance(b) - w
     if pairs:
         facts["cauchy-schwarz"] = pairs
-    t = Estimator(setting.x)
+    # the estimator θ̂ (T), else another statistic W(X) the step bounds (the general bound holds for any)
+    statistics = [a.args[0] for a in e.atoms(Variance) if isinstance(a.args[0], Estimator)]
+    t = Estimator(setting.x) if e.has(Variance(Estimator(setting.x))) or not statistics else statistics[0]
     if regular and setting.m == 1 and e.has(Variance(t)):
         n = setting.sample_size
         if e.has(n) and "iid" not in setting.hypotheses:
@@ -510,12 +512,18 @@ def _bound_facts(e: sp.Expr, setting, regular: bool) -> dict[str, dict]:
         size = n if e.has(n) else sp.S.One
         information = sp.Symbol("I_theta", positive=True)
         # unbiased: Var[θ̂] ≥ 1/I(θ); any estimator: Var[θ̂] ≥ (∂θ 𝔼[θ̂])²/I(θ)
-        numerator = sp.S.One if "unbiased" in setting.hypotheses else sp.Derivative(Expect(t), setting.theta[0]) ** 2
-        name = "cramer-rao" if "unbiased" in setting.hypotheses else "cramer-rao-general"
+        # the general bound needs no hypothesis: it is offered also where the text states unbiasedness (a text
+        # may state it of another estimator than the bound's, or in a sentence about a later claim)
+        names = {"cramer-rao-general": sp.Derivative(Expect(t), setting.theta[0]) ** 2}
+        if "unbiased" in setting.hypotheses and t == Estimator(setting.x):
+            names = {"cramer-rao": sp.S.One, **names}
         score = sp.Derivative(sp.log(setting.density(setting.x)), setting.theta[0])
-        facts[name] = {Variance(t): numerator / (size * information) + sp.Symbol("u", nonnegative=True),
-                       Fisher(sp.Integer(0), sp.Integer(0)): information,
-                       Expect(score ** 2): information}          # I(θ) written as 𝔼[(∂θ log f)²]
+        for name, numerator in names.items():
+            # I(θ) written as 𝔼[(∂θ log f)²], or as the variance of the score (its mean is 0 in a regular model)
+            facts[name] = {Variance(t): numerator / (size * information) + sp.Symbol("u", nonnegative=True),
+                           Fisher(sp.Integer(0), sp.Integer(0)): information,
+                           Expect(score ** 2): information, Variance(score): information,
+                           Variance(Score(sp.Integer(0), setting.x)): information}
     return facts
 
 

@@ -190,15 +190,16 @@ KL_NAMES: frozenset[str] = frozenset({"D_KL", "D_mathrmKL", "D_operatornameKL", 
 #: What separates the two arguments of a divergence: ‖ written \|, \Vert, \parallel or ||.
 KL_SEPARATORS: frozenset[str] = frozenset({r"\|", r"\Vert", r"\parallel", r"\lVert", r"\rVert"})
 
-#: Names that are a statistic (an estimator of θ) when applied to the data: T(X), T(x).
-STATISTICS: frozenset[str] = frozenset({"T"})
+#: Names that are a statistic when applied to the data: T(X), T(x) (an estimator of θ); W(X) (Casella and
+#: Berger's W, any statistic of the sample; the proof reader keeps each letter a function of its own).
+STATISTICS: frozenset[str] = frozenset({"T", "W"})
 
 #: Spellings of the differential d: ``\mathrm{d}``, ``\text{d}``, the physics package's ``\dd``.
 DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r"\operatorname{d}"})
 
 #: Lower limits of an integral that mean "over the whole support".
 WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X", "X",
-                                          r"\Omega"})
+                                          r"\Omega", r"\chi", r"\mathcal{\chi}"})   # χ: 𝒳 as transcribed
 #: Measures an integral may be taken against that mean the base measure of the density (dμ = dx here).
 BASE_MEASURES: frozenset[str] = frozenset({r"\mu", r"\nu"})
 #: What δ makes a variation of when written before it (δq, δp, δθ_m): one symbol, not δ times q.
