@@ -19,10 +19,12 @@ or |f| ~ t^q at infinity with q ≥ −1, is divergence, raised as
 
 from __future__ import annotations
 
+import builtins
 import warnings
 from functools import lru_cache
 from typing import Callable, Mapping
 
+import mpmath
 import numpy as np
 import sympy as sp
 from scipy import integrate, special
@@ -125,8 +127,34 @@ def _compiled(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable[..., np
     # first: lambdify puts symbol names into the code's namespace, where a
     # parameter called "beta" would otherwise shadow the beta function.
     dummies = tuple(sp.Dummy() for _ in symbols)
-    return sp.lambdify(dummies, _as_floats(expr.xreplace(dict(zip(symbols, dummies)))),
-                       modules=[_FLOAT_FUNCTIONS, "scipy", "numpy"])
+    floats = _as_floats(expr.xreplace(dict(zip(symbols, dummies))))
+    fn = sp.lambdify(dummies, floats, modules=[_FLOAT_FUNCTIONS, "scipy", "numpy"])
+    # A function NumPy and SciPy lack (Meijer G, hypergeometric: SymPy's answer to some integrals) is
+    # printed as a bare name, and calling the code raises NameError: evaluate such trees with mpmath.
+    if any(name not in fn.__globals__ and not hasattr(builtins, name) for name in fn.__code__.co_names):
+        return _elementwise(sp.lambdify(dummies, floats, modules=[_MPMATH_FUNCTIONS, "mpmath"]))
+    return fn
+
+
+#: The float helpers in mpmath: log |Γ| (real for every real z), log(1 + e^u), the sign of Γ.
+_MPMATH_FUNCTIONS = {"_LogGamma": lambda z: mpmath.re(mpmath.loggamma(z)),
+                     "_LogOnePlusExp": lambda u: mpmath.log1p(mpmath.exp(u)),
+                     "_GammaSign": lambda z: mpmath.sign(mpmath.gamma(z))}
+
+
+def _elementwise(fn: Callable[..., object]) -> Callable[..., np.ndarray]:
+    """A scalar mpmath function applied elementwise: floats where every value is real, nan where mpmath fails."""
+    def one(*args: object) -> complex:
+        try:
+            return complex(fn(*args))
+        except (ArithmeticError, ValueError, TypeError, mpmath.libmp.NoConvergence):
+            return complex("nan")
+
+    def many(*args: object) -> np.ndarray | complex | float:
+        values = np.vectorize(one, otypes=[complex])(*args)
+        values = values.real if not np.any(values.imag) else values
+        return values[()] if np.ndim(values) == 0 else values        # a scalar for scalar arguments
+    return many
 
 
 def _float(value: sp.Expr) -> float:
