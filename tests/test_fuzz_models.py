@@ -98,3 +98,32 @@ def test_fuzzed_valid_model_derives_or_refuses_in_one_line(model, tmp_path):
     assert code in (0, 2), err
     if code == 2:
         assert err.startswith("symfisher: error:"), err
+
+
+def test_a_mixture_whose_terms_overflow_apart_sums_to_one():
+    """Class: p = w p₁ + (1 − w) p₂ evaluated as one float expression: κ^k/k! is inf/inf past k ≈ 700
+    although the term is tiny, so the normalization sum failed ("a term of the sum is not a number")
+    and a valid mixture was refused. Each term goes through its own log, the sum through log-sum-exp."""
+    x = sp.Symbol("x", integer=True, nonnegative=True)
+    b, kappa = sp.Symbol("b", positive=True), sp.Symbol("kappa", positive=True)
+    from symfisher.parse import parse_support
+
+    density = (sp.Rational(3, 10) * b * (1 - b) ** x
+               + sp.Rational(7, 10) * kappa ** x * sp.exp(-kappa) / sp.factorial(x))
+    support = parse_support(r"\{0,1,2,\dots\}", {})
+    total = numeric.expectation(sp.Integer(1), density, x, support, {b: sp.Rational(439, 1000),
+                                                                         kappa: sp.Rational(2687, 1000)})
+    assert abs(total - 1) < 1e-9
+    mean = numeric.expectation(x, density, x, support, {b: sp.Rational(1, 2), kappa: 3})
+    assert abs(mean - (sp.Rational(3, 10) * 1 + sp.Rational(7, 10) * 3)) < 1e-9   # (1−b)/b = 1 and κ = 3
+    t = sp.Symbol("t", positive=True)
+    gammas = (t ** 59 * sp.exp(-t) / sp.gamma(60) + t * sp.exp(-t)) / 2
+    assert abs(numeric.expectation(sp.Integer(1), gammas, t, parse_support(r"(0,\infty)", {}), {}) - 1) < 1e-9
+
+
+def test_the_mixture_of_a_geometric_and_a_poisson_is_not_refused(tmp_path):
+    """Reproducer: `derive '0.3 b(1-b)^x + (1-0.3) κ^x e^{-κ}/x!'` was refused as not normalizable."""
+    code, err = derive(["derive", r"0.3 {b}(1-{b})^x + (1-0.3) \frac{{\kappa}^x e^{-{\kappa}}}{x!}",
+                        "--param=b:unit", r"--param=\kappa:positive", "--support", r"\{0,1,2,\dots\}"], tmp_path)
+    assert "cannot be normalized" not in err
+    assert code in (0, 2) and "Traceback" not in err and "internal error" not in err, err
