@@ -30,6 +30,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -213,23 +214,33 @@ def classify(code: int | None, err: str) -> str:
     return "other"
 
 
-def run_one(model: FuzzModel, settings: list[str], grace: float, deadline: float, fmt: str) -> tuple[str, float, str]:
-    """Run `symfisher derive` on one model in a fresh process: (outcome, seconds, first line of stderr)."""
+def run_one(model: FuzzModel, settings: list[str], grace: float, deadline: float,
+            fmt: str) -> tuple[str, float, float, str]:
+    """Run `symfisher derive` on one model in a fresh process.
+
+    Returns:
+        (outcome, wall seconds, CPU seconds of the process, first line of its standard error). CPU
+        seconds tell a slow model from a loaded machine (the wall time of a niced run on shared cores).
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as tmp:
         output = ["--format", "json", "-o", "-"] if fmt == "json" else ["--format", fmt, "-o", f"{tmp}/m.{fmt}"]
-        start = time.perf_counter()
-        try:
-            done = subprocess.run([sys.executable, "-m", "symfisher", *settings, "--deadline", f"{deadline:g}",
-                                   *model.args(), *output], capture_output=True, text=True, env=env, cwd=tmp,
-                                  timeout=deadline + grace)
-            code, err = done.returncode, done.stderr
-        except subprocess.TimeoutExpired as exc:
-            code, err = None, (exc.stderr or b"").decode("utf-8", "replace") if isinstance(exc.stderr, bytes) \
-                else (exc.stderr or "")
-        seconds = time.perf_counter() - start
+        with open(f"{tmp}/stdout", "wb") as out, open(f"{tmp}/stderr", "wb") as errors:
+            start = time.perf_counter()
+            child = subprocess.Popen([sys.executable, "-m", "symfisher", *settings, "--deadline", f"{deadline:g}",
+                                      *model.args(), *output], stdout=out, stderr=errors, env=env, cwd=tmp)
+            killer = threading.Timer(deadline + grace, child.kill)
+            killer.start()
+            _, status, usage = os.wait4(child.pid, 0)
+            killed = not killer.is_alive()
+            killer.cancel()
+            child.returncode = os.waitstatus_to_exitcode(status)
+            seconds = time.perf_counter() - start
+        err = Path(f"{tmp}/stderr").read_text(encoding="utf-8", errors="replace")
+    code = None if killed else child.returncode
     first = next((line for line in err.splitlines() if line.strip()), "")
-    return classify(code, err), seconds, first if "Traceback" not in err else err.strip().splitlines()[-1]
+    last = err.strip().splitlines()[-1] if err.strip() else ""
+    return classify(code, err), seconds, usage.ru_utime + usage.ru_stime, first if "Traceback" not in err else last
 
 
 def main() -> int:
@@ -240,7 +251,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="models run at once (each in its own process)")
     parser.add_argument("--timeout", type=float, default=2.0, help="--timeout of each run (per operation)")
     parser.add_argument("--deadline", type=float, default=20.0, help="--deadline of each run (whole run)")
-    parser.add_argument("--grace", type=float, default=15.0, help="seconds past the deadline before a kill")
+    parser.add_argument("--grace", type=float, default=60.0, help="wall seconds past the deadline before a kill (the machine may be loaded)")
     parser.add_argument("--format", default="json", choices=["json", "md", "tex"],
                         help="json: derivation and results; md/tex: also the document and its figures")
     parser.add_argument("--show", action="store_true", help="print the models and stop")
@@ -252,29 +263,32 @@ def main() -> int:
         return 0
     settings = ["--timeout", f"{options.timeout:g}"]
     tally = {outcome: 0 for outcome in OUTCOMES}
-    rows: list[tuple[int, FuzzModel, str, float, str]] = []
+    rows: list[tuple[int, FuzzModel, str, float, float, str]] = []
 
-    def one(pair: tuple[int, FuzzModel]) -> tuple[int, FuzzModel, str, float, str]:
+    def one(pair: tuple[int, FuzzModel]) -> tuple[int, FuzzModel, str, float, float, str]:
         number, model = pair
         return (number, model, *run_one(model, settings, options.grace, options.deadline, options.format))
 
     with ThreadPoolExecutor(options.jobs) as pool:
-        for number, model, outcome, seconds, first in pool.map(one, enumerate(batch, options.start)):
+        for number, model, outcome, seconds, cpu, first in pool.map(one, enumerate(batch, options.start)):
             tally[outcome] += 1
-            rows.append((number, model, outcome, seconds, first))
+            rows.append((number, model, outcome, seconds, cpu, first))
             mark = "" if outcome == "ok" else f"  {first[:150]}"
-            print(f"{number:4} {outcome:15} {seconds:6.1f}s  {model.recipe}{mark}", flush=True)
+            print(f"{number:4} {outcome:15} {seconds:6.1f}s wall {cpu:5.1f}s cpu  {model.recipe}{mark}", flush=True)
             if outcome not in ("ok", "one-line error"):
                 print(f"     {' '.join(model.args()[1:])}", flush=True)
     print(f"\n{len(rows)} models: " + ", ".join(f"{k} {v}" for k, v in tally.items()))
-    seconds = sorted(r[3] for r in rows)
-    if seconds:
-        print(f"seconds: median {seconds[len(seconds) // 2]:.1f}, max {seconds[-1]:.1f}, total {sum(seconds):.0f}")
-    print("slowest:")
-    for number, model, outcome, secs, _ in sorted(rows, key=lambda r: -r[3])[:5]:
-        print(f"  {number:4} {secs:6.1f}s {outcome:15} {model.recipe}: {' '.join(model.args()[1:])}")
+    for label, column in (("wall", 3), ("cpu", 4)):
+        seconds = sorted(r[column] for r in rows)
+        if seconds:
+            print(f"{label} seconds: median {seconds[len(seconds) // 2]:.1f}, max {seconds[-1]:.1f}, "
+                  f"total {sum(seconds):.0f}")
+    print("slowest (cpu):")
+    for number, model, outcome, secs, cpu, _ in sorted(rows, key=lambda r: -r[4])[:5]:
+        print(f"  {number:4} {cpu:5.1f}s cpu {secs:6.1f}s wall {outcome:15} {model.recipe}: "
+              f"{' '.join(model.args()[1:])}")
     errors: dict[str, int] = {}
-    for *_, outcome, _, first in rows:
+    for *_, outcome, _, _, first in rows:
         if outcome == "one-line error":
             key = first.split(":", 2)[-1].strip()[:90]
             errors[key] = errors.get(key, 0) + 1

@@ -216,6 +216,25 @@ EXIT_REFUTED = 1
 DATA_LIMIT = 500_000_000          # a data file: tens of millions of observations
 
 
+def _read_stdin(limit: int, what: str, like: str) -> str:
+    """Standard input as UTF-8 text, refused past ``limit`` bytes as a file of that kind would be.
+
+    Raises:
+        InputFileError: larger than the limit, or not UTF-8.
+    """
+    from symfisher.errors import InputFileError
+
+    # read one byte past the limit, never more: a 20 GB pipe costs limit + 1 bytes of memory
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
+    if len(raw) > limit:
+        raise InputFileError(f"standard input: the {what} is larger than {limit:,} bytes (the limit of {like})")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"standard input: not UTF-8 text (byte {exc.start})") from None
+
+
 @cli.command()
 @_model_options
 @click.option("--data", "data", required=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -233,7 +252,8 @@ def empirical(data: str, column: str | None, values: tuple[str, ...], fmt: str, 
     from symfisher.empirical import empirical_fisher, read_sample
     from symfisher.model.spec import read_text_file
 
-    text = sys.stdin.read() if data == "-" else read_text_file(Path(data), "data file", limit=DATA_LIMIT)
+    text = _read_stdin(DATA_LIMIT, "data", "a data file") if data == "-" else \
+        read_text_file(Path(data), "data file", limit=DATA_LIMIT)
     sample = read_sample(text, data, column)
     constants = {}
     for item in values:

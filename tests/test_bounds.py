@@ -344,3 +344,29 @@ def test_binomial_with_a_million_trials_derives_quietly():
     assert done.stderr == ""
     entry = json.loads(done.stdout)["fisher"][0][0]
     assert entry["latex"] == r"\frac{1000000}{p \left(1 - p\right)}"
+
+
+# --- standard input has the limit files have -------------------------------------------------------
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_empirical_standard_input_has_the_data_file_limit(monkeypatch):
+    """`empirical --data -` read standard input whole, without the limit a data file has."""
+    from symfisher import cli
+
+    monkeypatch.setattr(cli, "DATA_LIMIT", 1_000)
+    _stdin(monkeypatch, b"x\n" + b"1.5\n" * 1_000)
+    code, _, err = run_cli(["empirical", "--model", "exponential", "--data", "-"])
+    assert one_line_error(code, err) == "symfisher: error: standard input: the data is larger than 1,000 bytes " \
+                                        "(the limit of a data file)"
+    _stdin(monkeypatch, b"x\n" + b"1.5\n2.5\n0.5\n" * 20)                # within the limit: read as before
+    code, out, err = run_cli(["empirical", "--model", "exponential", "--data", "-"])
+    assert code == 0, err
+
+
+def test_empirical_standard_input_that_is_not_utf8_is_one_line(monkeypatch):
+    _stdin(monkeypatch, b"x\n1.5\n\xff\xfe\n")
+    code, _, err = run_cli(["empirical", "--model", "exponential", "--data", "-"])
+    assert one_line_error(code, err).startswith("symfisher: error: standard input: not UTF-8 text")
