@@ -370,3 +370,33 @@ def test_empirical_standard_input_that_is_not_utf8_is_one_line(monkeypatch):
     _stdin(monkeypatch, b"x\n1.5\n\xff\xfe\n")
     code, _, err = run_cli(["empirical", "--model", "exponential", "--data", "-"])
     assert one_line_error(code, err).startswith("symfisher: error: standard input: not UTF-8 text")
+
+
+# --- the position of a number too large: its column, not the expression's ---------------------------
+
+@pytest.mark.parametrize("density, number", [
+    (r"\lambda e^{-\lambda x} + 10^{10^{10}}", "10^{10^{10}}"),
+    (r"\lambda e^{-\lambda x} \cdot 2^{3} \cdot 2^{2^{40}}", "2^{2^{40}}"),      # not the first 2^{…}
+    (r"\lambda e^{-\lambda x} (10^{8})!", "(10^{8})!"),
+    (r"\lambda e^{-\lambda x} \cdot 3! \cdot 1000000!", "1000000!"),
+    (r"\frac{\lambda e^{-\lambda x}}{2^{2^{40}}}", "2^{2^{40}}"),
+    (r"\lambda e^{-\lambda x} e^{e^{e^{e^{100}}}}", "e^{e^{100}}"),              # the innermost power past the limit
+])
+def test_a_number_too_large_in_a_density_is_located_at_its_column(density, number):
+    code, _, err = run_cli(["--timeout", "1", "parse", density, *LAMBDA])
+    line = one_line_error(code, err)
+    assert "too large" in line
+    column = density.index(number) + 1
+    assert line.startswith(f"symfisher: error: density, column {column}: "), (line, column)
+    caret = err.splitlines()[2]
+    assert caret.index("^") == err.splitlines()[1].index(number)            # the caret under the number
+
+
+@pytest.mark.parametrize("side, number", [("x + 10^{10^{10}}", "10^{10^{10}}"), ("x + (10^{8})!", "(10^{8})!"),
+                                          ("2^{3} x + 2^{2^{2^{2^{2^{2}}}}}", "2^{2^{2^{2^{2}}}}")])
+def test_a_number_too_large_in_a_proof_step_is_located_at_its_column(side, number):
+    report = check(NORMAL_PROOF % f"1 = {side}")
+    (only,) = report.steps
+    assert only.verdict.verdict == "unknown"
+    assert f"step, column {side.index(number) + 1}: this number is too large" in only.verdict.reason, \
+        only.verdict.reason
