@@ -127,3 +127,22 @@ def test_the_mixture_of_a_geometric_and_a_poisson_is_not_refused(tmp_path):
                         "--param=b:unit", r"--param=\kappa:positive", "--support", r"\{0,1,2,\dots\}"], tmp_path)
     assert "cannot be normalized" not in err
     assert code in (0, 2) and "Traceback" not in err and "internal error" not in err, err
+
+
+@pytest.mark.parametrize("density, support", [
+    (r"\frac{x^{\alpha-1} e^{-x}}{\Gamma({\alpha})}", r"(0,\infty)"),
+    (r"\frac{x^{\alpha-1}(1-x)^{\beta-1}}{B({\alpha},{\beta})}", "(0,1)"),
+    (r"\frac{x^{\alpha-1}(1-x)^{\beta-1}}{B( {\alpha} , \beta )}", "(0,1)"),
+])
+def test_a_braced_argument_of_a_function_is_its_argument(density, support, tmp_path):
+    """Class: Γ({α}) and B({α},{β}) (braces as grouping, as LaTeX allows and the fuzzer writes them) were refused
+    as "not a single expression (sets, …)": the argument's braces were read as a set."""
+    from symfisher.parse import parse_expression
+
+    from symfisher.parse import name_key
+
+    declared = {name_key(n): sp.Symbol(n.lstrip("\\"), positive=True) for n in ("x", r"\alpha", r"\beta")}
+    braced = parse_expression(density, declared)
+    plain = parse_expression(density.replace("{\\alpha}", "\\alpha").replace("{\\beta}", "\\beta"), declared)
+    assert braced == plain
+    assert braced.has(sp.gamma) or braced.has(sp.beta)

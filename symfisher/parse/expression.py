@@ -394,7 +394,7 @@ class _Rewriter:
         if len(parts) != rule.arity:
             raise self.error(f"{_display(key)} ({rule.description}) takes {rule.arity} "
                              f"argument{'s' * (rule.arity > 1)}, not {len(parts)}", name.pos)
-        args = [parse_expression(self.source, self.declared, self.what, tokens=part) if part else
+        args = [parse_expression(self.source, self.declared, self.what, tokens=_unbraced(part)) if part else
                 _raise(self.error("an argument is missing", self.tokens[start].pos)) for part in parts]
         problem = too_large(rule.sympy_function, tuple(args))      # Γ(10^9) is evaluated as it is built
         if problem:
@@ -403,6 +403,19 @@ class _Rewriter:
         self.placeholders[placeholder] = rule.sympy_function(*args)
         self.out.emit(rf"\variable{{{placeholder}}} ", name.pos)
         return end + 1
+
+
+def _unbraced(part: list[Token]) -> list[Token]:
+    """An argument wrapped whole in braces, Γ({α}), without them: TeX's grouping, not a set."""
+    inner = [t for t in part if t.kind != "space"]
+    if len(inner) < 3 or inner[0].kind != "{" or inner[-1].kind != "}":
+        return part
+    depth = 0
+    for k, tok in enumerate(inner):
+        depth += (tok.kind == "{") - (tok.kind == "}")
+        if depth == 0 and k < len(inner) - 1:
+            return part                                   # {a}{b}: two groups, left as they are
+    return inner[1:-1]
 
 
 def _raise(error: Exception):
