@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import click
+from click.core import ParameterSource
 
 from symfisher import budget
 from symfisher.catalog import catalog, catalog_spec
@@ -216,6 +217,25 @@ EXIT_REFUTED = 1
 DATA_LIMIT = 500_000_000          # a data file: tens of millions of observations
 
 
+def _read_stdin(limit: int, what: str, like: str) -> str:
+    """Standard input as UTF-8 text, refused past ``limit`` bytes as a file of that kind would be.
+
+    Raises:
+        InputFileError: larger than the limit, or not UTF-8.
+    """
+    from symfisher.errors import InputFileError
+
+    # read one byte past the limit, never more: a 20 GB pipe costs limit + 1 bytes of memory
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
+    if len(raw) > limit:
+        raise InputFileError(f"standard input: the {what} is larger than {limit:,} bytes (the limit of {like})")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"standard input: not UTF-8 text (byte {exc.start})") from None
+
+
 @cli.command()
 @_model_options
 @click.option("--data", "data", required=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -233,7 +253,8 @@ def empirical(data: str, column: str | None, values: tuple[str, ...], fmt: str, 
     from symfisher.empirical import empirical_fisher, read_sample
     from symfisher.model.spec import read_text_file
 
-    text = sys.stdin.read() if data == "-" else read_text_file(Path(data), "data file", limit=DATA_LIMIT)
+    text = _read_stdin(DATA_LIMIT, "data", "a data file") if data == "-" else \
+        read_text_file(Path(data), "data file", limit=DATA_LIMIT)
     sample = read_sample(text, data, column)
     constants = {}
     for item in values:
@@ -269,16 +290,24 @@ def booklet(ctx: click.Context, lang: str, fmt: str, directory: str, date: str |
     from symfisher.render import document_date, environment
     from symfisher.render.booklet import build_booklet
 
-    # The booklet derives the whole catalogue in worker processes: one run's deadline
-    # would cut the later models short, so it has none (each operation keeps --timeout).
+    # The booklet derives the catalogue in worker processes, each model with its own operations' budgets
+    # (--timeout): the run's deadline bounds the booklet as a whole (past it, the models not finished are
+    # cancelled and the rest written). Only when given: the default is sized for one model, not thirty.
+    given = ctx.parent is not None and ctx.parent.get_parameter_source("deadline") is not ParameterSource.DEFAULT
+    left = budget.remaining() if given else None
     budget.set_deadline(None)
     document_date(date)
     environment(templates)
     names = [catalog_spec(name) and name for name in only] or None      # unknown names fail with a suggestion
     report = build_booklet(directory, lang, fmt, date=date, templates=templates, workers=jobs,
-                           progress=sys.stderr.isatty(), names=names)
+                           progress=sys.stderr.isatty(), names=names,
+                           deadline=None if left is None else max(left, 0.0))
     click.echo(f"booklet: {len(report.written)} written, {len(report.skipped)} unchanged, "
-               f"{len(report.failed)} failed; index {report.index}" + (f"; book {report.book}" if report.book else ""))
+               f"{len(report.failed)} failed" + (f", {len(report.late)} not written" if report.late else "")
+               + f"; index {report.index}" + (f"; book {report.book}" if report.book else ""))
+    if report.late:
+        click.echo(f"booklet: the run's deadline (--deadline {ctx.parent.params['deadline']:g} s) passed: not written "
+                   f"{', '.join(report.late)} (run again to resume)", err=True)
     for name, message in sorted(report.failed.items()):
         click.echo(f"  failed {name}: {message}", err=True)
     if report.failed:

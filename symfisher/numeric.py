@@ -19,10 +19,12 @@ or |f| ~ t^q at infinity with q ≥ −1, is divergence, raised as
 
 from __future__ import annotations
 
+import builtins
 import warnings
 from functools import lru_cache
 from typing import Callable, Mapping
 
+import mpmath
 import numpy as np
 import sympy as sp
 from scipy import integrate, special
@@ -73,11 +75,34 @@ class _LogOnePlusExp(sp.Function):
     """log(1 + e^u), evaluated without overflow (np.logaddexp)."""
 
 
+class _LogSumExp(sp.Function):
+    """_LogSumExp(log s, a₁, …, aₙ) = log(e^{a₁} + … + e^{aₙ}) = log s, the log of a sum s of products
+    (a mixture) evaluated without overflow; where that fails (a term of varying sign has a real log of a
+    negative number: nan), the plain log s."""
+
+
+def _log_sum_exp(plain: np.ndarray, *logs: np.ndarray) -> np.ndarray:
+    # shift by the largest real part: each e^{a - m} ≤ 1, so a term that alone overflows (κ^k/k! as
+    # inf/inf) adds its true, tiny value. Complex logs (a negative coefficient) keep the sum's sign.
+    stacked = np.stack(np.broadcast_arrays(*(np.asarray(a) for a in logs)))
+    with np.errstate(all="ignore"):
+        top = np.max(np.real(stacked), axis=0)
+        top = np.where(np.isfinite(top), top, 0.0)
+        value = np.log(np.sum(np.exp(stacked - top), axis=0)) + top
+        return np.where(np.isnan(value), plain, value)
+
+
+def _mixture_terms(arg: sp.Expr) -> bool:
+    """Whether log(arg) is the log of a sum of products (w p₁ + (1 − w) p₂), read term by term."""
+    return arg.is_Add and all(isinstance(t, (sp.Mul, sp.Pow, sp.exp)) for t in arg.args)
+
+
 class _GammaSign(sp.Function):
     """The sign of Γ(z) (±1), so that Γ(z) = sign · e^{log |Γ(z)|} in floats."""
 
 
 _FLOAT_FUNCTIONS = {"_LogGamma": special.gammaln, "_LogOnePlusExp": lambda u: np.logaddexp(0, u),
+                    "_LogSumExp": _log_sum_exp,
                     "_GammaSign": special.gammasgn}
 
 #: Γ(z) and what is made of it, as sign · e^{log |Γ|}: lambdify would print C(171, x) as 171!/…,
@@ -91,9 +116,9 @@ _GAMMA_FLOATS: dict[type, Callable[..., sp.Expr]] = {
                            * sp.exp(_LogGamma(a) + _LogGamma(b) - _LogGamma(a + b))),
 }
 
-#: Beyond this an exact integer or rational is printed into the compiled code as a float:
-#: NumPy cannot multiply a float array by a Python integer past 10^308.
-FLOAT_LIMIT = sp.Integer(10) ** 300
+#: Beyond this an exact integer or rational is printed into the compiled code as a float: NumPy cannot
+#: multiply a float array by a Python integer past 10^308, nor take log(59!) of one past int64.
+FLOAT_LIMIT = sp.Integer(2) ** 62
 
 
 def _as_floats(expr: sp.Expr) -> sp.Expr:
@@ -125,8 +150,35 @@ def _compiled(expr: sp.Expr, symbols: tuple[sp.Symbol, ...]) -> Callable[..., np
     # first: lambdify puts symbol names into the code's namespace, where a
     # parameter called "beta" would otherwise shadow the beta function.
     dummies = tuple(sp.Dummy() for _ in symbols)
-    return sp.lambdify(dummies, _as_floats(expr.xreplace(dict(zip(symbols, dummies)))),
-                       modules=[_FLOAT_FUNCTIONS, "scipy", "numpy"])
+    floats = _as_floats(expr.xreplace(dict(zip(symbols, dummies))))
+    fn = sp.lambdify(dummies, floats, modules=[_FLOAT_FUNCTIONS, "scipy", "numpy"])
+    # A function NumPy and SciPy lack (Meijer G, hypergeometric: SymPy's answer to some integrals) is
+    # printed as a bare name, and calling the code raises NameError: evaluate such trees with mpmath.
+    if any(name not in fn.__globals__ and not hasattr(builtins, name) for name in fn.__code__.co_names):
+        return _elementwise(sp.lambdify(dummies, floats, modules=[_MPMATH_FUNCTIONS, "mpmath"]))
+    return fn
+
+
+#: The float helpers in mpmath: log |Γ| (real for every real z), log(1 + e^u), the sign of Γ.
+_MPMATH_FUNCTIONS = {"_LogGamma": lambda z: mpmath.re(mpmath.loggamma(z)),
+                     "_LogOnePlusExp": lambda u: mpmath.log1p(mpmath.exp(u)),
+                     "_GammaSign": lambda z: mpmath.sign(mpmath.gamma(z)),
+                     "_LogSumExp": lambda plain, *a: plain}       # mpmath does not overflow
+
+
+def _elementwise(fn: Callable[..., object]) -> Callable[..., np.ndarray]:
+    """A scalar mpmath function applied elementwise: floats where every value is real, nan where mpmath fails."""
+    def one(*args: object) -> complex:
+        try:
+            return complex(fn(*args))
+        except (ArithmeticError, ValueError, TypeError, mpmath.libmp.NoConvergence):
+            return complex("nan")
+
+    def many(*args: object) -> np.ndarray | complex | float:
+        values = np.vectorize(one, otypes=[complex])(*args)
+        values = values.real if not np.any(values.imag) else values
+        return values[()] if np.ndim(values) == 0 else values        # a scalar for scalar arguments
+    return many
 
 
 def _float(value: sp.Expr) -> float:
@@ -143,6 +195,10 @@ def stable_log(density: sp.Expr) -> sp.Expr:
     rewritten = density.replace(lambda e: type(e) in _AS_LOG_GAMMA and len(e.args) == _arity(type(e)),
                                 lambda e: sp.exp(_AS_LOG_GAMMA[type(e)](*e.args)))
     log = sp.expand_log(sp.log(rewritten))
+    # a mixture's terms overflow apart (κ^k/k! is inf/inf at k = 719 in 0.3 b(1−b)^k + 0.7 κ^k e^{−κ}/k!):
+    # each term gets its own stable log, and the sum is taken by log-sum-exp
+    log = log.replace(lambda e: isinstance(e, sp.log) and _mixture_terms(e.args[0]),
+                      lambda e: _LogSumExp(e, *(stable_log(t) for t in e.args[0].args)))
     # (1-p)^{n-x} underflows to 0 for n = 10⁶ even where p^x C(n,x) (1-p)^{n-x} does not: take the
     # exponent out. Exact wherever the density is real (a negative base to a power that is not a
     # fixed integer is not real); SymPy only does it when it can prove the base positive.

@@ -72,3 +72,30 @@ def test_figure_samples_come_from_the_model(derived):
         sd = np.sqrt(second - mean ** 2)
         assert abs(sample.mean() - mean) < 5 * sd / np.sqrt(sample.size), name
         assert abs(sample.std() / sd - 1) < 0.02, name
+
+
+def test_the_booklet_honours_the_runs_deadline_and_a_rerun_resumes(tmp_path, capsys):
+    """`--deadline` was lifted for the booklet: now, past it, the queue is cancelled and the workers stopped;
+    the documents finished are written with an index that lists the others as not written, the run ends
+    normally, and a re-run without the deadline writes only what is missing."""
+    names = ["normal", "gamma", "beta", "weibull", "student_t", "logistic", "gumbel", "inverse_gaussian"]
+    out = tmp_path / "out"
+    only = [arg for name in names for arg in ("--only", name)]
+    code = main(["--deadline", "6", "booklet", "-o", str(out), "--date", "2025-08-18", "--jobs", "1", *only])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    summary = captured.out.strip().splitlines()[-1]
+    written = int(summary.split("booklet: ")[1].split(" written")[0])
+    late = int(summary.split(" failed, ")[1].split(" not written")[0])
+    assert late >= 1 and written + late == len(names), summary
+    assert "the run's deadline (--deadline 6 s) passed" in captured.err
+    documents = {p.name for p in out.glob("*.en.md")} - {"index.en.md"}
+    assert len(documents) == written
+    index = (out / "index.en.md").read_text(encoding="utf-8")
+    not_written = [n for n in names if f"{n}.en.md" not in documents]
+    assert all(f"`{n}`" in index for n in not_written)                  # listed as not written up
+    manifest = out / MANIFEST                                             # none when nothing was finished
+    assert set(json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}) == documents
+    code = main(["booklet", "-o", str(out), "--date", "2025-08-18", "--jobs", "2", *only])
+    assert code == 0
+    assert f"booklet: {late} written, {written} unchanged, 0 failed" in capsys.readouterr().out

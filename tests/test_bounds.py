@@ -344,3 +344,59 @@ def test_binomial_with_a_million_trials_derives_quietly():
     assert done.stderr == ""
     entry = json.loads(done.stdout)["fisher"][0][0]
     assert entry["latex"] == r"\frac{1000000}{p \left(1 - p\right)}"
+
+
+# --- standard input has the limit files have -------------------------------------------------------
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_empirical_standard_input_has_the_data_file_limit(monkeypatch):
+    """`empirical --data -` read standard input whole, without the limit a data file has."""
+    from symfisher import cli
+
+    monkeypatch.setattr(cli, "DATA_LIMIT", 1_000)
+    _stdin(monkeypatch, b"x\n" + b"1.5\n" * 1_000)
+    code, _, err = run_cli(["empirical", "--model", "exponential", "--data", "-"])
+    assert one_line_error(code, err) == "symfisher: error: standard input: the data is larger than 1,000 bytes " \
+                                        "(the limit of a data file)"
+    _stdin(monkeypatch, b"x\n" + b"1.5\n2.5\n0.5\n" * 20)                # within the limit: read as before
+    code, out, err = run_cli(["empirical", "--model", "exponential", "--data", "-"])
+    assert code == 0, err
+
+
+def test_empirical_standard_input_that_is_not_utf8_is_one_line(monkeypatch):
+    _stdin(monkeypatch, b"x\n1.5\n\xff\xfe\n")
+    code, _, err = run_cli(["empirical", "--model", "exponential", "--data", "-"])
+    assert one_line_error(code, err).startswith("symfisher: error: standard input: not UTF-8 text")
+
+
+# --- the position of a number too large: its column, not the expression's ---------------------------
+
+@pytest.mark.parametrize("density, number", [
+    (r"\lambda e^{-\lambda x} + 10^{10^{10}}", "10^{10^{10}}"),
+    (r"\lambda e^{-\lambda x} \cdot 2^{3} \cdot 2^{2^{40}}", "2^{2^{40}}"),      # not the first 2^{…}
+    (r"\lambda e^{-\lambda x} (10^{8})!", "(10^{8})!"),
+    (r"\lambda e^{-\lambda x} \cdot 3! \cdot 1000000!", "1000000!"),
+    (r"\frac{\lambda e^{-\lambda x}}{2^{2^{40}}}", "2^{2^{40}}"),
+    (r"\lambda e^{-\lambda x} e^{e^{e^{e^{100}}}}", "e^{e^{100}}"),              # the innermost power past the limit
+])
+def test_a_number_too_large_in_a_density_is_located_at_its_column(density, number):
+    code, _, err = run_cli(["--timeout", "1", "parse", density, *LAMBDA])
+    line = one_line_error(code, err)
+    assert "too large" in line
+    column = density.index(number) + 1
+    assert line.startswith(f"symfisher: error: density, column {column}: "), (line, column)
+    caret = err.splitlines()[2]
+    assert caret.index("^") == err.splitlines()[1].index(number)            # the caret under the number
+
+
+@pytest.mark.parametrize("side, number", [("x + 10^{10^{10}}", "10^{10^{10}}"), ("x + (10^{8})!", "(10^{8})!"),
+                                          ("2^{3} x + 2^{2^{2^{2^{2^{2}}}}}", "2^{2^{2^{2^{2}}}}")])
+def test_a_number_too_large_in_a_proof_step_is_located_at_its_column(side, number):
+    report = check(NORMAL_PROOF % f"1 = {side}")
+    (only,) = report.steps
+    assert only.verdict.verdict == "unknown"
+    assert f"step, column {side.index(number) + 1}: this number is too large" in only.verdict.reason, \
+        only.verdict.reason

@@ -630,6 +630,7 @@ class _Parser:
         return self.postfix()
 
     def postfix(self):
+        first = self.peek()                           # where the operand is written: a number too large is shown there
         value = self.atom()
         while True:
             if self.at("^"):
@@ -644,7 +645,7 @@ class _Parser:
                     power = self.sub(exponent)
                     if _is_matrix(value):
                         raise ShapeError(f"raises a {_shape(value)} to a power")
-                    value, power = sized(sp.Pow, value, scalar(power, "a power"))
+                    value, power = self.sized_at(first, sp.Pow, value, scalar(power, "a power"))
                     value = value ** power
             elif self.at("_") and _is_matrix(value) and self.s.indices:
                 # I(θ)_{ij}: the entry (i, j) of a matrix, for the assignment of the generic indices checked
@@ -655,9 +656,17 @@ class _Parser:
                 value = value[entry[0], entry[1]]
             elif self.at("!"):
                 self.take()
-                value = sp.factorial(sized(sp.factorial, scalar(value, "a factorial")))
+                value = sp.factorial(self.sized_at(first, sp.factorial, scalar(value, "a factorial")))
             else:
                 return value
+
+    @staticmethod
+    def sized_at(token: Token | None, func, *args):
+        """:func:`sized`, with the column of ``token`` (where the number is written) in the refusal."""
+        try:
+            return sized(func, *args)
+        except NotationError as exc:
+            raise NotationError(f"step, column {token.pos + 1}: {exc}" if token is not None else str(exc)) from None
 
     def delimited(self, close: str):
         value = self.expr()
@@ -1594,8 +1603,9 @@ class _Parser:
         if name == "1" and styled:
             return sp.S.One
         if name == "e" and self.at("^") and "e" not in self.s.names:
+            base = self.t[self.i - 1] if self.i and self.t[self.i - 1].text == "e" else None
             self.take("^")
-            return elementwise(self.sub(self.group()), lambda a: sp.exp(sized(sp.exp, a)))
+            return elementwise(self.sub(self.group()), lambda a: sp.exp(self.sized_at(base, sp.exp, a)))
         if name == r"\theta" and not styled and self.s.starred and self.at("^") and self._starred():
             # θ* after the prose defined it (θ* = θ + ε): its value, read here
             self.s.readings.append(f"θ* as {self.s.starred}, as the text defines it")

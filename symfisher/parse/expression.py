@@ -394,7 +394,7 @@ class _Rewriter:
         if len(parts) != rule.arity:
             raise self.error(f"{_display(key)} ({rule.description}) takes {rule.arity} "
                              f"argument{'s' * (rule.arity > 1)}, not {len(parts)}", name.pos)
-        args = [parse_expression(self.source, self.declared, self.what, tokens=part) if part else
+        args = [parse_expression(self.source, self.declared, self.what, tokens=_unbraced(part)) if part else
                 _raise(self.error("an argument is missing", self.tokens[start].pos)) for part in parts]
         problem = too_large(rule.sympy_function, tuple(args))      # Γ(10^9) is evaluated as it is built
         if problem:
@@ -403,6 +403,19 @@ class _Rewriter:
         self.placeholders[placeholder] = rule.sympy_function(*args)
         self.out.emit(rf"\variable{{{placeholder}}} ", name.pos)
         return end + 1
+
+
+def _unbraced(part: list[Token]) -> list[Token]:
+    """An argument wrapped whole in braces, Γ({α}), without them: TeX's grouping, not a set."""
+    inner = [t for t in part if t.kind != "space"]
+    if len(inner) < 3 or inner[0].kind != "{" or inner[-1].kind != "}":
+        return part
+    depth = 0
+    for k, tok in enumerate(inner):
+        depth += (tok.kind == "{") - (tok.kind == "}")
+        if depth == 0 and k < len(inner) - 1:
+            return part                                   # {a}{b}: two groups, left as they are
+    return inner[1:-1]
 
 
 def _raise(error: Exception):
@@ -502,8 +515,89 @@ def _convert(expr: sp.Basic, placeholders: dict[str, sp.Symbol], fail) -> sp.Exp
     # SymPy evaluates 10^{10^{10}} or (10^8)! exactly as it builds them: size them first
     problem = too_large(expr.func, tuple(args))
     if problem:
-        raise fail(problem)
+        raise _TooLarge(problem, expr.func, tuple(args))
     return expr.func(*args)
+
+
+class _TooLarge(Exception):
+    """A number too large to build, with the node ``func(*args)`` it would have been (to find its column)."""
+
+    def __init__(self, problem: str, func: type, args: tuple[sp.Expr, ...]) -> None:
+        super().__init__(problem)
+        self.problem, self.func, self.args_ = problem, func, args
+
+
+#: The operator that writes each sized node in LaTeX: a power's ^ (e^{…} for exp), a factorial's !.
+_NUMBER_OPERATORS = {sp.Pow: "^", sp.exp: "^", sp.factorial: "!"}
+#: Operators tried when locating a number (each costs two small parses, on the error path only).
+_MAX_LOCATE = 200
+
+
+def _number_position(tokens: list[Token], error: _TooLarge, source: str, declared: dict[str, sp.Symbol],
+                     what: str) -> int:
+    """The offset in ``source`` where the number of ``error`` is written: the first token of the power
+    (its base) or of the factorial's operand whose parts read as the node's arguments; the start of
+    the expression when none does (the caret is then under the whole expression, as before)."""
+    operator = _NUMBER_OPERATORS.get(error.func)
+    candidates = [k for k, tok in enumerate(tokens) if operator is not None and tok.text == operator]
+
+    def value(part: list[Token]) -> sp.Expr | None:
+        try:
+            return parse_expression(source, declared, what, tokens=part) if part else None
+        except (ParseError, Unsupported, RecursionError, _TooLarge):
+            return None
+
+    for k in candidates[:_MAX_LOCATE]:
+        start = _operand_start(tokens, k)
+        if start is None:
+            continue
+        if operator == "!":
+            found = value(tokens[start:k]) == error.args_[0]
+        else:
+            exponent = _exponent(tokens, k)
+            if exponent is None:
+                continue
+            power = value(tokens[exponent[0]:exponent[1]])
+            found = power == error.args_[0] and tokens[start].text == "e" if error.func is sp.exp else \
+                power == error.args_[1] and value(tokens[start:k]) == error.args_[0]
+        if found:
+            return tokens[start].pos
+    return tokens[0].pos
+
+
+def _operand_start(tokens: list[Token], k: int) -> int | None:
+    """Index of the first token of the operand just before ``tokens[k]`` (one token or a bracket group)."""
+    j = k - 1
+    while j >= 0 and tokens[j].kind == "space":
+        j -= 1
+    if j < 0:
+        return None
+    if not (tokens[j].kind == "}" or tokens[j].is_char(")", "]")):
+        return j
+    depth = 0
+    for i in range(j, -1, -1):
+        if tokens[i].kind == "}" or tokens[i].is_char(")", "]"):
+            depth += 1
+        elif tokens[i].kind == "{" or tokens[i].is_char("(", "["):
+            depth -= 1
+        if depth == 0:
+            return i - 1 if i > 0 and tokens[i - 1].text in nt.OPENING_SIZING else i
+    return None
+
+
+def _exponent(tokens: list[Token], k: int) -> tuple[int, int] | None:
+    """[start, end) of the exponent after the ^ at ``tokens[k]``: a braced group's inside, or one token."""
+    j = _next_index(tokens, k + 1)
+    if j >= len(tokens):
+        return None
+    if tokens[j].kind != "{":
+        return j, j + 1
+    depth = 0
+    for i in range(j, len(tokens)):
+        depth += (tokens[i].kind == "{") - (tokens[i].kind == "}")
+        if depth == 0:
+            return j + 1, i
+    return None
 
 
 def split_top_level(tokens: list[Token], separator: str) -> list[list[Token]]:
@@ -570,6 +664,9 @@ def parse_expression(source: str, declared: dict[str, sp.Symbol], what: str = "d
 
     try:
         return _convert(raw, rewriter.placeholders, fail)
+    except _TooLarge as exc:
+        raise ParseError(exc.problem, source, _number_position(tokens, exc, source, declared, what),
+                         what) from None
     except RecursionError:
         raise ParseError("the expression is nested too deeply", source, tokens[0].pos, what) from None
 

@@ -16,7 +16,9 @@ import os
 import shutil
 import signal
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +36,7 @@ class BookletReport:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    late: list[str] = field(default_factory=list)        # not written: the run's deadline passed first
     index: str = ""
     book: str = ""
 
@@ -96,8 +99,12 @@ def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, scra
 
 def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, date: str | None = None,
                   templates: str | None = None, workers: int | None = None, progress: bool = True,
-                  names: list[str] | None = None) -> BookletReport:
+                  names: list[str] | None = None, deadline: float | None = None) -> BookletReport:
     """Render the catalogue into ``directory``; skip documents whose inputs have not changed.
+
+    With a ``deadline`` (seconds from now), the models not finished by then are cancelled (their
+    workers stopped, nothing of theirs written) and listed in ``report.late``; what was finished is
+    written with its index, as a complete run would write it, and a re-run resumes.
 
     Raises:
         RenderError: an unknown format or language, or templates that do not exist.
@@ -133,6 +140,7 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
         else:
             todo.append((name, digest))
     workers = workers or max(1, min(len(todo), os.cpu_count() or 1))
+    end = None if deadline is None else time.monotonic() + deadline
     if todo:
         scratch = tempfile.mkdtemp(prefix="symfisher-booklet-")
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
@@ -140,7 +148,20 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
         try:
             futures = {pool.submit(_work, name, lang, fmt, day, templates, scratch): (name, digest)
                        for name, digest in todo}
-            for future in as_completed(futures):
+            handled = set()
+            finished = as_completed(futures, timeout=None if end is None else max(end - time.monotonic(), 0))
+            while True:
+                try:
+                    future = next(finished)
+                except StopIteration:
+                    break
+                except FuturesTimeout:
+                    # the run's deadline: what is finished stays, the rest is cancelled (the workers
+                    # stopped at once, as for Ctrl-C) and listed as not written
+                    report.late = [name for f, (name, _) in futures.items() if f not in handled]
+                    _stop(pool)
+                    break
+                handled.add(future)
                 name, digest = futures[future]
                 result = future.result()
                 bar.update(1)
@@ -163,12 +184,14 @@ def build_booklet(directory: str | Path, lang: str = "en", fmt: str = "md", *, d
             _stop(pool)
             raise
         else:
-            pool.shutdown()
+            if not report.late:
+                pool.shutdown()
         finally:
             bar.close()
             shutil.rmtree(scratch, ignore_errors=True)
     ordered = [n for n in names if n in rows]
-    context = {"rows": [{"name": n, **rows[n]} for n in ordered], "failed": report.failed}
+    not_written = {n: "not written before the run's deadline passed; run again to resume" for n in report.late}
+    context = {"rows": [{"name": n, **rows[n]} for n in ordered], "failed": {**report.failed, **not_written}}
     index_text = render_index(context, lang, fmt, day, templates)
     report.index = str(write_atomic(out / f"index.{lang}.{fmt}", index_text))
     if fmt == "tex":
