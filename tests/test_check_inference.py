@@ -238,3 +238,13 @@ def test_the_covariance_of_a_random_vector_is_its_matrix(cov):
 def test_log_p_beside_a_parameter_p_is_not_refuted(step):
     text = rf"For $X \sim \mathrm{{Bernoulli}}(p)$: $$ {step} $$"
     assert _verdicts(text) == ["unknown"]
+
+
+@pytest.mark.parametrize("heading", ["the loglikelihood:", "The log-likelihood:", "log likelihood function:"])
+def test_a_display_that_defines_a_name_is_not_overridden_by_its_heading(heading):
+    # newbetuts' geometric answer calls the likelihood "the loglikelihood" and defines L = ∏ …: L is what the
+    # formula says, so reading it as a log-likelihood (and refuting L = ∏ …) would be a false refutation
+    text = ("---\nmodel:\n  density: (1-\\Theta)^{x-1}\\Theta\n  parameters: [\\Theta: unit]\n"
+            "  support: \\{1, 2, 3, \\dots\\}\n---\n"
+            f"You misscalculate {heading}\n\n$$L=\\prod_{{i=1}}^{{n}}(1-\\Theta)^{{x_i-1}}\\Theta$$\n")
+    assert "refuted" not in _verdicts(text)

@@ -270,6 +270,8 @@ class Setting:
     densities: dict[str, sp.Basic] = field(default_factory=dict)
     # the text uses p as a parameter (f(x|p), E_p, 1 − p, p^x): a bare p is then not certainly the density
     p_parameter: bool = False
+    # the text also writes the density p applied (p(x|λ), p(X|θ)): a bare p may then be either
+    p_density: bool = False
 
     def density_at(self, point: sp.Expr, parameters) -> sp.Expr:
         """The model's density at a point and at other parameter values (θ + δ, t)."""
@@ -1904,7 +1906,8 @@ class _Parser:
         inside = self._parenthesized()
         if inside is None:
             before = [t.text for t in self.t[:self.i - 1] if t.text.strip()][-1:]
-            if name == "p" and self._declared(name) and before in ([r"\log"], [r"\ln"]) and not self.at("_", "^"):
+            if name == "p" and self._declared(name) and before in ([r"\log"], [r"\ln"]) and not self.at("_", "^") \
+                    and self.s.p_density:
                 # log p beside a parameter p: the log of the pmf p(x|p), or of the parameter? (∂ log p/∂p)
                 raise NotationError("log p: the log of the density p(x|p) or of the parameter p? write one")
             if name == "p" and self.s.generic and not self._declared(name) and not self.at("_", "^"):
@@ -2469,6 +2472,10 @@ def _text_name(match: re.Match, setting: Setting) -> tuple[str | None, bool]:
         if len(names) != 1:
             return None, False
         name = names.pop()
+        if re.fullmatch(rf"\s*{name}\s*(?:\([^()]*\))?\s*", match.group("left")):
+            # "the loglikelihood: $$L = \prod …$$": the display defines the name by its own formula, which says
+            # what it is (here the likelihood, whatever the heading calls it)
+            return None, False
         bare = not re.search(rf"(?<![A-Za-z]){name}\s*\(", match.group("left"))
     else:
         name = match.group("name")
@@ -2727,6 +2734,7 @@ def text_setting(setting: Setting, sides: list[str], lefts: list[str]) -> None:
         setting.data_aliases = aliases.pop()
     setting.defined_at_x = frozenset(m.group(1) for left in lefts if (m := re.match(DEFINED_AT_X, latex_text(left))))
     setting.p_parameter = any(re.search(P_PARAMETER, side) for side in sides)
+    setting.p_density = any(re.search(r"(?<![\\A-Za-z])p\s*\(\s*[xXyYk]\b", side) for side in sides)
     # the score applied to one observation and θ somewhere (SCORE_APPLIED): a bare s elsewhere is the same score
     # (not when a step gives a bare s a value of its own, s = x̄: then s names two things)
     setting.bare_score = setting.generic and any(re.search(SCORE_APPLIED, side) for side in sides) and \
