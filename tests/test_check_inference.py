@@ -236,7 +236,8 @@ def test_the_covariance_of_a_random_vector_is_its_matrix(cov):
     r"\frac{d}{dp} \log p = \frac{x}{p} - \frac{1 - x}{1 - p}",
 ])
 def test_log_p_beside_a_parameter_p_is_not_refuted(step):
-    text = rf"For $X \sim \mathrm{{Bernoulli}}(p)$: $$ {step} $$"
+    # mkdocs' notes: the pmf is p(x|p), and log p is then either the log-pmf or the log of the parameter
+    text = rf"For $X \sim \mathrm{{Bernoulli}}(p)$, $p(x|p) = p^x (1-p)^{{1-x}}$: $$ {step} $$"
     assert _verdicts(text) == ["unknown"]
 
 

@@ -259,6 +259,8 @@ def _judge_group(group: list[Link], steps: list[Link], model_data: Any, text: st
     text_setting(setting, [side for link in steps for side in (link.lhs, link.rhs)], [link.lhs for link in steps])
     setting.independent = states_independence(text)
     setting.information_told = _information_told(text)
+    # the density p applied anywhere in the text, inline math too ($p(x|p) = p^x (1-p)^{1-x}$)
+    setting.p_density = setting.p_density or bool(re.search(r"(?<![\\A-Za-z])p\s*\(\s*[xXyYk]\b", text))
     heads = _chain_heads(steps)
     setting.sample_likelihood = any(step_data(f"{link.lhs} {link.rhs}", setting) == "sample" and
                                     LIKELIHOOD_NAMES.search(f"{link.lhs} {link.rhs}") for link in steps)

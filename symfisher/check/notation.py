@@ -2472,9 +2472,9 @@ def _text_name(match: re.Match, setting: Setting) -> tuple[str | None, bool]:
         if len(names) != 1:
             return None, False
         name = names.pop()
-        if re.fullmatch(rf"\s*{name}\s*(?:\([^()]*\))?\s*", match.group("left")):
-            # "the loglikelihood: $$L = \prod …$$": the display defines the name by its own formula, which says
-            # what it is (here the likelihood, whatever the heading calls it)
+        if re.fullmatch(rf"\s*{name}\s*", match.group("left")):
+            # "the loglikelihood: $$L = \prod …$$": the display defines the bare name by its own formula, which
+            # says what it is (here the likelihood, whatever the heading calls it); u(λ, y) = … keeps the role
             return None, False
         bare = not re.search(rf"(?<![A-Za-z]){name}\s*\(", match.group("left"))
     else:
