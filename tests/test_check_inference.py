@@ -249,3 +249,21 @@ def test_a_display_that_defines_a_name_is_not_overridden_by_its_heading(heading)
             "  support: \\{1, 2, 3, \\dots\\}\n---\n"
             f"You misscalculate {heading}\n\n$$L=\\prod_{{i=1}}^{{n}}(1-\\Theta)^{{x_i-1}}\\Theta$$\n")
     assert "refuted" not in _verdicts(text)
+
+
+@pytest.mark.parametrize("statement, family", [
+    (r"f(x|\beta) = \beta^2 x e^{-\beta x}", "gamma"),                          # a gamma of shape 2
+    (r"f(x|\beta) = \frac{\beta^2 x e^{-\beta x}}{\Gamma(2)}", "gamma"),
+    (r"f(x;\theta) = \frac{1}{2\theta^3} x^2 e^{-x/\theta}", "gamma_scale"),   # shape 3, scale θ
+    (r"f(x|\mu) = \frac{1}{\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2}}", "normal"),   # σ = 1
+])
+def test_catalogue_models_with_a_parameter_fixed(statement, family):
+    _, steps = links(f"$$ {statement} $$")
+    found = stated_models([(steps[0].line, steps[0].lhs, steps[0].rhs)])
+    assert [m.family for m in found] == [family]
+
+
+def test_a_fixed_shape_model_refutes_a_wrong_information():
+    text = r"$$f(x|\beta) = \beta^2 x e^{-\beta x}$$ $$ I(\beta) = \frac{1}{\beta^2} $$"
+    assert _verdicts(text)[-1] == "refuted"
+    assert _verdicts(text.replace(r"\frac{1}{\beta^2}", r"\frac{2}{\beta^2}"))[-1] == "proved"

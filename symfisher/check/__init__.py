@@ -29,7 +29,7 @@ from sympy.core.function import AppliedUndef
 
 from symfisher import budget
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
-from symfisher.check.inference import StatedModel, inline_equations, scopes, stated_models
+from symfisher.check.inference import StatedModel, inline_equations, scopes, stated_models, text_parameter
 from symfisher.check.macros import definitions, expand
 from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, SampleProduct,
                                       SampleSum, Setting, ShapeError, Zero, abstract_setting, definition,
@@ -250,6 +250,10 @@ def _judge_group(group: list[Link], steps: list[Link], model_data: Any, text: st
         # θ is a vector only when the text makes it one (∇, ᵀ, bold θ, θ₁); textbook derivations have a scalar θ
         entrywise = entrywise_only([f"{link.lhs} {link.rhs}" for link in steps])
         setting = abstract_setting(2 if vector_parameter(text) and not entrywise else 1)
+        named = text_parameter(text) if setting.m == 1 else None
+        if named is not None:
+            # f(x|β), ℓ(β) and never θ: β is the text's name for θ (differentiation by β is by the parameter)
+            setting.names[key(named)] = setting.theta[0]
         setting.hypotheses = stated_hypotheses(text)
         setting.functions = text_functions(text, setting)
         setting.points = text_points(text, setting)

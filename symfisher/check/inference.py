@@ -245,8 +245,13 @@ def _inside(model, point: dict) -> tuple[sp.Rational, ...]:
     return (sp.Rational(-137, 100), sp.Rational(23, 100), sp.Rational(19, 10))
 
 
-#: the value a catalogue parameter takes when the text leaves it out: N(θ, 1), a unit scale
-_FIXED = {"real": sp.Integer(0), "positive": sp.Integer(1)}
+#: the values a catalogue parameter may take when the text leaves it out: N(θ, 1), a unit scale, a gamma of
+#: shape 2 (β² x e^{−βx}), a known number of trials
+_FIXED: dict[str, tuple[sp.Expr, ...]] = {
+    "real": (sp.Integer(0), sp.Integer(1)),
+    "positive": (sp.Integer(1), sp.Integer(2), sp.Integer(3), sp.Rational(1, 2)),
+    "positive_integer": (sp.Integer(1), sp.Integer(2), sp.Integer(3)),
+}
 
 
 def _identify(rhs: str, point: str, given: tuple[str, ...], statement: str, line: int) -> StatedModel | None:
@@ -266,14 +271,15 @@ def _match(expr: sp.Expr, declared: dict, source: str, point: str, given: tuple[
         if len(others) > len(entry.symbols):
             continue
         for chosen in itertools.permutations(entry.symbols, len(others)):
-            fixed = {s: _FIXED.get(entry.domains[s]) for s in entry.symbols if s not in chosen}
-            if any(v is None for v in fixed.values()) or not any(
+            left = [s for s in entry.symbols if s not in chosen]
+            if any(entry.domains[s] not in _FIXED for s in left) or not any(
                     entry.symbols.index(s) < entry.parameters for s in chosen):
                 continue
-            if not _agrees(expr, x, dict(zip(others, chosen)), entry, fixed):
-                continue
-            return _stated(entry, declared, point, dict(zip(others, chosen)), fixed, given, source,
-                           statement, line)
+            for values in itertools.product(*(_FIXED[entry.domains[s]] for s in left)):
+                fixed = dict(zip(left, values))
+                if _agrees(expr, x, dict(zip(others, chosen)), entry, fixed):
+                    return _stated(entry, declared, point, dict(zip(others, chosen)), fixed, given, source,
+                                   statement, line)
     return None
 
 
@@ -455,6 +461,36 @@ def _split_equals(text: str) -> list[str]:
     cuts = [i for i in _top_level(text, "=") if text[i - 1:i] not in "<>!\\" and text[i + 1:i + 2] != "="]
     bounds = [-1, *cuts, len(text)]
     return [text[a + 1:b] for a, b in zip(bounds, bounds[1:])]
+
+
+#: the parameters a density, likelihood or log-likelihood is written at: f(x|β), p(x; λ), L(λ | x), ℓ(β)
+_CONDITIONED = re.compile(r"(?<![A-Za-z\\])(?:f|p|g|P|L|l|\\ell|\\mathcal\s*\{?L\}?)\s*(?:_\s*(?:\{[^{}]*\}|\\?\w+))?"
+                          r"\s*(?:\\left\s*)?\(\s*(?:[^()|;]*?(?:\||\\mid|;)\s*)?(?P<given>[^()|;]*?)\s*(?:\\right\s*)?\)")
+_LETTER = re.compile(r"^(?:\\(?P<greek>[A-Za-z]+)|(?P<latin>[a-z]))$")
+
+
+def text_parameter(text: str) -> str | None:
+    """The one scalar parameter a text without a model writes, when it is not θ: the letter in every
+    f(x|β), p(x; λ), L(λ), ℓ(β) it writes (β, λ); None when it writes θ, several letters, or none."""
+    if re.search(r"\\(?:theta|vartheta|boldsymbol|mathbf|bm)\b|\\nabla", text):
+        return None
+    letters = set()
+    for match in _CONDITIONED.finditer(text):
+        given = match.group("given").strip()
+        if not given:
+            continue
+        for item in given.split(","):
+            item = item.strip()
+            name = _LETTER.match(item)
+            if name is None:
+                continue
+            letter = name.group("greek") or name.group("latin")
+            if name.group("greek") and letter not in nt.GREEK:
+                continue
+            if letter in ("x", "y", "z", "t", "k", "n", "i", "X", "Y", "p", "pi", "infty"):
+                continue
+            letters.add(item)
+    return letters.pop() if len(letters) == 1 else None
 
 
 def scopes(models: list[StatedModel], lines: list[int]) -> list[StatedModel | None]:
