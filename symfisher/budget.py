@@ -224,9 +224,22 @@ def _forget(token: object) -> None:
     _arm()
 
 
+def _quiet_unraisable(unraisable) -> None:
+    """sys.unraisablehook: an alarm that fell in a finalizer (__del__, a gc callback), where Python cannot
+    raise, is dropped silently (it fires again 50 ms later); anything else goes to the previous hook."""
+    if isinstance(unraisable.exc_value, _Expired):
+        return
+    _previous_hook[0](unraisable)
+
+
+_previous_hook: list[Callable[..., None]] = [sys.unraisablehook]
+
+
 def _run_with_alarm(fn: Callable[..., T], args, kwargs, seconds: float, expired: BudgetExceeded) -> T:
     token = object()
     signal.signal(signal.SIGALRM, _on_alarm)
+    if sys.unraisablehook is not _quiet_unraisable:   # else "Exception ignored in …" and a traceback
+        _previous_hook[0], sys.unraisablehook = sys.unraisablehook, _quiet_unraisable
     _deadlines.append((time.monotonic() + seconds, token))
     _arm()
     try:
