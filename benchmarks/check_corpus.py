@@ -9,7 +9,7 @@ layouts the unread or unknown steps carry (by count), to show where the reading 
 
 ``--corpus tests/proofs/heldout`` measures the held-out corpus (derivations the checker was not
 tuned on) with the same table, ``--corpus tests/proofs/fresh`` the fresh one (collected after the
-held-out set had been partly tuned on).
+held-out set had been partly tuned on), ``--corpus tests/proofs/fresh2`` the second fresh one.
 
 The measurement (matching reported steps to the labels, the figures) is the acceptance test's own,
 ``tests/test_real_proofs.py``, loaded from its path, so the two cannot disagree.

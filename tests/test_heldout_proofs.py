@@ -1,9 +1,10 @@
 """The checker on held-out corpora: real derivations nobody tuned the checker on (issue 12).
 
-``tests/proofs/heldout/`` and ``tests/proofs/fresh/`` are built like ``tests/proofs/real/`` (same
-``manifest.yaml`` format, one seeded variant per file) from other public sources. The held-out set has
-since been partly tuned on; the fresh set was collected after it, from sources in neither of the other
-corpora, to keep measuring whether what the checker learnt generalises. This module asserts only what
+``tests/proofs/heldout/``, ``tests/proofs/fresh/`` and ``tests/proofs/fresh2/`` are built like
+``tests/proofs/real/`` (same ``manifest.yaml`` format, one seeded variant per file) from other public
+sources. The held-out set has since been partly tuned on; the fresh set was collected after it, and the
+second fresh set after the first had been measured, each from sources in none of the other corpora, to
+keep measuring whether what the checker learnt generalises. This module asserts only what
 must hold on any corpus — the corpus's own consistency and the soundness of every verdict (no false
 refutation, no false ✓, ``valid`` only when every step is proved) — for each held-out corpus, and
 prints the target figures of each without asserting them: their proved and located shares are a
@@ -11,7 +12,7 @@ measurement, not a gate.
 
 The measurement is ``tests/test_real_proofs.py``'s own, run with each corpus directory, so the corpora
 are measured alike. ``python benchmarks/check_corpus.py --corpus tests/proofs/heldout`` (or
-``tests/proofs/fresh``) prints the per-file table.
+``tests/proofs/fresh``, ``tests/proofs/fresh2``) prints the per-file table.
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ import test_real_proofs as real
 
 HELDOUT = Path(__file__).parent / "proofs" / "heldout"
 FRESH = Path(__file__).parent / "proofs" / "fresh"
+# A second fresh corpus, collected after the first had been measured: other sources, other families
+# (Weibull, Rayleigh, beta, Pareto, normal in σ, multinomial, the exponential family in its natural
+# parameter, asymptotic normality, n I(θ), the Cramér–Rao bound, a non-regular density).
+FRESH2 = Path(__file__).parent / "proofs" / "fresh2"
 
 # Every held-out corpus, by the name its figures are printed under; the tests run on each.
-CORPORA: dict[str, Path] = {"held-out": HELDOUT, "fresh": FRESH}
+CORPORA: dict[str, Path] = {"held-out": HELDOUT, "fresh": FRESH, "fresh2": FRESH2}
 MIN_FILES = 16
 
 
