@@ -215,6 +215,9 @@ def test_a_density_the_text_defines_is_not_replaced_by_the_stand_in(text):
     r"$$f(x|\beta) = \beta^2 x e^{-\beta x} \text{ for } x > 0$$",
     r"$$f(x|\beta) = \beta^2 x e^{-\beta x}, \quad x \geq 0, \beta > 0$$",
     r"$$g(t;\kappa) = \kappa t^{\kappa - 1} \; 0 < t < 1$$",
+    # a bound by a parameter (fresh2: techqa's non-regular maximum)
+    r"$$F_{\hat\theta}(x) = \left(\frac{x^2}{\theta^2}\right)^n,\mbox{ for } 0 < x \le \theta.$$",
+    r"$$G(x) = x^2, \qquad x \le \theta$$",
 ])
 def test_side_conditions_are_not_refuted(text):
     assert "refuted" not in _verdicts(text)

@@ -226,11 +226,13 @@ _NUMBER_SIDE = re.compile(r"^\s*-?\s*(?:\d+(?:[.,]\d+)?|\\infty)\s*$")
 
 
 def _side_condition(link: Link) -> bool:
-    """Whether a link is a side condition, x > 0 or 0 < λ: an inequality between a name and a number."""
+    """Whether a link is a side condition, x > 0, 0 < λ or x ≤ θ: an inequality between names and numbers."""
     if link.relation in ("=", "≈", "≠"):
         return False
-    return bool((_CONDITION_SIDE.match(link.lhs) and _NUMBER_SIDE.match(link.rhs)) or
-                (_NUMBER_SIDE.match(link.lhs) and _CONDITION_SIDE.match(link.rhs)))
+    sides = (link.lhs, link.rhs)
+    # x > 0, 0 < λ, and x ≤ θ (0 < x ≤ θ: the support of a uniform): bare names and numbers, a name at least
+    return all(_CONDITION_SIDE.match(side) or _NUMBER_SIDE.match(side) for side in sides) and \
+        any(_CONDITION_SIDE.match(side) for side in sides)
 
 
 def _judge_group(group: list[Link], steps: list[Link], model_data: Any, text: str, judge_step, front: bool
