@@ -270,3 +270,19 @@ def test_a_fixed_shape_model_refutes_a_wrong_information():
     text = r"$$f(x|\beta) = \beta^2 x e^{-\beta x}$$ $$ I(\beta) = \frac{1}{\beta^2} $$"
     assert _verdicts(text)[-1] == "refuted"
     assert _verdicts(text.replace(r"\frac{1}{\beta^2}", r"\frac{2}{\beta^2}"))[-1] == "proved"
+
+
+@pytest.mark.parametrize("prose, stated", [
+    ("Let T be an unbiased estimator of θ.", True),
+    ("For unbiased estimators the bound reads", True),
+    ("If the estimator is unbiased, the bound simplifies.", False),       # a condition, not a statement
+    ("Let T(X) be a biased estimator of θ. If it were unbiased,", False),  # gundersen: T is biased
+])
+def test_unbiasedness_is_stated_only_when_the_text_states_it(prose, stated):
+    from symfisher.check import stated_hypotheses
+    assert ("unbiased" in stated_hypotheses(prose)) is stated
+    # where it is not stated, E[T] = θ is never proved
+    text = prose + r" $$ \mathbb{E}[\hat\theta] = \theta $$"
+    assert (_verdicts(text) == ["proved"]) is stated or not stated
+    if not stated:
+        assert _verdicts(text) != ["proved"]

@@ -172,9 +172,25 @@ HYPOTHESES: dict[str, str] = {
 }
 
 
+#: words that make a hypothesis a condition, not a statement: "if T is unbiased", "whether it is unbiased"
+_CONDITIONAL = re.compile(r"\b(?:if|whether|unless|were)\b[^.;:$\n]{0,60}$", re.IGNORECASE)
+#: an estimator the text calls biased: unbiasedness is then not what it states
+_BIASED = re.compile(r"(?<![A-Za-z])biased\b", re.IGNORECASE)
+
+
 def stated_hypotheses(text: str) -> frozenset[str]:
-    """The hypotheses the text states (\"since θ̂ is unbiased\", \"for unbiased estimators\")."""
-    return frozenset(name for name, words in HYPOTHESES.items() if re.search(words, text, re.IGNORECASE))
+    """The hypotheses the text states (\"since θ̂ is unbiased\", \"for unbiased estimators\"); \"if T is
+    unbiased\" is a condition, not a statement, and a text that calls an estimator biased states no
+    unbiasedness."""
+    stated = set()
+    for name, words in HYPOTHESES.items():
+        for match in re.finditer(words, text, re.IGNORECASE):
+            if not _CONDITIONAL.search(text[max(0, match.start() - 80):match.start()]):
+                stated.add(name)
+                break
+    if _BIASED.search(text):
+        stated.discard("unbiased")
+    return frozenset(stated)
 
 
 def check(text: str) -> Report:
