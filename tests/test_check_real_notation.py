@@ -1952,3 +1952,10 @@ class TestFreshNames:
     def test_an_information_entry_named_by_parameters(self, entry, value, seeded):
         assert verdicts(NORMAL_MS + display(f"{entry} = {value}")) == ["proved"]
         assert verdicts(NORMAL_MS + display(f"{entry} = {seeded}")) == ["refuted"]
+
+    @pytest.mark.parametrize("definition", [r"\DeclareMathOperator{\E}{\mathbb{E}}", r"\DeclareMathOperator{\E}{E}",
+                                            r"\DeclareMathOperator*{\E}{\mathbb E}", r"\newcommand{\E}{\mathbb{E}}"])
+    def test_a_macro_defined_inside_the_display(self, definition):
+        # sse_negbin_mean_size: the definition typesets nothing; the step is what follows it (𝔼[X] = 1/λ)
+        assert verdicts(EXPONENTIAL + display(rf"{definition} \E[X] = \frac{{1}}{{\lambda}}")) == ["proved"]
+        assert verdicts(EXPONENTIAL + display(rf"{definition} \E[X] = \frac{{2}}{{\lambda}}")) == ["refuted"]

@@ -30,7 +30,7 @@ from sympy.core.function import AppliedUndef
 from symfisher import budget
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.inference import StatedModel, inline_equations, scopes, stated_models, text_parameter
-from symfisher.check.macros import definitions, expand
+from symfisher.check.macros import definitions, expand, without_definitions
 from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, SampleProduct,
                                       SampleSum, Setting, ShapeError, Zero, abstract_setting, definition,
                                       entrywise_only, index_letters, key, likelihood_patterns, log_likelihood_definition, one_observation, read,
@@ -189,8 +189,8 @@ def check(text: str) -> Report:
     macros = definitions(text)
     if macros:
         originals = steps
-        steps = [dataclasses.replace(link, lhs=expand(link.lhs, macros), rhs=expand(link.rhs, macros))
-                 for link in steps]
+        steps = [dataclasses.replace(link, lhs=expand(without_definitions(link.lhs), macros),
+                                     rhs=expand(without_definitions(link.rhs), macros)) for link in steps]
     model_data = (matter or {}).get("model")
     judge_step = _judge
     if _information_ambiguous(text):
