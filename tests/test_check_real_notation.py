@@ -1959,3 +1959,17 @@ class TestFreshNames:
         # sse_negbin_mean_size: the definition typesets nothing; the step is what follows it (𝔼[X] = 1/λ)
         assert verdicts(EXPONENTIAL + display(rf"{definition} \E[X] = \frac{{1}}{{\lambda}}")) == ["proved"]
         assert verdicts(EXPONENTIAL + display(rf"{definition} \E[X] = \frac{{2}}{{\lambda}}")) == ["refuted"]
+
+    @pytest.mark.parametrize("density", [r"p^m(x \mid \lambda)", r"p^{\text{model}}(x|\lambda)",
+                                         r"p^{\mathrm{m}}(x;\lambda)", r"f^{m}(x|\lambda)"])
+    def test_a_superscript_naming_the_model(self, density):
+        # opensrdk_poisson: the model stated in the text as p^m(x|λ) = λˣe^{−λ}/x!, its score x/λ − 1
+        text = display(rf"{density} = \frac{{\lambda^x}}{{x!}}\exp(-\lambda)",
+                       rf"\frac{{\partial \log {density}}}{{\partial \lambda}} = \frac{{x}}{{\lambda}} - 1")
+        assert verdicts(text) == ["proved", "proved"]
+        assert verdicts(text.replace("} - 1", "} + 1")) == ["proved", "refuted"]
+
+    def test_a_power_of_the_density_stays_a_power(self):
+        # f^2(x|λ) is the square (sin²x), never the density named 2
+        assert verdicts(EXPONENTIAL + display(r"f^2(x|\lambda) = \lambda^2 e^{-2\lambda x}")) == ["proved"]
+        assert verdicts(EXPONENTIAL + display(r"f^2(x|\lambda) = \lambda e^{-\lambda x}")) == ["refuted"]

@@ -1878,6 +1878,16 @@ class _Parser:
         if prefix:
             return None
         if name in ("f", "p") and self.at("^") and not self._declared(name):
+            # p^m(x|λ), p^{\text{model}}(x|θ): a superscript that names the model, not a power (opensrdk)
+            save = self.i
+            self.take("^")
+            label = key(self.text(self.group()))
+            value = self.density_application(name, prefix) \
+                if label in MODEL_LABELS and label not in self.s.names and self.at("(") else None
+            if value is not None:
+                return value
+            self.i = save
+        if name in ("f", "p") and self.at("^") and not self._declared(name):
             # p^2(x|θ), f^2(x;θ): the power of the density, written before its arguments as in sin²x
             save, power = self.i, self._leading_power()
             value = self.density_application(name, prefix) if power != 1 else None
@@ -2376,6 +2386,10 @@ class _Parser:
             return names[0], names[1]
         return None
 
+
+#: Superscripts that name the model on its density, p^m(x|λ), p^{\text{model}}(x|θ) (as the reader keys them):
+#: never a power (a power is a number, f^2(x)); a letter the model declares is not among them.
+MODEL_LABELS: frozenset[str] = frozenset({"m", "model", "textmodel", "mathrmmodel", "rmmodel", "mathrmm", "textm"})
 
 #: The spellings of a log-likelihood a step may define (\ell, l, \mathcal{l}, with the sample's subscript n or
 #: none): ℓ and l are one name (texts switch between them, zuoyi93's \ell_n(θ) then l_n(θ)).
