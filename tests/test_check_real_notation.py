@@ -1973,3 +1973,18 @@ class TestFreshNames:
         # f^2(x|λ) is the square (sin²x), never the density named 2
         assert verdicts(EXPONENTIAL + display(r"f^2(x|\lambda) = \lambda^2 e^{-2\lambda x}")) == ["proved"]
         assert verdicts(EXPONENTIAL + display(r"f^2(x|\lambda) = \lambda e^{-\lambda x}")) == ["refuted"]
+
+    @pytest.mark.parametrize("entry, value, seeded", [
+        ("I_mu_mu", "1/sigma^2", "2/sigma^2"),                         # edgeofchaos_gaussian, plain ASCII
+        ("I_sigma_sigma", "2/sigma^2", "1/sigma^2"),
+        ("I_mu_sigma", "0", "1/sigma"),
+        (r"I_{\mu}_{\sigma}", "0", r"\frac{1}{\sigma}"),
+    ])
+    def test_an_entry_in_ascii_or_as_two_subscripts(self, entry, value, seeded):
+        assert verdicts(NORMAL_MS + display(f"{entry} = {value}")) == ["proved"]
+        assert verdicts(NORMAL_MS + display(f"{entry} = {seeded}")) == ["refuted"]
+
+    def test_an_ascii_greek_word_is_read_only_for_a_parameter(self):
+        # "sigma" where the model has no σ: not read as σ (nor as the product s·i·g·m·a)
+        assert verdicts(EXPONENTIAL + display("E[X] = 1/sigma")) == ["unknown"]
+        assert verdicts(EXPONENTIAL + display("E[X] = 1/lambda")) == ["proved"]

@@ -528,6 +528,9 @@ def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
                 out.append(Token("command", WORDS[word], tok.pos))
             elif len(word) > 1 and word in stated_names(setting) and not after_subscript:
                 out.append(Token("letter", word, tok.pos))       # LL(λ): one name the prose gave a role
+            elif len(word) > 1 and word in GREEK and setting.names.get(key(word)) in setting.theta:
+                # 1/sigma^2, I_mu_mu: a parameter's Greek name spelled in ASCII (edgeofchaos), never a product
+                out.append(Token("command", "\\" + word, tok.pos))
             else:
                 out.extend(tokens[i:j])
             i = j
@@ -2123,6 +2126,15 @@ class _Parser:
         if self.at("_"):
             self.take("_")
             tokens = self.group()
+            if self._entry(tokens) is None and len(tokens) == 1 and self.at("_"):
+                # I_mu_sigma, I_{\mu}_{\sigma}: the entry's two parameter names as two subscripts
+                save = self.i
+                self.take("_")
+                both = tokens + self.group()
+                if self._entry(both) is not None:
+                    tokens = both
+                else:
+                    self.i = save
             entry = self._entry(tokens)
             if entry is not None:
                 j, k = sorted(self.s.theta.index(n) for n in entry)
