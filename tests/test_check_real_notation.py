@@ -1868,3 +1868,123 @@ class TestAbstractReadings2:
         assert _abstract(r"g(x) = 2x", prose=prose) == ["unknown"]
         assert _abstract(r"T(X) = 2X") == ["unknown"]
         assert _abstract(r"W(X) = X^2") == ["unknown"]
+
+
+# =========================================================================== concrete2: names the FRESH
+# corpus gives the log-likelihood and the information's entries (issue 12)
+
+EXPONENTIAL = """---
+model:
+  density: \\lambda e^{-\\lambda x}
+  parameters: [\\lambda: positive]
+  support: (0, \\infty)
+---
+"""
+
+NORMAL_MS = """---
+model:
+  density: \\frac{1}{\\sigma\\sqrt{2\\pi}} e^{-\\frac{(x-\\mu)^2}{2\\sigma^2}}
+  parameters: [\\mu: real, \\sigma: positive]
+  support: (-\\infty, \\infty)
+---
+"""
+
+
+class TestFreshNames:
+    """A log-likelihood name a step defines by the theory's objects (ℓ(β) = log L(β), l_n(θ) = Σ log f) is read
+    as that definition wherever it is written later, bare too (dℓ/dβ); an information entry named by two of
+    the model's parameters (I_{μμ}, \\mathcal{I}_{σσ}) is that entry of the model's Fisher matrix."""
+
+    @pytest.mark.parametrize("name, definition", [
+        (r"\ell", r"\log L(\lambda)"),                                   # quiz_gamma_rate
+        (r"l_n", r"\log L(\lambda)"),                                    # zuoyi93_exponential
+        (r"\ell_n", r"\sum_{i=1}^n \log f(x_i|\lambda)"),
+        (r"\mathcal{l}", r"\log L(\lambda)"),                            # anpinhuang_mle
+        (r"l", r"\ln \prod_{i=1}^n f(x_i|\lambda)"),
+    ])
+    def test_a_defined_log_likelihood_is_read_bare(self, name, definition):
+        # ℓ(λ) = Σ (log λ − λxᵢ): ℓ' = n/λ − Σxᵢ, ℓ'' = −n/λ²; a dropped sign or factor is refuted at its step
+        likelihood = r"L(\lambda) = \prod_{i=1}^n f(x_i|\lambda)"
+        text = EXPONENTIAL + display(
+            likelihood, rf"{name}(\lambda) = {definition}",
+            rf"\frac{{d {name}}}{{d\lambda}} = \frac{{n}}{{\lambda}} - \sum_{{i=1}}^n x_i",
+            rf"\frac{{d^2 {name}}}{{d\lambda^2}} = -\frac{{n}}{{\lambda^2}}",
+            rf"\frac{{\partial^2 {name}(\lambda)}}{{\partial\lambda^2}} = -\frac{{n}}{{\lambda^2}}")
+        report = check(text)
+        assert [s.verdict.verdict for s in report.steps] == ["proved"] * 5
+        # ℓ(λ) = ln ∏ f(xᵢ|λ) is proved by the sample's rules already; log L(λ) only by definition
+        assert "definition-log-likelihood" in report.steps[1].verdict.rules or r"\prod" in definition
+        seeded = check(text.replace(r"- \sum_{i=1}^n x_i", r"+ \sum_{i=1}^n x_i"))
+        assert [s.verdict.verdict for s in seeded.steps][2] == "refuted"
+        seeded = check(text.replace(r"{d\lambda^2} = -\frac{n}", r"{d\lambda^2} = -\frac{2n}", 1))
+        assert [s.verdict.verdict for s in seeded.steps][3] == "refuted"
+
+    def test_one_observation_definition(self):
+        # l(λ) = log f(x|λ) = log λ − λx: l' = 1/λ − x (the sign dropped: refuted)
+        text = EXPONENTIAL + display(r"l(\lambda) = \log f(x|\lambda)", r"\frac{\partial l}{\partial\lambda} = "
+                                     r"\frac{1}{\lambda} - x")
+        assert verdicts(text) == ["proved", "proved"]
+        assert verdicts(text.replace("} - x", "} + x")) == ["proved", "refuted"]
+
+    @pytest.mark.parametrize("rhs", [r"n\log\lambda - \lambda\sum_{i=1}^n x_i",       # a closed form: a claim
+                                     r"\frac{1}{n}\sum_{i=1}^n \log f(x_i|\lambda)"])   # the average: not ours
+    def test_a_closed_form_or_other_scale_is_no_definition(self, rhs):
+        # then a bare ℓ is not read: never refuted, whatever the derivative says
+        text = EXPONENTIAL + display(rf"\ell(\lambda) = {rhs}", r"\frac{d\ell}{d\lambda} = \frac{1}{\lambda} - "
+                                     r"\bar{x}")
+        assert verdicts(text)[1] == "unknown"
+        assert "definition-log-likelihood" not in check(text).steps[0].verdict.rules
+
+    def test_a_name_written_earlier_is_not_defined_again(self):
+        # l(θ) written before (a claim), then l(θ) = log f(x;θ): a redefinition is a claim, not proved by definition
+        text = EXPONENTIAL + display(r"l(\lambda) = \log\lambda - \lambda x", r"l(\lambda) = \log f(x|\lambda)",
+                                     r"\frac{\partial l(\lambda)}{\partial\lambda} = \frac{1}{\lambda} - x")
+        report = check(text)
+        assert "definition-log-likelihood" not in report.steps[1].verdict.rules
+        assert [s.verdict.verdict for s in report.steps][2] == "proved"
+
+    @pytest.mark.parametrize("entry, value, seeded", [
+        (r"I_{\mu\mu}", r"\frac{1}{\sigma^2}", r"\frac{2}{\sigma^2}"),
+        (r"I_{\sigma\sigma}", r"\frac{2}{\sigma^2}", r"\frac{1}{\sigma^2}"),          # edgeofchaos' factor 2
+        (r"\mathcal{I}_{\sigma \sigma}", r"\frac{2}{\sigma^2}", r"\frac{1}{\sigma^2}"),
+        (r"I_{\mu\sigma}(\mu, \sigma)", "0", r"\frac{1}{\sigma}"),
+    ])
+    def test_an_information_entry_named_by_parameters(self, entry, value, seeded):
+        assert verdicts(NORMAL_MS + display(f"{entry} = {value}")) == ["proved"]
+        assert verdicts(NORMAL_MS + display(f"{entry} = {seeded}")) == ["refuted"]
+
+    @pytest.mark.parametrize("definition", [r"\DeclareMathOperator{\E}{\mathbb{E}}", r"\DeclareMathOperator{\E}{E}",
+                                            r"\DeclareMathOperator*{\E}{\mathbb E}", r"\newcommand{\E}{\mathbb{E}}"])
+    def test_a_macro_defined_inside_the_display(self, definition):
+        # sse_negbin_mean_size: the definition typesets nothing; the step is what follows it (𝔼[X] = 1/λ)
+        assert verdicts(EXPONENTIAL + display(rf"{definition} \E[X] = \frac{{1}}{{\lambda}}")) == ["proved"]
+        assert verdicts(EXPONENTIAL + display(rf"{definition} \E[X] = \frac{{2}}{{\lambda}}")) == ["refuted"]
+
+    @pytest.mark.parametrize("density", [r"p^m(x \mid \lambda)", r"p^{\text{model}}(x|\lambda)",
+                                         r"p^{\mathrm{m}}(x;\lambda)", r"f^{m}(x|\lambda)"])
+    def test_a_superscript_naming_the_model(self, density):
+        # opensrdk_poisson: the model stated in the text as p^m(x|λ) = λˣe^{−λ}/x!, its score x/λ − 1
+        text = display(rf"{density} = \frac{{\lambda^x}}{{x!}}\exp(-\lambda)",
+                       rf"\frac{{\partial \log {density}}}{{\partial \lambda}} = \frac{{x}}{{\lambda}} - 1")
+        assert verdicts(text) == ["proved", "proved"]
+        assert verdicts(text.replace("} - 1", "} + 1")) == ["proved", "refuted"]
+
+    def test_a_power_of_the_density_stays_a_power(self):
+        # f^2(x|λ) is the square (sin²x), never the density named 2
+        assert verdicts(EXPONENTIAL + display(r"f^2(x|\lambda) = \lambda^2 e^{-2\lambda x}")) == ["proved"]
+        assert verdicts(EXPONENTIAL + display(r"f^2(x|\lambda) = \lambda e^{-\lambda x}")) == ["refuted"]
+
+    @pytest.mark.parametrize("entry, value, seeded", [
+        ("I_mu_mu", "1/sigma^2", "2/sigma^2"),                         # edgeofchaos_gaussian, plain ASCII
+        ("I_sigma_sigma", "2/sigma^2", "1/sigma^2"),
+        ("I_mu_sigma", "0", "1/sigma"),
+        (r"I_{\mu}_{\sigma}", "0", r"\frac{1}{\sigma}"),
+    ])
+    def test_an_entry_in_ascii_or_as_two_subscripts(self, entry, value, seeded):
+        assert verdicts(NORMAL_MS + display(f"{entry} = {value}")) == ["proved"]
+        assert verdicts(NORMAL_MS + display(f"{entry} = {seeded}")) == ["refuted"]
+
+    def test_an_ascii_greek_word_is_read_only_for_a_parameter(self):
+        # "sigma" where the model has no σ: not read as σ (nor as the product s·i·g·m·a)
+        assert verdicts(EXPONENTIAL + display("E[X] = 1/sigma")) == ["unknown"]
+        assert verdicts(EXPONENTIAL + display("E[X] = 1/lambda")) == ["proved"]

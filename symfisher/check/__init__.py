@@ -30,10 +30,10 @@ from sympy.core.function import AppliedUndef
 from symfisher import budget
 from symfisher.check.extract import Link, displays, front_matter, links, unread_displays
 from symfisher.check.inference import StatedModel, inline_equations, scopes, stated_models, text_parameter
-from symfisher.check.macros import definitions, expand
+from symfisher.check.macros import definitions, expand, without_definitions
 from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, NotationError, Remainder, SampleProduct,
                                       SampleSum, Setting, ShapeError, Zero, abstract_setting, definition,
-                                      entrywise_only, index_letters, key, likelihood_patterns, one_observation, read,
+                                      entrywise_only, index_letters, key, likelihood_patterns, log_likelihood_definition, one_observation, read,
                                       shows_sample, stated_names, states_independence, step_data, text_functions,
                                       text_names, text_points, text_setting, vector_parameter)
 from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, is_zero, judge, judge_inequality,
@@ -205,8 +205,8 @@ def check(text: str) -> Report:
     macros = definitions(text)
     if macros:
         originals = steps
-        steps = [dataclasses.replace(link, lhs=expand(link.lhs, macros), rhs=expand(link.rhs, macros))
-                 for link in steps]
+        steps = [dataclasses.replace(link, lhs=expand(without_definitions(link.lhs), macros),
+                                     rhs=expand(without_definitions(link.rhs), macros)) for link in steps]
     model_data = (matter or {}).get("model")
     judge_step = _judge
     if _information_ambiguous(text):
@@ -309,7 +309,21 @@ def _judge_group(group: list[Link], steps: list[Link], model_data: Any, text: st
                                                                       heads[link.index])
             defined = _certain_shape(link, kind == "concrete", verdict)
         verdicts.append(defined)
+        if link.relation == "=" and not link.unread:
+            # ℓ(β) = log L(β): from here on ℓ, written bare too (dℓ/dβ), is read as that definition
+            earlier = [side for other in steps[:steps.index(link)] for side in (other.lhs, other.rhs)]
+            if log_likelihood_definition(link.lhs, link.rhs, setting) is not None and \
+                    verdicts[-1].verdict == "unknown" and not any(_LOG_LIKELIHOOD_NAME.search(side)
+                                                                  for side in earlier):
+                # the first time the text writes the name: it holds by definition (a redefinition is a claim)
+                verdicts[-1] = Verdict("proved", ("definition-log-likelihood",),
+                                       RULES["definition-log-likelihood"])
     return kind, verdicts
+
+
+#: A log-likelihood name written in a step (ℓ, l, 𝓁): a step that defines one is a definition only if no
+#: earlier step writes one.
+_LOG_LIKELIHOOD_NAME = re.compile(r"\\ell(?![A-Za-z])|(?<![A-Za-z\\])l(?![A-Za-z])|\\mathcal\s*\{\s*l\s*\}")
 
 
 def _defined(link: Link, steps: list[Link], setting: Setting, text: str) -> Verdict | None:

@@ -37,7 +37,10 @@ __all__ = ["StatedModel", "stated_models"]
 #: after | or ; (f(x|λ), f(x;θ), p_θ(x), f_X(x), P(X = k), \Pr(X=x), \mathbb{P}(X = x)).
 _DENSITY_HEAD = re.compile(
     r"^\s*(?:f|p|g|P|\\Pr|\\(?:mathbb|mathrm|operatorname)\s*\{P\})\s*"
-    r"(?:_\s*(?:\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z0-9]))?\s*(?:\\left\s*)?\(\s*(?P<args>.*?)\s*(?:\\right\s*)?\)\s*$")
+    r"(?:_\s*(?:\{[^{}]*\}|\\[A-Za-z]+|[A-Za-z0-9]))?"
+    # p^m(x|λ), p^{\text{model}}(x|θ): a superscript naming the model (notation.MODEL_LABELS)
+    r"(?:\^\s*(?:m|\{\s*(?:m|model|\\(?:text|mathrm)\s*\{\s*(?:m|model)\s*\})\s*\}))?"
+    r"\s*(?:\\left\s*)?\(\s*(?P<args>.*?)\s*(?:\\right\s*)?\)\s*$")
 #: The point in those arguments: x, or the right side of X = x.
 _POINT = re.compile(r"^(?:[A-Z]\s*=\s*)?(?P<point>[a-z])$")
 #: Where a density's right side stops and the author's conditions begin (\; x > 0, \quad x = 0, 1, …).

@@ -73,7 +73,8 @@ def definitions(text: str) -> dict[str, Macro]:
                 count, default = int(match.group(3) or 0), match.group(4)
             elif pattern is _OPERATOR:
                 name, count, default = match.group(1), 0, None
-                body = r"\operatorname{" + body + "}"
+                # \DeclareMathOperator{\E}{\mathbb{E}}: a body that is already a command stays that command
+                body = body.strip() if body.strip().startswith("\\") else r"\operatorname{" + body + "}"
             else:
                 name, count, default = match.group(1), len(match.group(2)) // 2, None
             found["\\" + name] = Macro("\\" + name, count, body, default)
@@ -161,3 +162,22 @@ def expand(text: str, macros: dict[str, Macro] | None = None) -> str:
         if not changed:
             return body
     return text
+
+
+def without_definitions(text: str) -> str:
+    """``text`` without the macro definitions written in it (``\\DeclareMathOperator{\\E}{\\mathbb{E}}`` at the
+    start of a display, as stats.stackexchange answers write them): a definition typesets nothing, so the
+    step is what follows it. A definition whose body is not closed is left as it is (the step is then not
+    read)."""
+    out, i = [], 0
+    matches = sorted((m for pattern in (_DEFINITION, _OPERATOR, _DEF) for m in pattern.finditer(text)),
+                     key=lambda m: m.start())
+    for match in matches:
+        if match.start() < i:
+            continue
+        end = _group(text, match.end() - 1)
+        if end is None:
+            return text
+        out.append(text[i:match.start()])
+        i = end
+    return "".join(out) + text[i:]

@@ -311,6 +311,9 @@ class Setting:
     starred: str = ""
     # names the prose makes estimators of θ ("let g(x) be any unbiased estimator of θ"): name -> its function
     estimators: dict[str, type] = field(default_factory=dict)
+    # log-likelihood names a step defines by the theory's objects (\ell(\beta) = \log L(\beta), l_n(θ) = Σ log f):
+    # LOG_LIKELIHOOD_SPELLINGS key -> the right side's LaTeX, read wherever the name is written later (bare too)
+    log_likelihoods: dict[str, str] = field(default_factory=dict)
 
     @property
     def m(self) -> int:
@@ -525,6 +528,9 @@ def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
                 out.append(Token("command", WORDS[word], tok.pos))
             elif len(word) > 1 and word in stated_names(setting) and not after_subscript:
                 out.append(Token("letter", word, tok.pos))       # LL(λ): one name the prose gave a role
+            elif len(word) > 1 and word in GREEK and setting.names.get(key(word)) in setting.theta:
+                # 1/sigma^2, I_mu_mu: a parameter's Greek name spelled in ASCII (edgeofchaos), never a product
+                out.append(Token("command", "\\" + word, tok.pos))
             else:
                 out.extend(tokens[i:j])
             i = j
@@ -1875,6 +1881,16 @@ class _Parser:
         if prefix:
             return None
         if name in ("f", "p") and self.at("^") and not self._declared(name):
+            # p^m(x|λ), p^{\text{model}}(x|θ): a superscript that names the model, not a power (opensrdk)
+            save = self.i
+            self.take("^")
+            label = key(self.text(self.group()))
+            value = self.density_application(name, prefix) \
+                if label in MODEL_LABELS and label not in self.s.names and self.at("(") else None
+            if value is not None:
+                return value
+            self.i = save
+        if name in ("f", "p") and self.at("^") and not self._declared(name):
             # p^2(x|θ), f^2(x;θ): the power of the density, written before its arguments as in sin²x
             save, power = self.i, self._leading_power()
             value = self.density_application(name, prefix) if power != 1 else None
@@ -2110,6 +2126,15 @@ class _Parser:
         if self.at("_"):
             self.take("_")
             tokens = self.group()
+            if self._entry(tokens) is None and len(tokens) == 1 and self.at("_"):
+                # I_mu_sigma, I_{\mu}_{\sigma}: the entry's two parameter names as two subscripts
+                save = self.i
+                self.take("_")
+                both = tokens + self.group()
+                if self._entry(both) is not None:
+                    tokens = both
+                else:
+                    self.i = save
             entry = self._entry(tokens)
             if entry is not None:
                 j, k = sorted(self.s.theta.index(n) for n in entry)
@@ -2197,8 +2222,12 @@ class _Parser:
 
     def log_likelihood_application(self, name: str, prefix: str):
         """ℓ(θ; x) = log p(x|θ); ℓ(θ) an unknown function of θ; ℓ', ℓ'', l^{\\prime\\prime}: its derivatives."""
-        if self._declared(name) or prefix:
-            return None
+        if not self._declared(name) and self.s.log_likelihoods:
+            value = self.defined_log_likelihood(name, prefix)
+            if value is not None:
+                return value
+        if self._declared(name) or (prefix and known_object(name, prefix) is not KNOWN_OBJECTS.get("cal:l")):
+            return None                     # 𝓁(θ) (\mathcal{l}) is ℓ(θ) styled; other styles are other names
         order = 0
         while self.at("'"):
             self.take("'")
@@ -2244,6 +2273,40 @@ class _Parser:
                 raise NotationError(f"{name}' of a vector θ: write the gradient")
             value = sp.Derivative(value, (self.s.theta[0], order))
         return value
+
+    def defined_log_likelihood(self, name: str, prefix: str):
+        """ℓ, l_n, 𝓁 after a step defined it by the theory's objects (ℓ(β) = log L(β)): its definition, read in
+        this step, whether written bare (dℓ/dβ) or at the model's parameters (ℓ_n(θ)); None when the name is
+        not one the text defined (then the other readings apply). Written at anything else: not read."""
+        save = self.i
+        below = ""
+        if self.at("_"):
+            self.take("_")
+            below = self.text(self.group())
+        spelled = log_likelihood_key(name, prefix, below)
+        if spelled not in self.s.log_likelihoods:
+            self.i = save
+            return None
+        if self.at("'", "^"):
+            self.i = save                       # ℓ'(β): the primes are read by the usual reading
+            return None
+        inside = self._parenthesized()
+        if inside is not None:
+            if not self._is_parameters(inside):
+                raise NotationError(f"{name}({self.text(inside)}): the text defines it at the model's parameters "
+                                    f"only")
+            self.i += len(inside) + 2
+        source = self.s.log_likelihoods.pop(spelled)     # out while its definition is read: never recursive
+        try:
+            tokens = [t for t in _normalize(tokenize(source, "step"), self.s)
+                      if t.kind != "space" and t.text not in SKIP]
+            return self.sub(tokens)
+        except Exception as exc:  # ParseError from the lexer, as in read()
+            if isinstance(exc, (NotationError, ShapeError)):
+                raise
+            raise NotationError(" ".join(str(exc).split())) from None
+        finally:
+            self.s.log_likelihoods[spelled] = source
 
     def _double_prime(self) -> int:
         """l^"(θ), l''(θ) written with a double quote: the second derivative (2), else 0."""
@@ -2334,6 +2397,55 @@ class _Parser:
         if len(names) == 2 and all(n is not None and n in self.s.theta for n in names):
             return names[0], names[1]
         return None
+
+
+#: Superscripts that name the model on its density, p^m(x|λ), p^{\text{model}}(x|θ) (as the reader keys them):
+#: never a power (a power is a number, f^2(x)); a letter the model declares is not among them.
+MODEL_LABELS: frozenset[str] = frozenset({"m", "model", "textmodel", "mathrmmodel", "rmmodel", "mathrmm", "textm"})
+
+#: The spellings of a log-likelihood a step may define (\ell, l, \mathcal{l}, with the sample's subscript n or
+#: none): ℓ and l are one name (texts switch between them, zuoyi93's \ell_n(θ) then l_n(θ)).
+LOG_LIKELIHOOD_SPELLINGS: dict[tuple[str, str], str] = {
+    ("ell", ""): "ℓ", ("l", ""): "ℓ", ("cal:l", ""): "ℓ",
+    ("ell", "n"): "ℓ_n", ("l", "n"): "ℓ_n", ("cal:l", "n"): "ℓ_n",
+}
+
+#: A step that defines one: the left side is such a name, bare or at the parameters (group "args") ...
+LOG_LIKELIHOOD_DEFINED = re.compile(r"^\s*(?P<name>\\ell|l|\\mathcal\s*\{\s*l\s*\})\s*(?:_\s*\{?\s*(?P<below>n)\s*\}?)?"
+                                    r"\s*(?:\(\s*(?P<args>[^()]*?)\s*\))?\s*$")
+#: ... and the right side is the log of the theory's likelihood, density or product (log L(β), ln f(x;θ),
+#: Σᵢ log f(xᵢ|θ), log ∏ᵢ p(xᵢ|θ)): a closed form (−n log θ − …) is a claim to check, never a definition.
+LOG_LIKELIHOOD_DEFINING = re.compile(
+    r"^\s*(?:\\sum\S*\s*)?(?:\\log|\\ln|log|ln)\s*\{?\s*(?:\\left)?\s*[(\[]?\s*"
+    r"(?:\\prod|\\mathcal\s*\{?\s*L|[Lfp]\s*(?:_\s*\{?\s*\\?\w+\s*\}?)?\s*(?:\\left)?\s*\()")
+
+
+def log_likelihood_key(name: str, prefix: str, below: str) -> str | None:
+    """The key of a log-likelihood spelling (LOG_LIKELIHOOD_SPELLINGS), or None for another name."""
+    bare = ("cal:" if prefix == "cal:" else "") + name.lstrip("\\")
+    return LOG_LIKELIHOOD_SPELLINGS.get((bare, below.strip().strip("{}").strip()))
+
+
+def log_likelihood_definition(lhs: str, rhs: str, setting: Setting) -> str | None:
+    """The key of the log-likelihood name a step defines (ℓ(β) = log L(β), l_n(θ) = Σ log f(xᵢ|θ)), entered
+    in ``setting.log_likelihoods``; None for any other step. Only at the model's own parameters (or bare), and
+    only by the theory's objects: what the name then means is what those objects mean in each later step."""
+    match = LOG_LIKELIHOOD_DEFINED.match(latex_text(lhs))
+    if match is None or not LOG_LIKELIHOOD_DEFINING.match(latex_text(rhs)):
+        return None
+    args = match.group("args")
+    if args is not None:
+        names = [key(a) for a in re.split(r"\s*,\s*", args.strip())]
+        if [setting.names.get(n, sp.Symbol(n)) for n in names] != list(setting.theta) and \
+                not (names == ["theta"] and "theta" not in setting.names):
+            return None                       # ℓ(θ; x), ℓ(μ) of a two-parameter model: not this reading
+    raw = match.group("name")
+    prefix, name = ("cal:", "l") if raw.startswith("\\mathcal") else ("", raw)
+    spelled = log_likelihood_key(name, prefix, match.group("below") or "")
+    if spelled is None or key(spelled) in setting.names:
+        return None
+    setting.log_likelihoods[spelled] = rhs
+    return spelled
 
 
 #: A name applied to θ anywhere in the text (inline math too): S_n(\theta), g_{jk}(\theta), T(\theta).
@@ -2564,7 +2676,9 @@ def likelihood_patterns(setting: Setting) -> list[str]:
     names = [rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])" for name in stated_names(setting)]
     joint = [rf"(?<![A-Za-z\\]){re.escape(name)}\s*\(\s*(?:[A-Z]|\\mathbf\s*\{{[a-z]\}})\s*(?:;|\||\\mid)"
              for name in setting.defined if (obj := known_object(name)) is not None and obj.kind == "density"]
-    return names + joint
+    # a log-likelihood a step defined (ℓ(β) = log L(β)), written bare too: dℓ/dβ
+    defined = [r"\\ell(?![A-Za-z])|(?<![A-Za-z\\])l(?![A-Za-z])|\\mathcal\s*\{\s*l\s*\}"] if setting.log_likelihoods else []
+    return names + joint + defined
 
 
 def stated_names(setting: Setting) -> list[str]:

@@ -63,6 +63,8 @@ RULES: dict[str, str] = {
                   "the declared domains",
     "definition-new-name": "a definition: the step gives a new name (applied to its arguments) the meaning of its "
                            "right side, which later steps use",
+    "definition-log-likelihood": "a definition: the step names the log-likelihood (ℓ(θ) = log L(θ), l_n(θ) = "
+                                 "Σᵢ log f(xᵢ|θ)); later steps read the name, bare too (dℓ/dθ), as its right side",
     # the sample x₁, …, xₙ (issue 12, sample rules)
     "sample-sum": "sums over the sample: Σᵢ (a g(xᵢ) + b h(xᵢ)) = a Σᵢ g(xᵢ) + b Σᵢ h(xᵢ), Σᵢ₌₁ⁿ c = n c",
     "sample-product": "products over the sample: ∏ᵢ c f(xᵢ) = cⁿ ∏ᵢ f(xᵢ), ∏ᵢ e^{g(xᵢ)} = e^{Σᵢ g(xᵢ)}, "

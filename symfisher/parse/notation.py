@@ -148,6 +148,7 @@ KNOWN_OBJECTS: dict[str, KnownObject] = {
     "cal:L": KnownObject("likelihood", "\\mathcal{L}(θ; x) = p(x|θ)"),
     "ell": KnownObject("log-likelihood", "ℓ(θ; x) = log p(x|θ), ℓ'(θ), ℓ''(θ)"),
     "l": KnownObject("log-likelihood", "l(θ; x) = log p(x|θ), l'(θ)"),
+    "cal:l": KnownObject("log-likelihood", "\\mathcal{l}(θ; x) = log p(x|θ), \\mathcal{l}'(θ)"),
     "E": KnownObject("expectation", "E[g], E(g), E_θ[g]"),
     "bb:E": KnownObject("expectation", "\\mathbb{E}[g], \\mathbb{E}_θ[g]"),
     "Var": KnownObject("variance", "Var(g) = E[g²] − E[g]²"),
