@@ -286,3 +286,22 @@ def test_unbiasedness_is_stated_only_when_the_text_states_it(prose, stated):
     assert (_verdicts(text) == ["proved"]) is stated or not stated
     if not stated:
         assert _verdicts(text) != ["proved"]
+
+
+@pytest.mark.parametrize("prose, family, parameter", [
+    ("Assume we observe i.i.d. samples $X_1,\\ldots,X_n$ drawn from a Bernoulli distribution with true "
+     "parameter $p_0$. Then $$ \\ell(p) = \\sum_i X_i \\log p $$", "bernoulli", "p: unit"),
+    ("drawn from a Poisson distribution with true parameter $\\lambda$.", "poisson", r"\lambda: positive"),
+    ("Let $X$ follow an exponential distribution with rate $\\lambda$.", "exponential", r"\lambda: positive"),
+])
+def test_families_named_in_prose(prose, family, parameter):
+    found = [m for m in stated_models([], prose) if m.data is not None]
+    assert [m.family for m in found] == [family]
+    assert found[0].data["parameters"] == [parameter]
+
+
+def test_an_expectation_with_a_free_index_is_not_the_engines():
+    # bonakdarpour (fresh2): E[X_i] inside a sum-free step crashed the engine with a free index i
+    text = ("Samples $X_1,\\ldots,X_n$ drawn from a Bernoulli distribution with true parameter $p$."
+            "$$ -\\frac{E[X_i]}{p^2} - \\frac{(1-E[X_i])}{(1-p)^2} = -\\frac{1}{p(1-p)} $$")
+    assert _verdicts(text) in (["proved"], ["unknown"])

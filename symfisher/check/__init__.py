@@ -1082,11 +1082,14 @@ def _concrete(data: Any, text: str = ""):
     text_names(text, setting)           # LL, u, a bare L: what the prose says they are
     engine = ExpectationEngine(model, calculus.log_density(model)[0])
     cache: dict[sp.Expr, sp.Expr | None] = {}
+    known = {x, names["n"], *(d.symbol for d in model.declared)}
 
     def evaluate(g: sp.Expr) -> sp.Expr | None:
         """E[g] when the engine establishes it on the whole declared domain, else None."""
         if g.has(AppliedUndef, sp.Derivative, sp.Integral, Estimator):
             return None                      # an estimator θ̂(x) is not a function the engine knows
+        if not g.free_symbols <= known:
+            return None                      # 𝔼[x_i] with a free index i, another sample's symbol: not the model's
         if g not in cache:
             outcome = engine.expect(g)
             cache[g] = outcome.value if outcome.established else None

@@ -110,7 +110,7 @@ def stated_models(statements: list[tuple[int, str, str]], text: str = "", offset
             continue                                # a sample's likelihood, not the density of one observation
         model = _identify(rhs, point, given, statement, line)
         found.append(model if model is not None and _builds(model) else StatedModel(line, None, "", statement))
-    for line, family, args, variable in _sim_statements(text):
+    for line, family, args, variable in _sim_statements(text) + _prose_statements(text):
         model = _named(family, args, line + offset - 1, variable) if family in FAMILIES else None
         found.append(model if model is not None and _builds(model) else
                      StatedModel(line + offset - 1, None, "", f"∼ {family}({', '.join(args)})"))
@@ -389,6 +389,30 @@ def _sim_statements(text: str) -> list[tuple[int, str, list[str], str]]:
         if before:
             line = text.count("\n", 0, match.start()) + 1
             out.append((line, family, [a.strip() for a in match.group("args").split(",")], before[-1].lower()))
+    return out
+
+
+#: "drawn from a Poisson distribution with true parameter $\lambda$": a one-parameter family named in prose
+_PROSE = re.compile(r"\b(?:an?|the)\s+(?P<family>Bernoulli|Poisson|exponential)\s+distribution\s+with\s+"
+                    r"(?:true\s+|unknown\s+)?(?:parameter|mean|rate|success\s+probability)\s+"
+                    r"\$\s*(?P<arg>[^$]{1,20}?)\s*\$", re.IGNORECASE)
+#: the sample the sentence draws: $X_1, \ldots, X_n$, $X$
+_PROSE_VARIABLE = re.compile(r"\$\s*([A-Z])(?:_|\s*\$)")
+
+
+def _prose_statements(text: str) -> list[tuple[int, str, list[str], str]]:
+    """(line, family, [argument], variable) of each one-parameter family the prose names with its parameter.
+    A parameter written with a subscript 0 (a true value, p₀) is the parameter p when the text writes p too."""
+    out = []
+    for match in _PROSE.finditer(text):
+        arg = match.group("arg").strip()
+        base = re.fullmatch(r"(\\?[A-Za-z]+)_\{?0\}?", arg)
+        if base and re.search(rf"(?<![A-Za-z\\]){re.escape(base.group(1))}(?![A-Za-z_])", text[match.end():]):
+            arg = base.group(1)
+        start = text.rfind(".", 0, match.start()) + 1
+        variable = _PROSE_VARIABLE.findall(text[start:match.start()])
+        line = text.count("\n", 0, match.start()) + 1
+        out.append((line, match.group("family").lower(), [arg], variable[-1].lower() if variable else "x"))
     return out
 
 
