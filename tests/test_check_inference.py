@@ -305,3 +305,18 @@ def test_an_expectation_with_a_free_index_is_not_the_engines():
     text = ("Samples $X_1,\\ldots,X_n$ drawn from a Bernoulli distribution with true parameter $p$."
             "$$ -\\frac{E[X_i]}{p^2} - \\frac{(1-E[X_i])}{(1-p)^2} = -\\frac{1}{p(1-p)} $$")
     assert _verdicts(text) in (["proved"], ["unknown"])
+
+
+NORMAL_FRONT = ("---\nmodel:\n  density: \\frac{1}{\\sqrt{2\\pi\\sigma^2}} e^{-\\frac{(x-\\mu)^2}{2\\sigma^2}}\n"
+                "  parameters: [\\mu: real, \\sigma: positive]\n---\n")
+
+
+@pytest.mark.parametrize("step, verdict", [
+    (r"I(\mu) = \frac{1}{\sigma^2}", "proved"),            # the information about μ, σ known
+    (r"\mathcal{I}(\sigma) = \frac{2}{\sigma^2}", "proved"),
+    (r"I(\mu) = \frac{2}{\sigma^2}", "refuted"),
+    (r"I(\sigma) = \frac{1}{\sigma^2}", "refuted"),
+    (r"I(\sigma^2) = \frac{1}{2\sigma^4}", "unknown"),     # another parametrization: not read
+])
+def test_the_information_about_one_parameter_is_its_entry(step, verdict):
+    assert _verdicts(NORMAL_FRONT + f"$$ {step} $$") == [verdict]

@@ -2160,8 +2160,15 @@ class _Parser:
                 raise NotationError(f"{name}_{{{self.text(tokens)}}}: read are {name}_X, {name}_1, {name}_n "
                                     f"and an entry {name}_{{θᵢθⱼ}} with parameter names")
         inside = self._parenthesized()
+        one = None
         if inside is not None:
-            if not self._is_parameters(inside):
+            written = self.s.names.get(key(self.text(inside)))
+            if not self._is_parameters(inside) and not self.s.generic and m >= 2 and written in self.s.theta:
+                # I(μ) in a model of (μ, σ): the information about μ with the others known, the entry F_μμ
+                one = self.s.theta.index(written)
+                self.s.readings.append(f"{name}({self.text(inside)}) as the entry of the Fisher matrix for "
+                                       f"{self.text(inside)} (the information about it, the others known)")
+            elif not self._is_parameters(inside):
                 raise NotationError(f"{name}({self.text(inside)}): the Fisher information is read at the "
                                     f"model's parameters only")
             self.i += len(inside) + 2
@@ -2176,6 +2183,8 @@ class _Parser:
         else:
             # I(θ), I_X(θ) in a text about a sample that never tells them apart: read both ways by the checker
             factor = self.s.information_scale if key(name) in ("I", "cal:I") else sp.S.One
+        if one is not None:
+            return mul(factor, Fisher(sp.Integer(one), sp.Integer(one)))
         matrix = _scalarize(sp.ImmutableMatrix(m, m, lambda j, k: Fisher(sp.Integer(min(j, k)),
                                                                           sp.Integer(max(j, k)))))
         return mul(factor, matrix)
