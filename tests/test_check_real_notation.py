@@ -1969,3 +1969,22 @@ class TestFreshAbstract:
                                 r" = \int - p_\theta(x)(\nabla_\theta^2 \log p_\theta(x)) dx")) == ["proved"]
         assert verdicts(display(r"\int \left[ \nabla_u^2(\log p_\theta(x) - \log p_u(x))p_\theta(x) \right]_{u=\theta}dx"
                                 r" = \int p_\theta(x)(\nabla_\theta^2 \log p_\theta(x)) dx")) == ["refuted"]
+
+    # -- a reparametrization the text states: p(θ) = θ/(1+θ) (imathworks' geometric), then dp(θ)/dθ
+    @pytest.mark.parametrize("form, derivative, wrong", [
+        (r"\frac{\theta}{1+\theta}", r"\frac{dp(\theta)}{d\theta}=\frac{1}{(1+\theta)^2}",
+         r"\frac{dp(\theta)}{d\theta}=\frac{1}{1+\theta}"),
+        (r"\frac{\theta}{1+\theta}", r"\frac{d}{d\theta} p(\theta)=\frac{1}{(1+\theta)^2}",
+         r"\frac{d}{d\theta} p(\theta)=\frac{\theta}{(1+\theta)^2}"),
+        (r"\frac{1}{1+e^{-\theta}}", r"\frac{\partial p(\theta)}{\partial\theta}=p(\theta)(1-p(\theta))",
+         r"\frac{\partial p(\theta)}{\partial\theta}=p(\theta)"),
+    ])
+    def test_reparametrization_is_read_as_its_function(self, form, derivative, wrong):
+        assert verdicts(display(rf"p(\theta)={form}", derivative)) == ["unknown", "proved"]
+        assert verdicts(display(rf"p(\theta)={form}", wrong)) == ["unknown", "refuted"]
+
+    def test_reparametrization_needs_a_form_in_theta_alone(self):
+        # the density written p(x|θ) earlier, or x in the form: p(θ) is not a function of θ alone
+        assert verdicts(display(r"\int p(x|\theta) dx = 1", r"p(\theta)=\frac{\theta}{1+\theta}"))[1] == "unknown"
+        assert verdicts(display(r"p(\theta)=\frac{\theta}{1+\theta} x",
+                                r"\frac{dp(\theta)}{d\theta}=\frac{1}{1+\theta}")) == ["unknown", "unknown"]

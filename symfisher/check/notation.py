@@ -2845,6 +2845,34 @@ def definition(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str 
     return name
 
 
+#: Names a step may give a closed form in θ (p(θ) = θ/(1+θ): a reparametrization, the parameter p as a function
+#: of the new θ): the densities' letters, which applied to θ alone can be nothing else.
+REPARAMETRIZED: frozenset[str] = frozenset({"p", "f"})
+
+
+def reparametrization(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str | None:
+    """The name a step gives as a function of the parameter alone, p(θ) = θ/(1+θ) (REPARAMETRIZED), when
+    nothing earlier writes it applied to anything and the right side writes neither it nor the data. Later
+    steps read p(θ) as that right side (dp(θ)/dθ). The step itself is not checked (the text may derive it
+    from θ = p/(1 − p) in prose, or state it)."""
+    match = re.match(DEFINITION, latex_text(lhs))
+    if match is None or match.group(1) not in REPARAMETRIZED or not setting.generic or setting.m != 1:
+        return None
+    name, arguments = match.group(1), key(match.group(2))
+    if arguments != "theta" and setting.names.get(arguments) is not setting.theta[0]:
+        return None
+    applied = r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:_\s*\{?[^(]{0,12})?\("
+    prior = [re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL) for text in earlier]
+    if any(re.search(applied, latex_text(text)) for text in prior):
+        return None                              # p(x|θ) earlier: p is the density there
+    body = latex_text(rhs)
+    if re.search(r"(?<![A-Za-z\\])(?:[xXyYn]|" + re.escape(name) + r")(?![A-Za-z])|\\sum|\\prod|\\int", body) or \
+            not re.search(r"\\theta|" + re.escape(match.group(2).strip()), body):
+        return None
+    setting.defined[name] = (arguments, rhs)
+    return name
+
+
 #: What may follow a bare E (no bracket) for it to be the expectation of that one factor: a fraction.
 BARE_EXPECTATION: tuple[str, ...] = (r"\frac", r"\dfrac", r"\tfrac")
 
