@@ -1923,6 +1923,7 @@ class TestFreshAbstract:
         r"\frac{\partial^2}{\partial u^2} \log p_u(x) \Big|_{u=\theta}",
         r"\frac{\partial^2 \log p_u(x)}{\partial u^2}\bigg|_{u=\theta}",
         r"\left[\frac{\partial^2}{\partial u^2} \log p_u(x)\right]_{u=\theta}",
+        r"\left.\frac{\partial^2}{\partial u^2} \log p_u(x) \right|_{u=\theta}",
     ])
     def test_derivative_at_another_point_evaluated_at_theta(self, lhs):
         assert verdicts(display(rf"{lhs} = \frac{{\partial^2}}{{\partial \theta^2}} \log p_\theta(x)")) == ["proved"]

@@ -548,10 +548,22 @@ def _respelled(tokens: list[Token]) -> list[Token]:
     \\mathcal{l} becomes \\ell; a colon directly inside f( … ), p( … ), L( … ) becomes ``;`` (f(y:θ))."""
     out: list[Token] = []
     opened: list[bool] = []                  # per open parenthesis: does it hold a density's arguments?
+    lefts: list[int | None] = []             # per \\left: where its invisible \\left. was written in out
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
         texts = [t.text for t in tokens[i:i + 4]]
+        if tok.text == r"\left":
+            lefts.append(len(out) if texts[1:2] == ["."] else None)
+        elif tok.text == r"\right" and lefts:
+            start = lefts.pop()
+            if start is not None and texts[1:2] == ["|"] and texts[2:3] == ["_"]:
+                # \left. g \right|_{u=θ}: the evaluation bar of g, as ( g )|_{u=θ}
+                out[start:start + 2] = [Token("char", "(", tok.pos)]
+                out.append(Token("char", ")", tok.pos))
+                out.append(Token("char", "|", tok.pos))
+                i += 2
+                continue
         braced = (texts[0], texts[2]) if texts[1:2] == ["{"] and texts[3:4] == ["}"] else None
         if braced in STYLED_SPELLINGS:
             out.append(Token("command", STYLED_SPELLINGS[braced], tok.pos))
