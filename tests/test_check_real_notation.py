@@ -1988,3 +1988,122 @@ class TestFreshNames:
         # "sigma" where the model has no σ: not read as σ (nor as the product s·i·g·m·a)
         assert verdicts(EXPONENTIAL + display("E[X] = 1/sigma")) == ["unknown"]
         assert verdicts(EXPONENTIAL + display("E[X] = 1/lambda")) == ["proved"]
+# =========================================================================== abstract3: the fresh corpus's
+# abstract readings (issue 12): a colon between a density's point and θ (f(y:θ), techqa), a calligraphic l
+# for ℓ (anpinhuang), a second parameter point u with the evaluation at u = θ (fimnotes' Hessian of the KL
+# divergence, Belousov's "Fisher metric vs KL-divergence"), \text{D}_\text{KL}.
+
+class TestFreshAbstract:
+    @pytest.mark.parametrize("density", [r"f(y:\theta)", r"f(y : \theta)", r"p(x:\theta)"])
+    def test_colon_separates_point_and_parameter(self, density):
+        point = density[2]
+        assert verdicts(display(rf"\int \frac{{d}}{{d \theta}}{density}d{point} = "
+                                rf"\frac{{d}}{{d \theta}} \int {density}d{point}",
+                                rf"\frac{{d}}{{d \theta}} \int {density}d{point} = \frac{{d}}{{d \theta}}(1)")) == \
+            ["proved", "proved"]
+
+    def test_colon_seeded_normalization_is_refuted(self):
+        assert verdicts(display(r"\frac{d}{d \theta} \int f(y:\theta)dy = 1")) == ["refuted"]
+        assert verdicts(display(r"\int \frac{\partial}{\partial \theta} p(x : \theta)\, dx = 1")) == ["refuted"]
+
+    def test_colon_in_the_score_mean(self):
+        assert verdicts(display(r"\mathbb{E}\left[\frac{\partial}{\partial \theta} \log f(X:\theta)\right] = 0")) == \
+            ["proved"]
+
+    def test_colon_outside_a_density_is_not_a_separator(self):
+        # a set {x : p(x) > 0} is not f(x; θ): the colon is respelled only directly inside f( … ), p( … )
+        from symfisher.check.notation import _respelled
+        tokens = [t for t in tokenize(r"\{x : p(x|\theta) > 0\}", "step")]
+        assert ":" in [t.text for t in _respelled(tokens)]
+        assert ";" in [t.text for t in _respelled(list(tokenize(r"f(y:\theta)", "step")))]
+
+    @pytest.mark.parametrize("ell", [r"\mathcal{l}", r"\mathscr{l}", r"\ell"])
+    def test_calligraphic_l_is_the_log_likelihood(self, ell):
+        assert verdicts(display(
+            rf"I(\theta) = -E\left[\frac{{\partial^2}}{{\partial\theta^2}} {ell}(\theta; x)\right]",
+            rf"-E\left[\frac{{\partial^2}}{{\partial\theta^2}} {ell}(\theta; x)\right] = "
+            rf"E\left[\left(\frac{{\partial}}{{\partial\theta}} {ell}(\theta; x)\right)^2\right]")) == \
+            ["proved", "proved"]
+
+    @pytest.mark.parametrize("ell", [r"\mathcal{l}", r"\mathscr{l}"])
+    def test_calligraphic_l_seeded_sign_is_refuted(self, ell):
+        assert verdicts(display(rf"I(\theta) = E\left[\frac{{\partial^2}}{{\partial\theta^2}} {ell}(\theta; x)\right]")) \
+            == ["refuted"]
+
+    def test_capitalized_log_word(self):
+        assert verdicts(display(r"\frac{\partial}{\partial\theta} Log\, p(x|\theta) = "
+                                r"\frac{1}{p(x|\theta)} \frac{\partial}{\partial\theta} p(x|\theta)")) == ["proved"]
+        assert verdicts(display(r"\frac{\partial}{\partial\theta} Log\, p(x|\theta) = "
+                                r"\frac{\partial}{\partial\theta} p(x|\theta)")) == ["refuted"]
+
+    # -- a second parameter point u, evaluated at u = θ
+    @pytest.mark.parametrize("lhs", [
+        r"\frac{\partial^2}{\partial u^2} \log p_u(x) \Big|_{u=\theta}",
+        r"\frac{\partial^2 \log p_u(x)}{\partial u^2}\bigg|_{u=\theta}",
+        r"\left[\frac{\partial^2}{\partial u^2} \log p_u(x)\right]_{u=\theta}",
+        r"\left.\frac{\partial^2}{\partial u^2} \log p_u(x) \right|_{u=\theta}",
+    ])
+    def test_derivative_at_another_point_evaluated_at_theta(self, lhs):
+        assert verdicts(display(rf"{lhs} = \frac{{\partial^2}}{{\partial \theta^2}} \log p_\theta(x)")) == ["proved"]
+        # seeded: a first derivative for the second
+        assert verdicts(display(rf"{lhs} = \frac{{\partial}}{{\partial \theta}} \log p_\theta(x)")) == ["refuted"]
+
+    def test_evaluation_is_after_the_derivative(self):
+        # ∂²/∂u² (log p_θ − log p_u)|_{u=θ} = −∂²/∂θ² log p_θ: evaluating first would give 0 (a false refutation)
+        assert verdicts(display(r"\frac{\partial^2}{\partial u^2}\left(\log p_\theta(x) - \log p_u(x)\right)"
+                                r"\bigg|_{u=\theta} = -\frac{\partial^2}{\partial \theta^2}\log p_\theta(x)")) == \
+            ["proved"]
+
+    def test_hessian_at_another_point(self):
+        prose = "The divergence $D(p_\\theta \\| p_u)$."
+        assert verdicts(display(r"\left[\nabla_u^2 \log p_u(x)\right]_{u=\theta} = \nabla_\theta^2 \log p_\theta(x)",
+                                prose=prose)) == ["proved"]
+        assert verdicts(display(r"\left[\nabla^2_u \log p_u(x)\right]_{u=\theta} = -\nabla_\theta^2 \log p_\theta(x)",
+                                prose=prose)) == ["refuted"]
+
+    def test_evaluation_of_one_factor_is_not_read(self):
+        # log p_u(x) · ∂p_u/∂u |_{u=θ}: one factor or the whole product? u is left outside: unknown
+        assert verdicts(display(r"\log p_u(x) \cdot \frac{\partial}{\partial u} p_u(x)\Big|_{u=\theta} = "
+                                r"\log p_\theta(x) \frac{\partial}{\partial \theta} p_\theta(x)")) == ["unknown"]
+
+    def test_subscript_alone_is_not_a_point(self):
+        # p_k, f_Y, p_η with no evaluation at θ and no divergence from p_θ are not other parameter points
+        from symfisher.check.notation import abstract_setting, text_points
+        assert text_points(r"p_k = P(X=k), f_Y(y), p_\eta(x) \nabla_\eta", abstract_setting(1)) == {}
+        assert set(text_points(r"\nabla^2_u D(p_\theta \| p_u)", abstract_setting(1))) == {"u"}
+
+    @pytest.mark.parametrize("name", [r"\text{D}_\text{KL}", r"\text{D}_{\text{KL}}", r"\mathrm{D}_\mathrm{KL}",
+                                      r"D_\text{KL}"])
+    def test_divergence_to_another_point(self, name):
+        assert verdicts(display(rf"{name}(p_\theta \| p_u) = \int p_\theta(x) \log\frac{{p_\theta(x)}}{{p_u(x)}} dx")) \
+            == ["proved"]
+        assert verdicts(display(rf"{name}(p_\theta \| p_u) = \int p_u(x) \log\frac{{p_\theta(x)}}{{p_u(x)}} dx")) \
+            == ["refuted"]
+
+    def test_kl_hessian_chain(self):
+        # fimnotes: ∇²_u D_KL(p_θ ‖ p_u)|_{u=θ} = [∇²_u ∫ (log p_θ − log p_u) p_θ dx]_{u=θ}
+        assert verdicts(display(r"\nabla^2_u \text{D}_\text{KL}(p_\theta || p_u)|_{u=\theta} = \left[ \nabla_u^2 "
+                                r"\int (\log p_\theta(x) - \log p_u(x))p_\theta(x) dx \right]_{u=\theta}")) == ["proved"]
+        assert verdicts(display(r"\int \left[ \nabla_u^2(\log p_\theta(x) - \log p_u(x))p_\theta(x) \right]_{u=\theta}dx"
+                                r" = \int - p_\theta(x)(\nabla_\theta^2 \log p_\theta(x)) dx")) == ["proved"]
+        assert verdicts(display(r"\int \left[ \nabla_u^2(\log p_\theta(x) - \log p_u(x))p_\theta(x) \right]_{u=\theta}dx"
+                                r" = \int p_\theta(x)(\nabla_\theta^2 \log p_\theta(x)) dx")) == ["refuted"]
+
+    # -- a reparametrization the text states: p(θ) = θ/(1+θ) (imathworks' geometric), then dp(θ)/dθ
+    @pytest.mark.parametrize("form, derivative, wrong", [
+        (r"\frac{\theta}{1+\theta}", r"\frac{dp(\theta)}{d\theta}=\frac{1}{(1+\theta)^2}",
+         r"\frac{dp(\theta)}{d\theta}=\frac{1}{1+\theta}"),
+        (r"\frac{\theta}{1+\theta}", r"\frac{d}{d\theta} p(\theta)=\frac{1}{(1+\theta)^2}",
+         r"\frac{d}{d\theta} p(\theta)=\frac{\theta}{(1+\theta)^2}"),
+        (r"\frac{1}{1+e^{-\theta}}", r"\frac{\partial p(\theta)}{\partial\theta}=p(\theta)(1-p(\theta))",
+         r"\frac{\partial p(\theta)}{\partial\theta}=p(\theta)"),
+    ])
+    def test_reparametrization_is_read_as_its_function(self, form, derivative, wrong):
+        assert verdicts(display(rf"p(\theta)={form}", derivative)) == ["unknown", "proved"]
+        assert verdicts(display(rf"p(\theta)={form}", wrong)) == ["unknown", "refuted"]
+
+    def test_reparametrization_needs_a_form_in_theta_alone(self):
+        # the density written p(x|θ) earlier, or x in the form: p(θ) is not a function of θ alone
+        assert verdicts(display(r"\int p(x|\theta) dx = 1", r"p(\theta)=\frac{\theta}{1+\theta}"))[1] == "unknown"
+        assert verdicts(display(r"p(\theta)=\frac{\theta}{1+\theta} x",
+                                r"\frac{dp(\theta)}{d\theta}=\frac{1}{1+\theta}")) == ["unknown", "unknown"]

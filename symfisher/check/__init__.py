@@ -36,6 +36,7 @@ from symfisher.check.notation import (AMBIGUOUS_POWER, Estimator, Expect, Notati
                                       entrywise_only, index_letters, key, likelihood_patterns, log_likelihood_definition, one_observation, read,
                                       shows_sample, stated_names, states_independence, step_data, text_functions,
                                       text_names, text_points, text_setting, vector_parameter)
+from symfisher.check.notation import reparametrization
 from symfisher.check.verdict import (ORDER, RULES, Rewriter, Verdict, close, is_zero, judge, judge_inequality,
                                      judge_series, remainder_order)
 from symfisher.errors import CheckError, SymfisherError
@@ -337,6 +338,10 @@ def _defined(link: Link, steps: list[Link], setting: Setting, text: str) -> Verd
     earlier.append("\n".join(text.splitlines()[:max(link.line - 1, 0)]))
     name = definition(link.lhs, link.rhs, earlier, setting)
     if name is None:
+        name = reparametrization(link.lhs, link.rhs, earlier, setting)
+        if name is not None:
+            return Verdict("unknown", reason=f"a reparametrization: the text gives {name}({link.lhs.split('(', 1)[1]} "
+                                             f"as a function of the parameter (not checked); later steps read it so")
         return None
     return Verdict("proved", ("definition-new-name",), f"{RULES['definition-new-name']} ({name})")
 

@@ -25,6 +25,7 @@ from symfisher.parse.magnitude import too_large
 from symfisher.parse.notation import (BASE_MEASURES, DIFFERENTIALS, GREEK, IGNORED, KL_NAMES, KL_SEPARATORS,
                                       KNOWN_OBJECTS, SIZING, STATISTICS, STYLE_PREFIX, VARIED, VECTOR_MARKERS,
                                       WHOLE_SUPPORT, WORDS, known_object)
+from symfisher.parse.notation import CONDITION_SPELLINGS, CONDITIONED_NAMES, STYLED_SPELLINGS
 
 
 class NotationError(Exception):
@@ -474,6 +475,9 @@ def read(source: str, setting: Setting):
     value = parser.expr()
     if parser.i < len(parser.t):                      # parser.t: the reader may unwrap a braced operator
         raise NotationError(f"cannot read {_quote(parser.t[parser.i].text)} here")
+    if getattr(parser, "evaluated", False) and _has_point(value, setting):
+        # a |_{u=θ} that left u elsewhere in the side: its reach (one factor, or the whole product?) is unclear
+        raise NotationError("the reach of an evaluation |_{u=θ} is ambiguous: u is left outside it")
     return sample_forms(value, setting)
 
 
@@ -501,6 +505,7 @@ def sample_forms(value, setting: Setting):
 def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
     """Spellings made canonical before parsing: the differential (``\\dd{x}``, ``\\mathrm{d}``) becomes
     ``d``; a word in letters standing alone (``log``, ``ln``, ``Var``) becomes its command."""
+    tokens = _respelled(tokens)
     out: list[Token] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -538,6 +543,93 @@ def _normalize(tokens: list[Token], setting: Setting) -> list[Token]:
         out.append(tok)
         i += 1
     return out
+
+
+#: Style commands that write a letter upright (\text{D}, \mathrm{D}): the letter itself for D_KL.
+UPRIGHT: frozenset[str] = frozenset({r"\text", r"\mathrm", r"\operatorname", r"\textrm"})
+
+
+def _respelled(tokens: list[Token]) -> list[Token]:
+    """Other spellings of a name or separator (parse.notation's STYLED_SPELLINGS, CONDITION_SPELLINGS):
+    \\mathcal{l} becomes \\ell; a colon directly inside f( … ), p( … ), L( … ) becomes ``;`` (f(y:θ))."""
+    out: list[Token] = []
+    opened: list[bool] = []                  # per open parenthesis: does it hold a density's arguments?
+    lefts: list[int | None] = []             # per \\left: where its invisible \\left. was written in out
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        texts = [t.text for t in tokens[i:i + 4]]
+        if tok.text == r"\left":
+            lefts.append(len(out) if texts[1:2] == ["."] else None)
+        elif tok.text == r"\right" and lefts:
+            start = lefts.pop()
+            if start is not None and texts[1:2] == ["|"] and texts[2:3] == ["_"]:
+                # \left. g \right|_{u=θ}: the evaluation bar of g, as ( g )|_{u=θ}
+                out[start:start + 2] = [Token("char", "(", tok.pos)]
+                out.append(Token("char", ")", tok.pos))
+                out.append(Token("char", "|", tok.pos))
+                i += 2
+                continue
+        braced = (texts[0], texts[2]) if texts[1:2] == ["{"] and texts[3:4] == ["}"] else None
+        if braced in STYLED_SPELLINGS:
+            out.append(Token("command", STYLED_SPELLINGS[braced], tok.pos))
+            i += 4
+            continue
+        if braced is not None and braced[0] in UPRIGHT and braced[1] == "D" and i + 4 < n and \
+                tokens[i + 4].text == "_":
+            out.append(Token("letter", "D", tok.pos))          # \text{D}_\text{KL}: the divergence's D
+            i += 4
+            continue
+        if tok.text == "_" and texts[1:2] and texts[1] in STYLE_PREFIX and texts[2:3] == ["{"]:
+            # _\text{KL}: TeX gives \text its braced argument, so the subscript is all of \text{KL}
+            close = next((k for k in range(i + 3, n) if tokens[k].text == "}"), None)
+            if close is not None:
+                out.extend([tok, Token("{", "{", tok.pos), *tokens[i + 1:close + 1], Token("}", "}", tok.pos)])
+                i = close + 1
+                continue
+        if tok.text == "(":
+            before = [t.text for t in out if t.kind != "space"][-2:]
+            # f(…), \left( after f, f_θ(…) is not split here (its subscript holds the parameters)
+            opened.append(bool(before) and (before[-1] in CONDITIONED_NAMES or
+                                            before[-2:] in ([name, r"\left"] for name in CONDITIONED_NAMES)))
+        elif tok.text == ")" and opened:
+            opened.pop()
+        elif tok.text in CONDITION_SPELLINGS and opened and opened[-1]:
+            tok = Token("char", CONDITION_SPELLINGS[tok.text], tok.pos)
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _has_point(value, setting: Setting) -> bool:
+    """Whether a coordinate of another parameter point is free in ``value``."""
+    coordinates = {c for point in setting.points.values() for c in point}
+    entries = list(value) if _is_matrix(value) else [value]
+    return any(isinstance(e, sp.Basic) and e.free_symbols & coordinates for e in entries)
+
+
+def _evaluated(value, at: dict):
+    """``value`` at u = θ (``at``: u's coordinates -> θ's). A derivative by u of what holds no integral, sum or
+    expectation is taken first, then evaluated (∇²_u log p_u(x)|_{u=θ} = ∇²_θ log p_θ(x)); else it stays an
+    unevaluated Subs (moving ∇_u into ∫ is the rule of differentiation under the integral sign, not algebra)."""
+    if not isinstance(value, sp.Basic):
+        return value
+    held = (sp.Integral, sp.Sum, sp.Product, KL, Expect, Variance, Covariance, SampleSum, SampleProduct)
+
+    def take(e: sp.Subs):
+        if e.expr.has(*held):
+            return e
+        out = e.expr.doit(deep=False)
+        for variable, point in zip(e.variables, e.point):
+            if point.free_symbols & out.free_symbols:
+                return e                          # θ already in it: one at a time would not be u = θ
+            # θ not yet in it: replacing u by θ one coordinate at a time is the simultaneous replacement
+            out = out.subs(variable, point)
+        return out
+    value = value.subs(at, simultaneous=True)
+    for _ in range(3):                            # doit may leave Subs of its own (∂²p/∂u₁∂u₂ at u = θ)
+        value = value.replace(lambda e: isinstance(e, sp.Subs), take)
+    return value
 
 
 class _Parser:
@@ -637,10 +729,47 @@ class _Parser:
             return self.unary()
         return self.postfix()
 
+    def _held_operand(self):
+        """What ∇ acts on: an evaluation bar |_{u=θ} after it is left to the caller (it evaluates the
+        derivative, not what is differentiated)."""
+        self.held = getattr(self, "held", 0) + 1
+        try:
+            return self.postfix()
+        finally:
+            self.held -= 1
+
+    def _evaluation(self) -> dict | None:
+        """An evaluation at θ of another parameter point after the cursor: |_{u=θ}, \\bigg|_{u=\\theta},
+        ]_{u=θ} (the bracket already read): point coordinate -> θ's, the tokens consumed; None (nothing consumed)
+        otherwise, and inside what ∇ acts on (there it would evaluate before differentiating)."""
+        if getattr(self, "held", 0) or not self.s.points:
+            return None
+        start = self.i
+        while self.at(*EVALUATION_BARS):
+            self.take()
+        if not self.at("_"):
+            self.i = start
+            return None
+        self.take("_")
+        parts = self._split(self.group(), ("=",))
+        if len(parts) == 2 and key(self.text(parts[0])) in self.s.points and \
+                self.variables(parts[1]) == self.s.theta:
+            point = self.s.points[key(self.text(parts[0]))]
+            if len(point) == len(self.s.theta):
+                return dict(zip(point, self.s.theta))
+        self.i = start
+        return None
+
     def postfix(self):
         first = self.peek()                           # where the operand is written: a number too large is shown there
         value = self.atom()
         while True:
+            at = self._evaluation() if self.at("_", *EVALUATION_BARS) else None
+            if at is not None:
+                self.evaluated = True
+                value = elementwise(value, lambda e: _evaluated(e, at)) if _is_matrix(value) else \
+                    _evaluated(value, at)
+                continue
             if self.at("^"):
                 self.take()
                 exponent = self.group()
@@ -753,10 +882,18 @@ class _Parser:
             self.take("^")
             if self._order(self.group()) != 2:
                 raise NotationError("∇ to a power other than 2 is not read")
-            if self.gradient_variables() != self.s.theta:
+            variables = self.gradient_variables()
+            if variables != self.s.theta and variables not in self.s.points.values():
                 raise NotationError("∇² with respect to part of the parameters is not read")
-            return self.hessian(self.postfix())
+            return self.hessian(self._held_operand(), variables)
         variables = self.gradient_variables()
+        if self.at("^"):                               # ∇_u^2 f: the subscript written first
+            self.take("^")
+            if self._order(self.group()) != 2:
+                raise NotationError("∇ to a power other than 2 is not read")
+            if variables != self.s.theta and variables not in self.s.points.values():
+                raise NotationError("∇² with respect to part of the parameters is not read")
+            return self.hessian(self._held_operand(), variables)
         pending = self.pending_transpose
         value = self.gradient(self.postfix(), variables)
         if self.pending_transpose > pending and _is_matrix(value):
@@ -1022,9 +1159,9 @@ class _Parser:
             return sp.Derivative(value, variables[0])          # one parameter: a scalar, not a 1×1 matrix
         return sp.ImmutableMatrix(len(variables), 1, lambda r, c: sp.Derivative(value, variables[r]))
 
-    def hessian(self, value):
+    def hessian(self, value, variables: tuple[sp.Symbol, ...] | None = None):
         value = scalar(value, "the Hessian")
-        t = self.s.theta
+        t = self.s.theta if variables is None else variables       # ∇²_u at another parameter point u
         return _scalarize(sp.ImmutableMatrix(len(t), len(t), lambda r, c: sp.Derivative(value, t[r], t[c])))
 
     def fraction(self):
@@ -1070,6 +1207,14 @@ class _Parser:
         """What ∂/∂θ written before a product acts on: the whole product (∂/∂β α log β) when only one of its
         factors depends on θ, else not read (∂/∂θ log f · f: log f alone, or the product?)."""
         wrt = {v for group in variables for v in group}
+        self.held = getattr(self, "held", 0) + 1       # |_{u=θ} after the operand evaluates the derivative
+        try:
+            return self._operand(wrt)
+        finally:
+            self.held -= 1
+
+    def _operand(self, wrt: set):
+        """:meth:`operand` once the variables are known."""
 
         def depends(v) -> bool:
             entries = list(v) if _is_matrix(v) else [v]
@@ -1769,6 +1914,11 @@ class _Parser:
             density = self.s.densities.setdefault(letter.lower(), sp.Function(letter.lower())(self.s.x))
             self.s.densities.setdefault(letter, density)
             return density
+        if len(tokens) > 2 and tokens[0].text in ("p", "f") and tokens[1].text == "_" and \
+                not any(t.text == "(" for t in tokens) and self.s.generic:
+            # p_θ ‖ p_u: the densities at x, at θ and at another parameter point
+            tokens = [*tokens, Token("char", "(", tokens[-1].pos), Token("letter", self.s.x.name, tokens[-1].pos),
+                      Token("char", ")", tokens[-1].pos)]
         value = scalar(self.sub(tokens), "D_KL")
         if not value.has(self.s.x):
             raise NotationError(f"D_KL({name}…): the argument must be a density at x")
@@ -1905,6 +2055,14 @@ class _Parser:
             power = self._leading_power()              # p_θ^2(X) = p_θ(X)²
             # p_X(x) is the pmf of X even beside a parameter p; p_θ(x) with a declared p is not certain
             certain = not self._declared(name) or (below == "X" and not self._declared(f"{name}_{below}"))
+            if certain and below in self.s.points and self.s.generic and self.at("("):
+                # p_u(x): the density at another parameter point the text names (D(p_θ ‖ p_u))
+                inside = self._parenthesized()
+                point = self._point(inside) if inside is not None else None
+                if point is None:
+                    raise NotationError(f"{name}_{below}({self.text(inside or [])}): the point must be x")
+                self.i += len(inside) + 2
+                return self.s.density_at(point, self.s.points[below]) ** power
             if certain and (below in ("theta", "X") or self.s.names.get(below) in self.s.theta) and self.at("("):
                 inside = self._parenthesized()
                 point = self._point(inside) if inside is not None else None
@@ -2706,6 +2864,23 @@ STARRED_DEFINITION = (r"\$\s*\\theta\s*\^\s*\{?\s*(?:\*|\\ast|\\star)\s*\}?\s*(?
 _OTHER_POINT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*([A-Za-z]|\\vartheta|\\eta)\s*\)")
 
 
+#: What writes an evaluation bar before its subscript: f|_{u=θ}, \\Big|_{u=θ}, \\right|_{u=θ}.
+EVALUATION_BARS: tuple[str, ...] = ("|", r"\bigg", r"\Big", r"\big", r"\Bigg", r"\right", r"\vert")
+
+
+#: A density at another point written with the point as its subscript: p_u(x), p_u, q_{\eta_2}(x) (one letter
+#: other than θ, possibly with a digit: the second point of a divergence D(p_θ ‖ p_u)).
+_OTHER_POINT_SUBSCRIPT = re.compile(r"(?<![\\A-Za-z])[pPfq]\s*_\s*(?:\{\s*)?((?:[A-Za-z]|\\vartheta|\\eta)"
+                                    r"(?:\s*_\s*\{?\s*[0-9]\s*\}?)?)\s*(?:\}\s*)?(?![A-Za-z])")
+
+
+#: Where a text makes a subscript another point of θ's parameter space ({point}: its spelling): it evaluates at
+#: it = θ (|_{u=θ}, [ … ]_{u = \theta}) or takes a divergence from p_θ to it (D(p_θ ‖ p_u)). Not p_η alone,
+#: which may be the text's own name for its parameter (the model p_η(x) = h(x) e^{ηt(x)}/Z(η)).
+_POINT_USE = (r"(?:_\s*\{{\s*{point}\s*=\s*\\theta\s*\}}|p_\s*\{{?\s*\\theta\s*\}}?\s*(?:\|\||\\\||\\Vert|\\parallel)"
+              r"\s*p_\s*\{{?\s*{point}\s*\}}?(?![A-Za-z]))")
+
+
 #: An increment added to θ inside a density's parameters: P(x;\theta+d), p(x|\theta + \delta).
 _INCREMENT = re.compile(r"(?<![\\A-Za-z])[pPfq]\(\s*[xX]\s*(?:;|\||\\mid)\s*\\theta\s*\+\s*([A-Za-z]|\\delta)\s*\)")
 
@@ -2725,7 +2900,11 @@ def text_points(text: str, setting: Setting) -> dict[str, tuple[sp.Symbol, ...]]
         name = key(match.group(1))
         if setting.m > 1 and name not in setting.names and name not in out:
             out[name] = tuple(sp.Symbol(f"{name}_{j + 1}", real=True) for j in range(setting.m))
-    for match in _OTHER_POINT.finditer(text):
+    # p_u is another point only where the text also evaluates at u = θ or diverges from p_θ to p_u (_POINT_USE):
+    # p_k, f_Y, p_0, p_η alone are a pmf's value, a marginal density, a fixed density, the text's parameter
+    subscripted = [m for m in _OTHER_POINT_SUBSCRIPT.finditer(text) if key(m.group(1)) not in ("theta", "X", "x")
+                   and re.search(_POINT_USE.format(point=re.escape(m.group(1))), text)]
+    for match in [*_OTHER_POINT.finditer(text), *subscripted]:
         name = key(match.group(1))
         if name in setting.names or name in ("x", "X", "n", "i", "d", "e") or name in out:
             continue
@@ -2801,6 +2980,34 @@ def definition(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str 
     return name
 
 
+#: Names a step may give a closed form in θ (p(θ) = θ/(1+θ): a reparametrization, the parameter p as a function
+#: of the new θ): the densities' letters, which applied to θ alone can be nothing else.
+REPARAMETRIZED: frozenset[str] = frozenset({"p", "f"})
+
+
+def reparametrization(lhs: str, rhs: str, earlier: list[str], setting: Setting) -> str | None:
+    """The name a step gives as a function of the parameter alone, p(θ) = θ/(1+θ) (REPARAMETRIZED), when
+    nothing earlier writes it applied to anything and the right side writes neither it nor the data. Later
+    steps read p(θ) as that right side (dp(θ)/dθ). The step itself is not checked (the text may derive it
+    from θ = p/(1 − p) in prose, or state it)."""
+    match = re.match(DEFINITION, latex_text(lhs))
+    if match is None or match.group(1) not in REPARAMETRIZED or not setting.generic or setting.m != 1:
+        return None
+    name, arguments = match.group(1), key(match.group(2))
+    if arguments != "theta" and setting.names.get(arguments) is not setting.theta[0]:
+        return None
+    applied = r"(?<![A-Za-z\\])" + re.escape(name) + r"\s*(?:_\s*\{?[^(]{0,12})?\("
+    prior = [re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL) for text in earlier]
+    if any(re.search(applied, latex_text(text)) for text in prior):
+        return None                              # p(x|θ) earlier: p is the density there
+    body = latex_text(rhs)
+    if re.search(r"(?<![A-Za-z\\])(?:[xXyYn]|" + re.escape(name) + r")(?![A-Za-z])|\\sum|\\prod|\\int", body) or \
+            not re.search(r"\\theta|" + re.escape(match.group(2).strip()), body):
+        return None
+    setting.defined[name] = (arguments, rhs)
+    return name
+
+
 #: What may follow a bare E (no bracket) for it to be the expectation of that one factor: a fraction.
 BARE_EXPECTATION: tuple[str, ...] = (r"\frac", r"\dfrac", r"\tfrac")
 
@@ -2811,7 +3018,7 @@ def _bare(name: str) -> str:
 
 
 #: The density written at a point (p(y|θ), f(Y;θ), 𝐲 in bold): the letter is group 1.
-DENSITY_AT = r"(?<![A-Za-z\\])[pf]\s*\(\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:\||\\mid|;)"
+DENSITY_AT = r"(?<![A-Za-z\\])[pf]\s*\(\s*(?:\\(?:mathbf|boldsymbol|bm)\s*\{?\s*)?([A-Za-z])\s*\}?\s*(?:\||\\mid|;|:)"
 
 
 #: Other letters for the data, when the text writes its density at that letter only (p(y|θ), f(z;θ), f(t;θ)):

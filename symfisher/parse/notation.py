@@ -182,7 +182,7 @@ def known_object(name: str, prefix: str = "") -> KnownObject | None:
 #: Words written in letters that are functions or operators when they stand alone (``log(x)``,
 #: ``\operatorname{Var}``): the command they become.
 WORDS: dict[str, str] = {"log": r"\log", "ln": r"\ln", "exp": r"\exp", "Var": r"\Var", "Cov": r"\Cov",
-                         "KL": r"\KL",
+                         "KL": r"\KL", "Log": r"\log",
                          "var": r"\Var", "cov": r"\Cov", "Variance": r"\Var"}
 
 #: Spellings of the Kullback–Leibler divergence written as a subscripted D (D_{KL}, D_{\mathrm{KL}}), as the
@@ -197,6 +197,18 @@ STATISTICS: frozenset[str] = frozenset({"T", "W"})
 
 #: Spellings of the differential d: ``\mathrm{d}``, ``\text{d}``, the physics package's ``\dd``.
 DIFFERENTIALS: frozenset[str] = frozenset({r"\dd", r"\mathrm{d}", r"\text{d}", r"\operatorname{d}"})
+
+#: Styled letters that are another name's spelling, keyed by style command and letter: \mathcal{l} and
+#: \mathscr{l} are ℓ (a calligraphic l is how LaTeX users without \ell write the log-likelihood).
+STYLED_SPELLINGS: dict[tuple[str, str], str] = {(r"\mathcal", "l"): r"\ell", (r"\mathscr", "l"): r"\ell",
+                                                (r"\mathcal", r"\ell"): r"\ell"}
+
+#: Separators of a density's point and parameters besides | and ; that are read as ;: f(y:θ) (Dobson's
+#: "f(y; θ)" as typed on Q&A sites), p(x : θ).
+CONDITION_SPELLINGS: dict[str, str] = {":": ";"}
+
+#: The names whose parenthesized arguments a CONDITION_SPELLINGS separator may split (densities, likelihoods).
+CONDITIONED_NAMES: frozenset[str] = frozenset({"f", "p", "g", "q", "P", "L", "l", r"\ell"})
 
 #: Lower limits of an integral that mean "over the whole support".
 WHOLE_SUPPORT: frozenset[str] = frozenset({r"\mathbb{R}", r"\mathbb R", r"\mathcal{X}", r"\mathcal X", "X",
