@@ -15,6 +15,7 @@ import io
 import json
 import math
 import os
+import time
 import subprocess
 import sys
 from pathlib import Path
@@ -400,3 +401,17 @@ def test_a_number_too_large_in_a_proof_step_is_located_at_its_column(side, numbe
     assert only.verdict.verdict == "unknown"
     assert f"step, column {side.index(number) + 1}: this number is too large" in only.verdict.reason, \
         only.verdict.reason
+
+
+def test_each_booklet_model_has_the_default_deadline(monkeypatch, tmp_path):
+    """Without --deadline the booklet is bounded too: each model's derivation has the run's default
+    deadline, past which its steps are reported as not established (issue 13: every command bounded)."""
+    from symfisher import budget
+    from symfisher.render import booklet
+
+    monkeypatch.setattr(budget, "DEFAULT_DEADLINE", 1e-3)
+    start = time.monotonic()
+    result = booklet._work("gamma", "en", "md", "2026-01-01", None, str(tmp_path))
+    assert "error" not in result
+    assert "not established" in result["document"]
+    assert time.monotonic() - start < 60

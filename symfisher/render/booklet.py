@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from symfisher import budget
 from symfisher.errors import OutputFileError, SymfisherError
 from symfisher.render import FORMATS, document_date, environment, render
 from symfisher.render.output import file_target, write_all, write_atomic
@@ -76,7 +77,10 @@ def _work(name: str, lang: str, fmt: str, date: str, templates: str | None, scra
     from symfisher.printing import latex
 
     try:
-        d = derive(build_model(catalog()[name]))
+        # each model has the run's default deadline, so that a booklet without --deadline is bounded too
+        # (at most one deadline per model and worker); an explicit --deadline bounds the whole booklet
+        with budget.deadline(budget.DEFAULT_DEADLINE):
+            d = derive(build_model(catalog()[name]))
         from symfisher.render.figures import draw
 
         drawn = Path(scratch) / name
