@@ -76,7 +76,9 @@ CASES = [
     ("normal-fisher-matrix-seeded", NORMAL,
      r"I(\mu, \sigma) = \begin{bmatrix} 1/\sigma^2 & 0 \\ 0 & 1/\sigma^2 \end{bmatrix}", ["refuted"]),
     ("pdv-two-parameters", NORMAL, r"\pdv{\mu}\log f(x|\mu,\sigma) = \frac{x-\mu}{\sigma^2}", ["proved"]),
-    ("opaque-likelihoods", EXPONENTIAL, r"\ell(\lambda) = \log L(\lambda)", ["unknown"]),
+    # ℓ(λ) = log L(λ) the first time the text writes ℓ: its definition (rule definition-log-likelihood)
+    ("defined-log-likelihood", EXPONENTIAL, r"\ell(\lambda) = \log L(\lambda)", ["proved"]),
+    ("defined-log-likelihood-wrong", EXPONENTIAL, r"\ell(\lambda) = \log L(\lambda) + 1", ["unknown"]),
     ("log-likelihood-of-L", EXPONENTIAL, r"\log L(\lambda; x) = \log \lambda - \lambda x", ["proved"]),
     ("variance", POISSON, r"\operatorname{Var}(X) = \lambda", ["proved"]),
     ("variance-rule", POISSON, r"\mathrm{Var}(X) = E[X^2] - E[X]^2", ["proved"]),

@@ -2587,6 +2587,20 @@ LOG_LIKELIHOOD_DEFINING = re.compile(
     r"(?:\\prod|\\mathcal\s*\{?\s*L|[Lfp]\s*(?:_\s*\{?\s*\\?\w+\s*\}?)?\s*(?:\\left)?\s*\()")
 
 
+def _more_than_one_term(side: str) -> bool:
+    """Whether a side has a top-level +, −, ·, × or / (log L(λ) + 1 is a claim, not the definition log L(λ))."""
+    depth = 0
+    body = re.sub(r"^\s*\\sum\s*(?:_\s*(?:\{[^{}]*\}|\S))?\s*(?:\^\s*(?:\{[^{}]*\}|\S))?", "", side)
+    for i, ch in enumerate(body):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0 and i > 0 and (ch in "+-/" or body.startswith((r"\cdot", r"\times"), i)):
+            return True
+    return False
+
+
 def log_likelihood_key(name: str, prefix: str, below: str) -> str | None:
     """The key of a log-likelihood spelling (LOG_LIKELIHOOD_SPELLINGS), or None for another name."""
     bare = ("cal:" if prefix == "cal:" else "") + name.lstrip("\\")
@@ -2598,7 +2612,7 @@ def log_likelihood_definition(lhs: str, rhs: str, setting: Setting) -> str | Non
     in ``setting.log_likelihoods``; None for any other step. Only at the model's own parameters (or bare), and
     only by the theory's objects: what the name then means is what those objects mean in each later step."""
     match = LOG_LIKELIHOOD_DEFINED.match(latex_text(lhs))
-    if match is None or not LOG_LIKELIHOOD_DEFINING.match(latex_text(rhs)):
+    if match is None or not LOG_LIKELIHOOD_DEFINING.match(latex_text(rhs)) or _more_than_one_term(latex_text(rhs)):
         return None
     args = match.group("args")
     if args is not None:
