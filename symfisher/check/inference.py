@@ -28,7 +28,7 @@ import sympy as sp
 
 from symfisher.errors import SymfisherError
 from symfisher.parse import notation as nt
-from symfisher.parse.expression import parse_expression, read_name, split_top_level, symbol_name
+from symfisher.parse.expression import name_key, parse_expression, read_name, symbol_name
 from symfisher.parse.lexer import Token, tokenize
 
 __all__ = ["StatedModel", "stated_models"]
@@ -119,7 +119,7 @@ def stated_models(statements: list[tuple[int, str, str]], text: str = "", offset
     return found
 
 
-def _builds(model: StatedModel) -> bool:  # noqa: D401
+def _builds(model: StatedModel) -> bool:
     """Whether the model's mapping makes a model (a statement that does not is no model)."""
     from symfisher.model import build_model
     from symfisher.model.spec import spec_from_mapping
@@ -316,7 +316,7 @@ def _stated(entry: _Catalogued, declared: dict, point: str, renaming: dict, fixe
     given_keys = set()
     for name in given:
         try:
-            given_keys.add(_key(re.sub(r"\^\s*(?:2|\{2\})$", "", name.strip())))      # f(x; μ, σ²): σ is given
+            given_keys.add(name_key(re.sub(r"\^\s*(?:2|\{2\})$", "", name.strip())))      # f(x; μ, σ²): σ is given
         except SymfisherError:
             pass
     parameters, constants = [], []
@@ -335,11 +335,6 @@ def _stated(entry: _Catalogued, declared: dict, point: str, renaming: dict, fixe
     if constants:
         data["constants"] = constants
     return StatedModel(line, data, entry.name, statement)
-
-
-def _key(name: str) -> str:
-    from symfisher.parse.expression import name_key
-    return name_key(name)
 
 
 def _symbol_key(declared: dict, symbol: sp.Symbol) -> str:
@@ -422,7 +417,7 @@ def _named(family: str, args: list[str], line: int, variable: str) -> StatedMode
     if len(args) != len(slots) or (name == "exponential" and args != ["\\lambda"]):
         return None
     entry = next(e for e in _catalogue() if e.name == name)
-    by_source = {_key(entry.sources[s]): s for s in entry.symbols}
+    by_source = {name_key(entry.sources[s]): s for s in entry.symbols}
     renaming: dict[str, str] = {}
     fixed: dict[str, str] = {}
     for slot, arg in zip(slots, args):
@@ -477,7 +472,7 @@ def inline_equations(body: str) -> list[tuple[int, str, str]]:
     out = []
     for match in _INLINE.finditer(body):
         math_text = match.group("a") or match.group("b") or ""
-        parts = [p for p in _split_equals(math_text)]
+        parts = _split_equals(math_text)
         line = body.count("\n", 0, match.start()) + 1
         out.extend((line, left, right) for left, right in zip(parts, parts[1:]))
     return out
